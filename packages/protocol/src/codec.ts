@@ -1,0 +1,262 @@
+import { decodeMulti, encode as encodeMsgpack } from '@msgpack/msgpack';
+import { ProtocolError } from './errors';
+import {
+  CHANNEL_OF_KIND,
+  MAX_MESSAGE_BYTES,
+  MESSAGE_SCHEMAS,
+  type MessageKind,
+  type MessageOf,
+} from './messages/registry';
+import { err, ok, type Result } from './result';
+import { type Channel, type ParsedTopic, parseTopic, TOPIC_SETTINGS } from './topics';
+
+/** Wire encodings: JSON (the default, what other languages send) or MessagePack. */
+export type Codec = 'json' | 'msgpack';
+
+/** Options of {@link encodeMessage}. */
+export interface EncodeOptions {
+  /** `json` (default) or `msgpack`. */
+  codec?: Codec;
+}
+
+/** Options of {@link decodeMessage}. */
+export interface DecodeOptions {
+  /** Override the size limit of the kind ({@link MAX_MESSAGE_BYTES}). */
+  maxBytes?: number;
+}
+
+const textEncoder = new TextEncoder();
+const textDecoder = new TextDecoder('utf-8', { fatal: true });
+const BRACE = 0x7b;
+const JSON_WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
+
+/** Which codec produced these bytes: JSON when the first non-blank byte is `{`, else MessagePack. */
+export function sniffCodec(bytes: Uint8Array): Codec {
+  for (const byte of bytes) {
+    if (JSON_WHITESPACE.has(byte)) continue;
+    return byte === BRACE ? 'json' : 'msgpack';
+  }
+  return 'json';
+}
+
+/**
+ * Encodes a message. Does not validate: the types guarantee the shape; use {@link decodeMessage}
+ * on untrusted input. Position messages in MessagePack store coordinates and speed as float32 when
+ * that is exact (MumbleLink positions are float32), which makes them about half the JSON size.
+ *
+ * @example
+ * const bytes = encodeMessage('pos', { playerId: 'p1', t: 1724312355.842, x: 1, y: 2, z: 3 });
+ */
+export function encodeMessage<K extends MessageKind>(
+  kind: K,
+  message: MessageOf<K>,
+  options: EncodeOptions = {},
+): Uint8Array {
+  if ((options.codec ?? 'json') === 'json') return textEncoder.encode(JSON.stringify(message));
+  if (kind === 'pos') {
+    const compact = encodePosMsgpack(message as MessageOf<'pos'>);
+    if (compact) return compact;
+  }
+  return encodeMsgpack(message, { ignoreUndefined: true });
+}
+
+/**
+ * Decodes and validates an untrusted payload. Never throws. JSON and MessagePack are both
+ * accepted (sniffed from the first byte); a trailing signature is ignored here (see
+ * {@link verifyMessage} to check it). Unknown fields are dropped.
+ */
+export function decodeMessage<K extends MessageKind>(
+  kind: K,
+  payload: Uint8Array | string,
+  options: DecodeOptions = {},
+): Result<MessageOf<K>, ProtocolError> {
+  const bytes = typeof payload === 'string' ? textEncoder.encode(payload) : payload;
+  const limit = options.maxBytes ?? MAX_MESSAGE_BYTES[kind];
+  if (bytes.byteLength > limit) {
+    return err(
+      new ProtocolError(
+        'TOO_LARGE',
+        `${kind} message is ${bytes.byteLength} bytes (limit ${limit})`,
+      ),
+    );
+  }
+  if (bytes.byteLength === 0) return err(new ProtocolError('EMPTY', `${kind} message is empty`));
+  const parsed = parseRaw(kind, bytes);
+  if (!parsed.ok) return parsed;
+  return validateMessage(kind, parsed.value);
+}
+
+/** Validates an already parsed value against the schema of `kind`. Never throws. */
+export function validateMessage<K extends MessageKind>(
+  kind: K,
+  value: unknown,
+): Result<MessageOf<K>, ProtocolError> {
+  const schema = MESSAGE_SCHEMAS[kind];
+  const result = schema.safeParse(value);
+  if (result.success) return ok(result.data as MessageOf<K>);
+  const first = result.error.issues[0];
+  const where = first && first.path.length > 0 ? ` at ${first.path.join('.')}` : '';
+  return err(
+    new ProtocolError(
+      'INVALID_MESSAGE',
+      `invalid ${kind} message${where}: ${first?.message ?? 'does not match the schema'}`,
+      { issues: result.error.issues, cause: result.error },
+    ),
+  );
+}
+
+function parseRaw(kind: MessageKind, bytes: Uint8Array): Result<unknown, ProtocolError> {
+  if (sniffCodec(bytes) === 'json') {
+    let text: string;
+    try {
+      text = textDecoder.decode(bytes);
+    } catch (cause) {
+      return err(
+        new ProtocolError('INVALID_UTF8', `${kind} message is not valid UTF-8`, { cause }),
+      );
+    }
+    try {
+      return ok(JSON.parse(text));
+    } catch (cause) {
+      const detail = cause instanceof Error ? `: ${cause.message}` : '';
+      return err(
+        new ProtocolError('INVALID_JSON', `${kind} message is not valid JSON${detail}`, { cause }),
+      );
+    }
+  }
+  try {
+    const values: unknown[] = [];
+    for (const value of decodeMulti(bytes, {
+      maxStrLength: bytes.byteLength,
+      maxBinLength: bytes.byteLength,
+      maxArrayLength: bytes.byteLength,
+      maxMapLength: bytes.byteLength,
+      maxExtLength: 0,
+    })) {
+      values.push(value);
+      if (values.length > 2) break;
+    }
+    const [value, trailer] = values;
+    // A signed MessagePack message is the message followed by a bin 8 of the 32-byte MAC.
+    const signatureTrailer = trailer instanceof Uint8Array && trailer.byteLength === 32;
+    if (values.length === 1 || (values.length === 2 && signatureTrailer)) return ok(value);
+    return err(
+      new ProtocolError('INVALID_MSGPACK', `${kind} message holds more than one MessagePack value`),
+    );
+  } catch (cause) {
+    const detail = cause instanceof Error ? `: ${cause.message}` : '';
+    return err(
+      new ProtocolError(
+        'INVALID_MSGPACK',
+        `${kind} message is neither JSON nor MessagePack${detail}`,
+        {
+          cause,
+        },
+      ),
+    );
+  }
+}
+
+/** A message decoded from a topic and its payload. */
+export type TopicMessage = {
+  [K in MessageKind]: { kind: K; topic: ParsedTopic; message: MessageOf<K> };
+}[MessageKind];
+
+/**
+ * Decodes a payload from the topic it arrived on: parses the topic, picks the kind, validates,
+ * and checks that a player or race id inside the message matches the topic. Never throws.
+ */
+export function decodeTopicMessage(
+  topic: string,
+  payload: Uint8Array | string,
+  options: DecodeOptions = {},
+): Result<TopicMessage, ProtocolError> {
+  const parsedTopic = parseTopic(topic);
+  if (!parsedTopic.ok) return parsedTopic;
+  const kind = TOPIC_SETTINGS[parsedTopic.value.channel].kind;
+  const decoded = decodeMessage(kind, payload, options);
+  if (!decoded.ok) return decoded;
+  const message = decoded.value as { playerId?: unknown; raceId?: unknown };
+  const { playerId, raceId } = parsedTopic.value;
+  if (playerId !== undefined && message.playerId !== playerId) {
+    return err(
+      new ProtocolError(
+        'TOPIC_MISMATCH',
+        `${kind} message for player ${JSON.stringify(message.playerId)} arrived on ${topic}`,
+      ),
+    );
+  }
+  if (typeof message.raceId === 'string' && message.raceId !== raceId) {
+    return err(
+      new ProtocolError(
+        'TOPIC_MISMATCH',
+        `${kind} message for race ${JSON.stringify(message.raceId)} arrived on ${topic}`,
+      ),
+    );
+  }
+  return ok({ kind, topic: parsedTopic.value, message: decoded.value } as TopicMessage);
+}
+
+/** The channel a kind travels on. */
+export function channelOf(kind: MessageKind): Channel {
+  return CHANNEL_OF_KIND[kind];
+}
+
+// --- compact MessagePack for positions -------------------------------------------------------
+
+const POS_FLOAT_KEYS = new Set(['x', 'y', 'z', 'v']);
+const POS_KEYS = new Set(['playerId', 't', 'x', 'y', 'z', 'v', 'mapId', 'mount', 'tick', 'seq']);
+
+/**
+ * Writes a position message as a MessagePack map with the same keys as its JSON, but with
+ * float32 for coordinates and speed when that is exact. Any decoder reads it. Returns
+ * `undefined` for messages with fields it does not handle (the generic encoder takes them).
+ */
+function encodePosMsgpack(message: MessageOf<'pos'>): Uint8Array | undefined {
+  const entries = Object.entries(message).filter(([, value]) => value !== undefined);
+  if (entries.length > 15) return undefined;
+  let size = 1;
+  for (const [key, value] of entries) {
+    if (!POS_KEYS.has(key)) return undefined;
+    size += 1 + key.length;
+    if (typeof value === 'string') {
+      const length = textEncoder.encode(value).byteLength;
+      if (length > 255) return undefined;
+      size += length + 2;
+    } else if (typeof value === 'number') size += 9;
+    else return undefined;
+  }
+  const out = new Uint8Array(size);
+  const view = new DataView(out.buffer);
+  let at = 0;
+  out[at++] = 0x80 | entries.length;
+  for (const [key, value] of entries) {
+    out[at++] = 0xa0 | key.length;
+    for (let i = 0; i < key.length; i++) out[at++] = key.charCodeAt(i);
+    if (typeof value === 'string') {
+      const utf8 = textEncoder.encode(value);
+      out[at++] = 0xd9;
+      out[at++] = utf8.byteLength;
+      out.set(utf8, at);
+      at += utf8.byteLength;
+    } else {
+      const number = value as number;
+      if (Number.isInteger(number) && number >= 0 && number < 0x80) {
+        out[at++] = number;
+      } else if (Number.isInteger(number) && number >= 0 && number <= 0xffffffff) {
+        out[at++] = 0xce;
+        view.setUint32(at, number);
+        at += 4;
+      } else if (POS_FLOAT_KEYS.has(key) && Math.fround(number) === number) {
+        out[at++] = 0xca;
+        view.setFloat32(at, number);
+        at += 4;
+      } else {
+        out[at++] = 0xcb;
+        view.setFloat64(at, number);
+        at += 8;
+      }
+    }
+  }
+  return out.subarray(0, at);
+}

@@ -1,0 +1,114 @@
+export type { Codec, DecodeOptions, EncodeOptions, TopicMessage } from './codec';
+export {
+  channelOf,
+  decodeMessage,
+  decodeTopicMessage,
+  encodeMessage,
+  sniffCodec,
+  validateMessage,
+} from './codec';
+export type { ProtocolErrorCode, ProtocolErrorOptions, ProtocolIssue } from './errors';
+export { isProtocolError, PROTOCOL_ERROR_CODES, ProtocolError } from './errors';
+export type { IdRole } from './ids';
+export { assertId, ID_PATTERN, idSchema, MAX_ID_LENGTH, parseId } from './ids';
+export type { JsonSchemaName } from './json-schema';
+export { JSON_SCHEMA_BASE_URL, toJsonSchema } from './json-schema';
+export type { ChatMessage } from './messages/chat';
+export { chatMessageSchema } from './messages/chat';
+export type { CheckpointMessage } from './messages/checkpoint';
+export { checkpointMessageSchema } from './messages/checkpoint';
+export type { Vec3 } from './messages/common';
+export { epochSecondsSchema, mapIdSchema, secondsSchema, vec3Schema } from './messages/common';
+export type { ControlCommand, ControlMessage } from './messages/control';
+export {
+  abortCommandSchema,
+  controlMessageSchema,
+  endCommandSchema,
+  msgCommandSchema,
+  pauseCommandSchema,
+  resumeCommandSchema,
+  startCommandSchema,
+  syncT0CommandSchema,
+} from './messages/control';
+export type { FlagKind, FlagMessage, FlagSeverity } from './messages/flag';
+export {
+  evidenceSampleSchema,
+  FLAG_KINDS,
+  flagMessageSchema,
+  flagSeveritySchema,
+} from './messages/flag';
+export type { PingMessage, PongMessage } from './messages/ping';
+export { pingMessageSchema, pongMessageSchema } from './messages/ping';
+export type { PosMessage } from './messages/pos';
+export { posMessageSchema } from './messages/pos';
+export type { PresenceEvent, PresenceMessage, PresenceStatus } from './messages/presence';
+export {
+  gameStateSchema,
+  presenceEventSchema,
+  presenceKind,
+  presenceMessageSchema,
+  presenceStatusSchema,
+} from './messages/presence';
+export type { RacerStatus, RankingEntry, RankingMessage } from './messages/ranking';
+export { racerStatusSchema, rankingEntrySchema, rankingMessageSchema } from './messages/ranking';
+export type { AnyMessage, MessageKind, MessageOf, ReceivedMessage } from './messages/registry';
+export {
+  CHANNEL_OF_KIND,
+  MAX_MESSAGE_BYTES,
+  MESSAGE_KINDS,
+  MESSAGE_SCHEMAS,
+} from './messages/registry';
+export type { Participant, RaceStage, StartRule, StateMessage } from './messages/state';
+export {
+  participantSchema,
+  raceStageSchema,
+  startRuleSchema,
+  stateMessageSchema,
+} from './messages/state';
+export type {
+  GateCheckpoint,
+  ResetPoint,
+  SphereCheckpoint,
+  Track,
+  TrackCheckpoint,
+} from './messages/track';
+export {
+  checkpointRoleSchema,
+  DEFAULT_GATE_HEIGHT,
+  gateCheckpointSchema,
+  resetPointSchema,
+  sphereCheckpointSchema,
+  trackCheckpointSchema,
+  trackSchema,
+} from './messages/track';
+export type { Result } from './result';
+export { err, ok } from './result';
+export type { SequenceTracker, SequenceVerdict } from './sequence';
+export { createSequenceTracker } from './sequence';
+export type { SigningKey, SplitPayload, VerifiedMessage } from './signature';
+export {
+  decodeBase64Url,
+  decodeVerifiedMessage,
+  derivePlayerKey,
+  encodeBase64Url,
+  encodeSignedMessage,
+  importSigningKey,
+  signMessage,
+  splitSignature,
+  verifyMessage,
+} from './signature';
+export { RACE_RELATIVE_LIMIT, toEpochSeconds } from './time';
+export type { Channel, ParsedTopic, PlayerChannel } from './topics';
+export {
+  buildTopic,
+  CHANNELS,
+  MAX_TOPIC_LENGTH,
+  parseTopic,
+  ROLE_TOPICS,
+  TOPIC_ROOT,
+  TOPIC_SETTINGS,
+  topicFilter,
+} from './topics';
+
+/** Version of the wire protocol this package speaks (the `v` of `state`). */
+export const PROTOCOL_VERSION = 1;

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { idSchema } from '../ids';
+import { epochSecondsSchema, integrityFields } from './common';
+
+/** `race/{raceId}/chat`: optional room messages. */
+export const chatMessageSchema = z.object({
+  from: idSchema.optional().describe('Sender player id; the organizer omits it.'),
+  name: z.string().max(64).optional(),
+  text: z.string().min(1).max(500),
+  t: epochSecondsSchema.optional().describe("Sender's clock (epoch s)."),
+  ...integrityFields,
+});
+
+/** A chat message. */
+export type ChatMessage = z.infer<typeof chatMessageSchema>;

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { idSchema } from '../ids';
+import { epochSecondsSchema, integrityFields, secondsSchema } from './common';
+
+/** `SYNC_T0`: the organizer's clock right now, for a first rough offset before ping/pong refines it. */
+export const syncT0CommandSchema = z.object({
+  cmd: z.literal('SYNC_T0'),
+  serverClock: epochSecondsSchema.describe('Organizer clock when sent (epoch s).'),
+  ...integrityFields,
+});
+
+/** `START`: the race starts at `t0`, an instant in the future on the organizer's clock. */
+export const startCommandSchema = z.object({
+  cmd: z.literal('START'),
+  t0: epochSecondsSchema.describe('Start instant on the organizer clock (epoch s).'),
+  serverClock: epochSecondsSchema.optional().describe('Organizer clock when sent (epoch s).'),
+  ...integrityFields,
+});
+
+/** `PAUSE`: hold the race (before t0: the countdown stops; START comes again with a new t0). */
+export const pauseCommandSchema = z.object({
+  cmd: z.literal('PAUSE'),
+  at: epochSecondsSchema.optional().describe('Organizer clock when paused (epoch s).'),
+  reason: z.string().max(500).optional(),
+  ...integrityFields,
+});
+
+/** `RESUME`: continue after PAUSE; `t0` is the new start instant when the countdown was held. */
+export const resumeCommandSchema = z.object({
+  cmd: z.literal('RESUME'),
+  at: epochSecondsSchema.optional(),
+  t0: epochSecondsSchema.optional(),
+  ...integrityFields,
+});
+
+/** `ABORT`: the race is called off; no results. */
+export const abortCommandSchema = z.object({
+  cmd: z.literal('ABORT'),
+  reason: z.string().max(500),
+  ...integrityFields,
+});
+
+/** `END`: the race is over (everyone finished, time limit, finish timeout); the final ranking follows. */
+export const endCommandSchema = z.object({
+  cmd: z.literal('END'),
+  reason: z.string().max(500).optional(),
+  at: epochSecondsSchema.optional(),
+  ...integrityFields,
+});
+
+/** `MSG`: text to show on racers' screens; to one player when `to` is set. */
+export const msgCommandSchema = z.object({
+  cmd: z.literal('MSG'),
+  text: z.string().min(1).max(500),
+  level: z.enum(['info', 'warning', 'important']).optional(),
+  to: idSchema.optional().describe('Only this player should show it.'),
+  duration: secondsSchema.optional().describe('How long to show it; clients choose when omitted.'),
+  ...integrityFields,
+});
+
+/** `race/{raceId}/control`: organizer commands, QoS 1. */
+export const controlMessageSchema = z.discriminatedUnion('cmd', [
+  syncT0CommandSchema,
+  startCommandSchema,
+  pauseCommandSchema,
+  resumeCommandSchema,
+  abortCommandSchema,
+  endCommandSchema,
+  msgCommandSchema,
+]);
+
+/** An organizer command. */
+export type ControlMessage = z.infer<typeof controlMessageSchema>;
+
+/** The `cmd` of a control message. */
+export type ControlCommand = ControlMessage['cmd'];

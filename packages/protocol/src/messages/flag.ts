@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { idSchema } from '../ids';
+import { epochSecondsSchema, integrityFields } from './common';
+
+/**
+ * The kinds of flags gw2race raises. The wire accepts any string so newer hosts can add kinds.
+ */
+export const FLAG_KINDS = {
+  /** A checkpoint reported out of course order. */
+  order: 'order',
+  /** A reported crossing the position stream never made. */
+  'no-crossing': 'no-crossing',
+  /** A reported time that disagrees with the stream beyond the clock uncertainty. */
+  'time-mismatch': 'time-mismatch',
+  /** Faster than the mount allows. */
+  speed: 'speed',
+  /** A jump no speed explains. */
+  teleport: 'teleport',
+  /** The same message received twice (sequence number seen). */
+  duplicate: 'duplicate',
+  /** An old message sent again (sequence number lower than one already seen). */
+  replay: 'replay',
+  /** The racer changed maps during the race. */
+  'map-change': 'map-change',
+  /** A signature was missing or wrong. */
+  signature: 'signature',
+  /** A message that could not be decoded or did not belong to its topic. */
+  malformed: 'malformed',
+  /** Position stream stopped for longer than expected. */
+  gap: 'gap',
+} as const;
+
+/** A known flag kind. */
+export type FlagKind = keyof typeof FLAG_KINDS;
+
+/** How bad a flag is: `info` for the record, `warning` to look at, `critical` likely to change a result. */
+export const flagSeveritySchema = z.enum(['info', 'warning', 'critical']);
+
+/** A flag severity. */
+export type FlagSeverity = z.infer<typeof flagSeveritySchema>;
+
+/** A position sample kept as evidence. */
+export const evidenceSampleSchema = z.object({
+  t: epochSecondsSchema,
+  x: z.number(),
+  y: z.number(),
+  z: z.number(),
+  v: z.number().nonnegative().optional(),
+});
+
+/** `race/{raceId}/flags`: something suspicious, for the organizer to review. The host never drops a racer on its own. */
+export const flagMessageSchema = z.object({
+  raceId: idSchema.optional(),
+  playerId: idSchema,
+  id: z.string().max(64).optional().describe('Stable id of the flag within the race.'),
+  kind: z.string().min(1).max(40).describe('One of FLAG_KINDS, or a newer kind.'),
+  severity: flagSeveritySchema,
+  t: epochSecondsSchema.describe('Organizer clock of the event flagged (epoch s).'),
+  message: z.string().max(1000).describe('What happened, for people.'),
+  cp: z.int().nonnegative().optional().describe('Checkpoint concerned.'),
+  samples: z.array(evidenceSampleSchema).max(100).optional().describe('Position samples involved.'),
+  data: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('Other evidence (measured speed, limit, ...).'),
+  ...integrityFields,
+});
+
+/** A flag for review. */
+export type FlagMessage = z.infer<typeof flagMessageSchema>;

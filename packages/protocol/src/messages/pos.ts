@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { idSchema } from '../ids';
+import { epochSecondsSchema, integrityFields, mapIdSchema } from './common';
+
+/**
+ * `race/{raceId}/pos/{playerId}`: one position sample, sent every 100 ms by racers (QoS 0, never
+ * queued offline). Positions are MumbleLink's avatar position in metres.
+ */
+export const posMessageSchema = z.object({
+  playerId: idSchema,
+  t: epochSecondsSchema.describe(
+    'When the game produced this position, on the organizer clock (epoch s, the client converts its monotonic clock through its offset). Values below 1e9 are read as seconds since t0, as in the spec example.',
+  ),
+  x: z.number(),
+  y: z.number(),
+  z: z.number(),
+  v: z.number().nonnegative().optional().describe('Speed in m/s, from successive positions.'),
+  mapId: mapIdSchema.optional(),
+  mount: z.int().min(0).max(255).optional().describe('MumbleLink mount index (6 = roller beetle).'),
+  tick: z
+    .int()
+    .nonnegative()
+    .max(0xffffffff)
+    .optional()
+    .describe('MumbleLink uiTick of the frame.'),
+  ...integrityFields,
+});
+
+/** A position sample. */
+export type PosMessage = z.infer<typeof posMessageSchema>;

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { idSchema } from '../ids';
+import { epochSecondsSchema, integrityFields, mapIdSchema } from './common';
+import { trackCheckpointSchema } from './track';
+
+/** A racer expected in the race. */
+export const participantSchema = z.object({
+  playerId: idSchema,
+  name: z.string().max(64).optional().describe('Display name.'),
+  color: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/)
+    .optional()
+    .describe('Display colour, #rrggbb.'),
+});
+
+/** A participant. */
+export type Participant = z.infer<typeof participantSchema>;
+
+/** Where the race is: before the start, running, or over. */
+export const raceStageSchema = z.enum(['pre', 'active', 'post']);
+
+/** A race stage. */
+export type RaceStage = z.infer<typeof raceStageSchema>;
+
+/** When each racer's clock starts: everyone at `t0`, or each racer on leaving the start. */
+export const startRuleSchema = z.enum(['mass', 'timeTrial']);
+
+/** A start rule. */
+export type StartRule = z.infer<typeof startRuleSchema>;
+
+/**
+ * `race/{raceId}/state`, retained, published by the host: everything a client needs to race.
+ * Published again whenever it changes (participants, t0, stage).
+ */
+export const stateMessageSchema = z.object({
+  v: z.int().positive().optional().describe('Protocol version; 1 when omitted.'),
+  raceId: idSchema,
+  trackId: z.string().min(1).max(128),
+  trackName: z.string().max(200).optional(),
+  name: z.string().max(200).optional().describe('Tournament or race name.'),
+  mapId: mapIdSchema.optional(),
+  checkpoints: z
+    .array(trackCheckpointSchema)
+    .max(1000)
+    .describe('In course order; the first is the start.'),
+  circuit: z.boolean().optional().describe('True when the start is also the finish of each lap.'),
+  laps: z.int().min(1).max(1000).optional().describe('1 when omitted.'),
+  startRule: startRuleSchema.optional().describe('"mass" when omitted.'),
+  t0: epochSecondsSchema
+    .nullable()
+    .optional()
+    .describe('Start instant on the organizer clock (epoch s); null or omitted before START.'),
+  serverClock: epochSecondsSchema
+    .optional()
+    .describe('Organizer clock when this state was published (epoch s).'),
+  stage: raceStageSchema.optional(),
+  participants: z.array(participantSchema).max(1000).optional(),
+  ...integrityFields,
+});
+
+/** The retained race state. */
+export type StateMessage = z.infer<typeof stateMessageSchema>;

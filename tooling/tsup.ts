@@ -1,0 +1,36 @@
+import type { Options } from 'tsup';
+
+/** Options for {@link createTsupConfig}. */
+export interface PackageBuildOptions {
+  /** Entry points: `{ index: 'src/index.ts', node: 'src/node/index.ts' }`. */
+  entry: Record<string, string>;
+  /** `neutral` for isomorphic packages (default), `node` for packages that may touch the OS. */
+  platform?: 'neutral' | 'node';
+  /** Modules never bundled (besides dependencies, which tsup already leaves external). */
+  external?: (string | RegExp)[];
+  /** Adds `#!/usr/bin/env node` to ESM entries (apps). */
+  banner?: string;
+  /** Only ESM (apps that are never `require`d). */
+  esmOnly?: boolean;
+}
+
+/**
+ * One build for every package: ESM + CJS + `.d.ts`/`.d.cts`, source maps, ES2022.
+ * Every package's `tsup.config.ts` calls this, so the published shape cannot drift.
+ */
+export function createTsupConfig(options: PackageBuildOptions): Options {
+  return {
+    entry: options.entry,
+    format: options.esmOnly ? ['esm'] : ['esm', 'cjs'],
+    dts: !options.esmOnly,
+    sourcemap: true,
+    clean: true,
+    target: 'es2022',
+    platform: options.platform ?? 'neutral',
+    splitting: false,
+    treeshake: true,
+    shims: false,
+    external: [/^node:/, ...(options.external ?? [])],
+    ...(options.banner ? { banner: { js: options.banner } } : {}),
+  };
+}
