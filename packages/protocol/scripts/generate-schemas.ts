@@ -33,4 +33,8 @@ if (check && stale.length > 0) {
   );
   process.exit(1);
 }
-console.log(check ? `${names.length} JSON Schema files are up to date` : `wrote ${names.length} files to schemas/`);
+console.log(
+  check
+    ? `${names.length} JSON Schema files are up to date`
+    : `wrote ${names.length} files to schemas/`,
+);

@@ -204,59 +204,62 @@ export function channelOf(kind: MessageKind): Channel {
 
 // --- compact MessagePack for positions -------------------------------------------------------
 
-const POS_FLOAT_KEYS = new Set(['x', 'y', 'z', 'v']);
-const POS_KEYS = new Set(['playerId', 't', 'x', 'y', 'z', 'v', 'mapId', 'mount', 'tick', 'seq']);
+const POS_KEYS = ['playerId', 't', 'x', 'y', 'z', 'v', 'mapId', 'mount', 'tick', 'seq'] as const;
+const POS_KEY_SET: ReadonlySet<string> = new Set(POS_KEYS);
+const POS_FLOAT32_KEYS: ReadonlySet<string> = new Set(['x', 'y', 'z', 'v']);
+const MAX_POS_MSGPACK = 1 + POS_KEYS.length * 9 + 8 + 2 + 64;
 
 /**
  * Writes a position message as a MessagePack map with the same keys as its JSON, but with
  * float32 for coordinates and speed when that is exact. Any decoder reads it. Returns
- * `undefined` for messages with fields it does not handle (the generic encoder takes them).
+ * `undefined` for messages it does not handle (extra fields, non-ASCII ids): the generic
+ * encoder takes those.
  */
 function encodePosMsgpack(message: MessageOf<'pos'>): Uint8Array | undefined {
-  const entries = Object.entries(message).filter(([, value]) => value !== undefined);
-  if (entries.length > 15) return undefined;
-  let size = 1;
-  for (const [key, value] of entries) {
-    if (!POS_KEYS.has(key)) return undefined;
-    size += 1 + key.length;
-    if (typeof value === 'string') {
-      const length = textEncoder.encode(value).byteLength;
-      if (length > 255) return undefined;
-      size += length + 2;
-    } else if (typeof value === 'number') size += 9;
-    else return undefined;
-  }
-  const out = new Uint8Array(size);
+  const fields = message as Record<string, unknown>;
+  for (const key in fields)
+    if (!POS_KEY_SET.has(key) && fields[key] !== undefined) return undefined;
+  const playerId = message.playerId;
+  if (typeof playerId !== 'string' || playerId.length > 64) return undefined;
+  const out = new Uint8Array(MAX_POS_MSGPACK);
   const view = new DataView(out.buffer);
-  let at = 0;
-  out[at++] = 0x80 | entries.length;
-  for (const [key, value] of entries) {
+  let count = 0;
+  let at = 1;
+  for (const key of POS_KEYS) {
+    const value = fields[key];
+    if (value === undefined) continue;
+    count++;
     out[at++] = 0xa0 | key.length;
     for (let i = 0; i < key.length; i++) out[at++] = key.charCodeAt(i);
     if (typeof value === 'string') {
-      const utf8 = textEncoder.encode(value);
-      out[at++] = 0xd9;
-      out[at++] = utf8.byteLength;
-      out.set(utf8, at);
-      at += utf8.byteLength;
-    } else {
-      const number = value as number;
-      if (Number.isInteger(number) && number >= 0 && number < 0x80) {
-        out[at++] = number;
-      } else if (Number.isInteger(number) && number >= 0 && number <= 0xffffffff) {
-        out[at++] = 0xce;
-        view.setUint32(at, number);
-        at += 4;
-      } else if (POS_FLOAT_KEYS.has(key) && Math.fround(number) === number) {
-        out[at++] = 0xca;
-        view.setFloat32(at, number);
-        at += 4;
-      } else {
-        out[at++] = 0xcb;
-        view.setFloat64(at, number);
-        at += 8;
+      out[at++] = 0xa0 | value.length;
+      if (value.length > 31) {
+        out[at - 1] = 0xd9;
+        out[at++] = value.length;
       }
+      for (let i = 0; i < value.length; i++) {
+        const code = value.charCodeAt(i);
+        if (code > 0x7f) return undefined;
+        out[at++] = code;
+      }
+    } else if (typeof value !== 'number') {
+      return undefined;
+    } else if (Number.isInteger(value) && value >= 0 && value < 0x80) {
+      out[at++] = value;
+    } else if (Number.isInteger(value) && value >= 0 && value <= 0xffffffff) {
+      out[at++] = 0xce;
+      view.setUint32(at, value);
+      at += 4;
+    } else if (POS_FLOAT32_KEYS.has(key) && Math.fround(value) === value) {
+      out[at++] = 0xca;
+      view.setFloat32(at, value);
+      at += 4;
+    } else {
+      out[at++] = 0xcb;
+      view.setFloat64(at, value);
+      at += 8;
     }
   }
-  return out.subarray(0, at);
+  out[0] = 0x80 | count;
+  return out.slice(0, at);
 }
