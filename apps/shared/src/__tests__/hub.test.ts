@@ -1,0 +1,113 @@
+import { createServer as createHttpServer } from 'node:http';
+import { createServer } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startEmbeddedBroker } from '../broker';
+import { connectHub } from '../connect';
+import { isAppError } from '../errors';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()?.();
+});
+
+async function freePortClosed(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('embedded broker and hub connection', () => {
+  it('relays messages over TCP and WebSocket, and keeps retained ones for late joiners', async () => {
+    const http = createHttpServer();
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => http.close(() => resolve())));
+    const broker = await startEmbeddedBroker({ port: 0, httpServer: http });
+    cleanups.push(() => broker.close());
+
+    const host = await connectHub(broker.url, { clientId: 'host' });
+    cleanups.push(() => void host.end(true));
+    await host.publishAsync('race/r1/state', '{"hello":1}', { qos: 1, retain: true });
+
+    const wsPort = (http.address() as { port: number }).port;
+    const late = await connectHub(`ws://127.0.0.1:${wsPort}/mqtt`, { clientId: 'late' });
+    cleanups.push(() => void late.end(true));
+    const received = new Promise<string>((resolve) =>
+      late.on('message', (_t, payload) => resolve(payload.toString())),
+    );
+    await late.subscribeAsync('race/r1/state', { qos: 1 });
+    expect(await received).toBe('{"hello":1}');
+    expect(broker.clients()).toBe(2);
+  });
+
+  it('explains a refused connection with exit code 3', async () => {
+    const port = await freePortClosed();
+    const error = await connectHub(`mqtt://127.0.0.1:${port}`, {
+      clientId: 'x',
+      timeoutMs: 3000,
+    }).catch((e: unknown) => e);
+    expect(isAppError(error)).toBe(true);
+    if (isAppError(error)) {
+      expect(error.code).toBe('HUB_UNREACHABLE');
+      expect(error.exitCode).toBe(3);
+      expect(error.message).toBe(
+        `could not reach the hub at mqtt://127.0.0.1:${port}: connection refused`,
+      );
+    }
+  });
+
+  it('explains a silent hub (no MQTT answer) as a timeout', async () => {
+    const sockets: import('node:net').Socket[] = [];
+    // Accepts TCP, never answers CONNECT.
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((resolve) => silent.close(() => resolve()));
+    });
+    const port = (silent.address() as { port: number }).port;
+    const error = await connectHub(`mqtt://127.0.0.1:${port}`, {
+      clientId: 'x',
+      timeoutMs: 500,
+    }).catch((e: unknown) => e);
+    expect(isAppError(error) && error.message).toBe(
+      `could not reach the hub at mqtt://127.0.0.1:${port}: no answer after 0.5 s`,
+    );
+  });
+
+  it('refuses bad URLs with a usage error', async () => {
+    for (const url of ['not a url', 'http://example.com']) {
+      const error = await connectHub(url, { clientId: 'x' }).catch((e: unknown) => e);
+      expect(isAppError(error) && error.code).toBe('USAGE');
+    }
+  });
+
+  it('says which port is taken', async () => {
+    const first = await startEmbeddedBroker({ port: 0 });
+    cleanups.push(() => first.close());
+    const error = await startEmbeddedBroker({ port: first.port }).catch((e: unknown) => e);
+    expect(isAppError(error) && error.code).toBe('PORT_IN_USE');
+    expect(isAppError(error) && error.message).toBe(
+      `port ${first.port} on 127.0.0.1 is already in use (another broker or gw2race-host?)`,
+    );
+  });
+
+  it('applies a publish policy', async () => {
+    const refused: string[] = [];
+    const broker = await startEmbeddedBroker({
+      port: 0,
+      policy: (client, packet) =>
+        packet.topic.endsWith('/state') && client.username !== 'host'
+          ? 'only the host publishes state'
+          : undefined,
+      onRefused: (_id, topic, reason) => refused.push(`${topic}: ${reason}`),
+    });
+    cleanups.push(() => broker.close());
+    const racer = await connectHub(broker.url, { clientId: 'racer', username: 'p1' });
+    cleanups.push(() => void racer.end(true));
+    racer.publish('race/r1/state', '{}', { qos: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(refused).toEqual(['race/r1/state: only the host publishes state']);
+  });
+});

@@ -1,0 +1,128 @@
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
+import { createServer, type Server } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { Aedes, type Client, type PublishPacket } from 'aedes';
+import { createWebSocketStream, WebSocketServer } from 'ws';
+import { AppError } from './errors';
+
+/** Decides whether a client may publish a packet; return a reason to refuse it. */
+export type PublishPolicy = (
+  client: { id: string; username?: string | undefined },
+  packet: PublishPacket,
+) => string | undefined;
+
+/** Options of {@link startEmbeddedBroker}. */
+export interface EmbeddedBrokerOptions {
+  /** Interface to listen on. Default 127.0.0.1; 0.0.0.0 for a LAN race. */
+  host?: string;
+  /** TCP port for MQTT. Default 1883; 0 picks a free port. */
+  port?: number;
+  /** An HTTP server to also accept MQTT over WebSocket on (path `/mqtt`), for browsers. */
+  httpServer?: HttpServer;
+  /** Refuse some publishes (e.g. only the host may publish `state`). */
+  policy?: PublishPolicy;
+  /** Called when the policy refuses a publish. */
+  onRefused?: (clientId: string, topic: string, reason: string) => void;
+}
+
+/** A running embedded hub. */
+export interface EmbeddedBroker {
+  /** `mqtt://host:port` to connect to. */
+  readonly url: string;
+  readonly port: number;
+  readonly host: string;
+  /** Number of connected clients. */
+  clients(): number;
+  close(): Promise<void>;
+}
+
+/** Path of MQTT over WebSocket on the host's HTTP server. */
+export const MQTT_WS_PATH = '/mqtt';
+
+/**
+ * Starts an MQTT 3.1.1 broker (aedes) in this process: TCP, and WebSocket when given an HTTP
+ * server. A taken port is an {@link AppError} `PORT_IN_USE` that says what to do.
+ */
+export async function startEmbeddedBroker(
+  options: EmbeddedBrokerOptions = {},
+): Promise<EmbeddedBroker> {
+  const host = options.host ?? '127.0.0.1';
+  const wantedPort = options.port ?? 1883;
+  const aedes = await Aedes.createBroker({
+    authorizePublish: (
+      client: Client | null,
+      packet: PublishPacket,
+      callback: (error?: Error | null) => void,
+    ) => {
+      if (!client || !options.policy) return callback(null);
+      const reason = options.policy(
+        { id: client.id, username: (client as unknown as { _gw2raceUser?: string })._gw2raceUser },
+        packet,
+      );
+      if (reason) {
+        options.onRefused?.(client.id, packet.topic, reason);
+        return callback(new Error(reason));
+      }
+      callback(null);
+    },
+    authenticate: (client, username, _password, callback) => {
+      (client as unknown as { _gw2raceUser?: string | undefined })._gw2raceUser = username;
+      callback(null, true);
+    },
+  });
+  const tcp: Server = createServer(aedes.handle as (socket: Duplex) => void);
+  await new Promise<void>((resolve, reject) => {
+    tcp.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') {
+        reject(
+          new AppError(
+            'PORT_IN_USE',
+            `port ${wantedPort} on ${host} is already in use (another broker or gw2race-host?)`,
+            {
+              hint: `choose another with --port, or race on the broker already there with --broker mqtt://${host}:${wantedPort}`,
+              cause: error,
+            },
+          ),
+        );
+      } else if (error.code === 'EACCES') {
+        reject(
+          new AppError('PORT_IN_USE', `not allowed to listen on port ${wantedPort}`, {
+            hint: 'use a port above 1024 with --port',
+            cause: error,
+          }),
+        );
+      } else reject(error);
+    });
+    tcp.listen(wantedPort, host, () => resolve());
+  });
+  const address = tcp.address();
+  const port = typeof address === 'object' && address ? address.port : wantedPort;
+
+  let wss: WebSocketServer | undefined;
+  if (options.httpServer) {
+    wss = new WebSocketServer({ noServer: true });
+    const server = options.httpServer;
+    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+      if (path !== MQTT_WS_PATH) return;
+      wss?.handleUpgrade(request, socket, head, (websocket) => {
+        const stream = createWebSocketStream(websocket);
+        stream.on('error', () => stream.destroy());
+        aedes.handle(stream, request);
+      });
+    });
+  }
+
+  return {
+    url: `mqtt://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    port,
+    host,
+    clients: () => aedes.connectedClients,
+    close: async () => {
+      for (const client of wss?.clients ?? []) client.terminate();
+      wss?.close();
+      await new Promise<void>((resolve) => aedes.close(() => resolve()));
+      await new Promise<void>((resolve) => tcp.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * What went wrong in an app, as a person should read it, with the process exit code to use.
+ * Apps print `message` (never a stack trace) and exit with `exitCode`.
+ */
+export const APP_ERROR_CODES = {
+  /** Wrong or missing command-line arguments. Exit 2. */
+  USAGE: 2,
+  /** The hub could not be reached (refused, unknown host, timeout, TLS). Exit 3. */
+  HUB_UNREACHABLE: 3,
+  /** The hub refused our credentials. Exit 3. */
+  HUB_AUTH: 3,
+  /** A port the host wants to listen on is taken. Exit 4. */
+  PORT_IN_USE: 4,
+  /** No race with this server code on the hub (no retained state). Exit 5. */
+  NO_RACE: 5,
+  /** A file could not be read or is not what it should be. Exit 6. */
+  BAD_FILE: 6,
+  /** Anything else. Exit 1. */
+  FAILED: 1,
+} as const;
+
+/** One of {@link APP_ERROR_CODES}. */
+export type AppErrorCode = keyof typeof APP_ERROR_CODES;
+
+/** An error an app reports to its user and exits on. */
+export class AppError extends Error {
+  readonly code: AppErrorCode;
+  /** What the user can do about it, printed under the message. */
+  readonly hint: string | undefined;
+
+  constructor(
+    code: AppErrorCode,
+    message: string,
+    options: { hint?: string; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.hint = options.hint;
+  }
+
+  /** The process exit code for this error. */
+  get exitCode(): number {
+    return APP_ERROR_CODES[this.code];
+  }
+}
+
+/** True when `value` is an {@link AppError}. */
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError;
+}
