@@ -1,0 +1,12 @@
+export { numberOption, parseCommandLine } from './args';
+export type { EmbeddedBroker, EmbeddedBrokerOptions, PublishPolicy } from './broker';
+export { MQTT_WS_PATH, startEmbeddedBroker } from './broker';
+export type { ConnectHubOptions } from './connect';
+export { connectHub, HUB_SCHEMES, parseHubUrl, redactUrl } from './connect';
+export type { AppErrorCode } from './errors';
+export { APP_ERROR_CODES, AppError, isAppError } from './errors';
+export { formatCountdown, formatGap, formatMs, formatRaceTime, formatTable } from './format';
+export { runMain } from './main';
+export { ask, canPrompt } from './prompt';
+export type { Screen } from './terminal';
+export { createColors, createScreen } from './terminal';

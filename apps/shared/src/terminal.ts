@@ -1,0 +1,90 @@
+import type { WriteStream } from 'node:tty';
+
+/** Where an app writes its screen. */
+export interface Screen {
+  /** True when the output is an interactive terminal (the screen is redrawn in place). */
+  readonly interactive: boolean;
+  /**
+   * Shows the current screen. In a terminal the whole screen is redrawn (at most `maxHz` times a
+   * second); piped output prints it only when its text changed, so logs stay readable.
+   */
+  render(text: string): void;
+  /** Prints a line that stays (above the screen in a terminal). */
+  log(line: string): void;
+  /** Stops redrawing and leaves the last screen on the terminal. */
+  close(): void;
+}
+
+const ESC = '\u001b[';
+
+/** Creates a {@link Screen} on a stream (default stdout). Works in Windows Terminal, cmd and any ANSI terminal. */
+export function createScreen(
+  stream: NodeJS.WriteStream = process.stdout,
+  options: { maxHz?: number; forcePlain?: boolean } = {},
+): Screen {
+  const interactive =
+    !options.forcePlain && Boolean((stream as WriteStream).isTTY) && process.env.TERM !== 'dumb';
+  const minGapMs = 1000 / (options.maxHz ?? 10);
+  let lastText = '';
+  let pending: string | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let lastDraw = 0;
+  const logs: string[] = [];
+
+  function draw(text: string) {
+    lastDraw = performance.now();
+    const recent = logs.slice(-8);
+    stream.write(
+      `${ESC}H${ESC}2J${ESC}3J${text}\n${recent.length ? `\n${recent.join('\n')}\n` : ''}`,
+    );
+  }
+
+  return {
+    interactive,
+    render(text) {
+      if (!interactive) {
+        if (text !== lastText) stream.write(`${text}\n\n`);
+        lastText = text;
+        return;
+      }
+      lastText = text;
+      const wait = minGapMs - (performance.now() - lastDraw);
+      if (wait <= 0) draw(text);
+      else {
+        pending = text;
+        timer ??= setTimeout(() => {
+          timer = undefined;
+          if (pending !== undefined) draw(pending);
+          pending = undefined;
+        }, wait);
+      }
+    },
+    log(line) {
+      if (!interactive) {
+        stream.write(`${line}\n`);
+        return;
+      }
+      logs.push(line);
+      if (logs.length > 100) logs.shift();
+      draw(lastText);
+    },
+    close() {
+      if (timer) clearTimeout(timer);
+      if (interactive && pending !== undefined) draw(pending);
+    },
+  };
+}
+
+/** Colours, off when NO_COLOR is set or the output is not a terminal. */
+export function createColors(stream: NodeJS.WriteStream = process.stdout) {
+  const on = Boolean((stream as WriteStream).isTTY) && !process.env.NO_COLOR;
+  const wrap = (code: string) => (text: string) => (on ? `${ESC}${code}m${text}${ESC}0m` : text);
+  return {
+    bold: wrap('1'),
+    dim: wrap('2'),
+    red: wrap('31'),
+    green: wrap('32'),
+    yellow: wrap('33'),
+    cyan: wrap('36'),
+  };
+}
