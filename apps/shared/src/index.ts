@@ -8,5 +8,8 @@ export { APP_ERROR_CODES, AppError, isAppError } from './errors';
 export { formatCountdown, formatGap, formatMs, formatRaceTime, formatTable } from './format';
 export { runMain } from './main';
 export { ask, canPrompt } from './prompt';
+export type { Bot, BotMisbehaviour, BotOptions, BotState } from './simulate/bot';
+export { createBot } from './simulate/bot';
+export { createRandom, seedFrom } from './simulate/random';
 export type { Screen } from './terminal';
 export { createColors, createScreen } from './terminal';
