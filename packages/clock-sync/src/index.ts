@@ -1,1 +1,31 @@
-export {};
+export type { Clock } from './clock';
+export { systemClock } from './clock';
+export type { ClockSyncErrorCode, ClockSyncErrorOptions } from './errors';
+export { CLOCK_SYNC_ERROR_CODES, ClockSyncError, isClockSyncError } from './errors';
+export type { DriftFit, DriftPoint } from './fit-drift';
+export { fitDrift } from './fit-drift';
+export type {
+  ClockDiscontinuity,
+  EstimatorEvent,
+  OffsetEstimate,
+  OffsetEstimator,
+  OffsetEstimatorOptions,
+  ReferenceTime,
+  RejectReason,
+  RestartReason,
+  SampleVerdict,
+  WindowSample,
+} from './offset-estimator';
+export { createOffsetEstimator } from './offset-estimator';
+export type { PingSync, PingSyncOptions, PongIgnoredReason, PongOutcome } from './ping-sync';
+export { createPingSync } from './ping-sync';
+export type { PongResponderOptions, PongTimes } from './pong';
+export { createPong, createPongResponder } from './pong';
+export type { Countdown, RaceClock, RaceClockOptions, RaceTime } from './race-clock';
+export { createRaceClock } from './race-clock';
+export type { OffsetInterval, TruechimerSelection } from './select-truechimers';
+export { selectTruechimers } from './select-truechimers';
+export type { SimulatedClock, SimulatedClockOptions } from './simulated-clock';
+export { createSimulatedClock } from './simulated-clock';
+export type { OffsetDelay, SyncSample } from './sync-sample';
+export { computeOffsetDelay } from './sync-sample';
