@@ -5,11 +5,22 @@ import { Aedes, type Client, type PublishPacket } from 'aedes';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import { AppError } from './errors';
 
-/** Decides whether a client may publish a packet; return a reason to refuse it. */
-export type PublishPolicy = (
-  client: { id: string; username?: string | undefined },
-  packet: PublishPacket,
-) => string | undefined;
+/** Who may connect and publish what on the embedded hub. */
+export interface HubAccess {
+  /** Accept or refuse a connection's credentials. Default: everyone. */
+  authenticate?(
+    clientId: string,
+    username: string | undefined,
+    password: string | undefined,
+  ): boolean;
+  /** Return a reason to refuse a publish, or undefined to let it through. */
+  authorizePublish?(
+    client: { id: string; username: string | undefined },
+    topic: string,
+  ): string | undefined;
+  /** A client disconnected (forget what was bound to it). */
+  clientGone?(clientId: string): void;
+}
 
 /** Options of {@link startEmbeddedBroker}. */
 export interface EmbeddedBrokerOptions {
@@ -19,8 +30,8 @@ export interface EmbeddedBrokerOptions {
   port?: number;
   /** An HTTP server to also accept MQTT over WebSocket on (path `/mqtt`), for browsers. */
   httpServer?: HttpServer;
-  /** Refuse some publishes (e.g. only the host may publish `state`). */
-  policy?: PublishPolicy;
+  /** Refuse some connections and publishes (e.g. only the host may publish `state`). */
+  access?: HubAccess;
   /** Called when the policy refuses a publish. */
   onRefused?: (clientId: string, topic: string, reason: string) => void;
 }
@@ -48,27 +59,36 @@ export async function startEmbeddedBroker(
 ): Promise<EmbeddedBroker> {
   const host = options.host ?? '127.0.0.1';
   const wantedPort = options.port ?? 1883;
+  const usernames = new Map<string, string | undefined>();
   const aedes = await Aedes.createBroker({
     authorizePublish: (
       client: Client | null,
       packet: PublishPacket,
       callback: (error?: Error | null) => void,
     ) => {
-      if (!client || !options.policy) return callback(null);
-      const reason = options.policy(
-        { id: client.id, username: (client as unknown as { _gw2raceUser?: string })._gw2raceUser },
-        packet,
-      );
+      const authorize = options.access?.authorizePublish;
+      if (!client || !authorize) return callback(null);
+      const reason = authorize({ id: client.id, username: usernames.get(client.id) }, packet.topic);
       if (reason) {
         options.onRefused?.(client.id, packet.topic, reason);
         return callback(new Error(reason));
       }
       callback(null);
     },
-    authenticate: (client, username, _password, callback) => {
-      (client as unknown as { _gw2raceUser?: string | undefined })._gw2raceUser = username;
+    authenticate: (client, username, password, callback) => {
+      const secret = password === undefined ? undefined : Buffer.from(password).toString();
+      const accepted = options.access?.authenticate?.(client.id, username, secret) ?? true;
+      if (!accepted) {
+        const error = Object.assign(new Error('bad user name or password'), { returnCode: 4 });
+        return callback(error as unknown as Parameters<typeof callback>[0], false);
+      }
+      usernames.set(client.id, username);
       callback(null, true);
     },
+  });
+  aedes.on('clientDisconnect', (client: Client) => {
+    usernames.delete(client.id);
+    options.access?.clientGone?.(client.id);
   });
   const tcp: Server = createServer(aedes.handle as (socket: Duplex) => void);
   await new Promise<void>((resolve, reject) => {

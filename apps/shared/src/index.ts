@@ -1,5 +1,5 @@
 export { numberOption, parseCommandLine } from './args';
-export type { EmbeddedBroker, EmbeddedBrokerOptions, PublishPolicy } from './broker';
+export type { EmbeddedBroker, EmbeddedBrokerOptions, HubAccess } from './broker';
 export { MQTT_WS_PATH, startEmbeddedBroker } from './broker';
 export type { ConnectHubOptions } from './connect';
 export { connectHub, HUB_SCHEMES, parseHubUrl, redactUrl } from './connect';

@@ -97,10 +97,13 @@ describe('embedded broker and hub connection', () => {
     const refused: string[] = [];
     const broker = await startEmbeddedBroker({
       port: 0,
-      policy: (client, packet) =>
-        packet.topic.endsWith('/state') && client.username !== 'host'
-          ? 'only the host publishes state'
-          : undefined,
+      access: {
+        authenticate: (_id, username, password) => username !== 'host' || password === 'secret',
+        authorizePublish: (client, topic) =>
+          topic.endsWith('/state') && client.username !== 'host'
+            ? 'only the host publishes state'
+            : undefined,
+      },
       onRefused: (_id, topic, reason) => refused.push(`${topic}: ${reason}`),
     });
     cleanups.push(() => broker.close());
@@ -109,5 +112,21 @@ describe('embedded broker and hub connection', () => {
     racer.publish('race/r1/state', '{}', { qos: 0 });
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(refused).toEqual(['race/r1/state: only the host publishes state']);
+
+    const impostor = await connectHub(broker.url, {
+      clientId: 'impostor',
+      username: 'host',
+      password: 'guess',
+      timeoutMs: 3000,
+    }).catch((e: unknown) => e);
+    expect(isAppError(impostor) && impostor.code).toBe('HUB_AUTH');
+    const host = await connectHub(broker.url, {
+      clientId: 'host',
+      username: 'host',
+      password: 'secret',
+    });
+    cleanups.push(() => void host.end(true));
+    await host.publishAsync('race/r1/state', '{}', { qos: 1 });
+    expect(refused).toHaveLength(1);
   });
 });
