@@ -199,7 +199,8 @@ export function createMumbleLinkReader(options: MumbleLinkReaderOptions = {}): M
   let source: MumbleLinkSource | null = null;
   let ownsSource = false;
   let timer: unknown;
-  let nextDue = 0;
+  let cadenceStart = 0;
+  let pollIndex = 0;
 
   let decoder = createFrameDecoder({ partial });
   let lastTick: number | undefined;
@@ -328,10 +329,15 @@ export function createMumbleLinkReader(options: MumbleLinkReaderOptions = {}): M
   function schedule(): void {
     if (!running) return;
     const now = clock.monotonicMs();
-    nextDue += periodMs;
-    // After a long pause (suspended laptop, blocked loop) resume the cadence instead of bursting.
-    if (nextDue < now - periodMs) nextDue = now + periodMs;
-    timer = scheduler.setTimeout(onTimer, Math.max(0, nextDue - now));
+    // Due times from an integer count, so the cadence does not drift with rounding.
+    let due = cadenceStart + (++pollIndex * 1000) / pollHz;
+    if (due < now - periodMs) {
+      // After a long pause (suspended laptop, blocked loop) resume the cadence instead of bursting.
+      cadenceStart = now;
+      pollIndex = 1;
+      due = now + periodMs;
+    }
+    timer = scheduler.setTimeout(onTimer, Math.max(0, due - now));
   }
 
   function onTimer(): void {
@@ -379,7 +385,8 @@ export function createMumbleLinkReader(options: MumbleLinkReaderOptions = {}): M
       source = opened;
       description = opened.description;
       setStatus('starting', clock.monotonicMs());
-      nextDue = clock.monotonicMs();
+      cadenceStart = clock.monotonicMs();
+      pollIndex = 0;
       schedule();
       poll();
     })();
