@@ -197,15 +197,23 @@ export interface OffsetEstimator {
   samples(): readonly WindowSample[];
 }
 
-/** Noise floor of the best samples' offsets in the drift regression, ms, plus a share of the least delay. */
-const SIGMA_FLOOR_MS = 0.05;
-const SIGMA_DELAY_SHARE = 0.05;
+/**
+ * Given its round trip `d`, a sample's offset error is half the difference of the two one-way
+ * jitters; with jitter the same in both directions that difference is spread evenly over
+ * `±(d − base)`, a standard deviation of `(d − base) / (2√3)`. The base (the least possible round
+ * trip) is unknown: the least delay seen, less a share of the gap to the lower quartile.
+ */
+const SQRT12 = 2 * Math.sqrt(3);
+const UNSEEN_JITTER_SHARE = 0.25;
+const NOISE_FLOOR_MS = 0.02;
 
 interface Drift {
   /** d(offset)/d(local time). */
   readonly slope: number;
   /** Bound on |slope error| used for the error bound. */
   readonly uncertainty: number;
+  /** One standard deviation of the slope. */
+  readonly sigma: number;
   readonly known: boolean;
 }
 
@@ -258,7 +266,12 @@ export function createOffsetEstimator(options: OffsetEstimatorOptions = {}): Off
   const anchor = clock.wallMs() - startMono;
   let lastLook = { mono: startMono, wallMinusMono: anchor };
 
-  const unknownDrift: Drift = { slope: 0, uncertainty: maxDrift, known: false };
+  const unknownDrift: Drift = {
+    slope: 0,
+    uncertainty: maxDrift,
+    sigma: maxDrift / 2,
+    known: false,
+  };
   let window: WindowSample[] = [];
   let suspects: WindowSample[] = [];
   let drift: Drift = unknownDrift;
@@ -278,58 +291,84 @@ export function createOffsetEstimator(options: OffsetEstimatorOptions = {}): Off
       drift = unknownDrift;
       return;
     }
-    let leastDelay = Number.POSITIVE_INFINITY;
-    for (const s of window) leastDelay = Math.min(leastDelay, s.delayMs);
-    const floor = SIGMA_FLOOR_MS + SIGMA_DELAY_SHARE * leastDelay + localResolutionMs;
+    const delays = window.map((s) => s.delayMs).sort((a, b) => a - b);
+    const leastDelay = delays[0] ?? 0;
+    const quartile = delays[Math.floor((delays.length - 1) * 0.25)] ?? leastDelay;
+    const unseen =
+      UNSEEN_JITTER_SHARE * (quartile - leastDelay) + NOISE_FLOOR_MS + 2 * localResolutionMs;
     const fit = fitDrift(
       window.map((s) => ({
         timeMs: s.timeMs - first.timeMs,
         offsetMs: s.offsetMs,
-        sigmaMs: Math.hypot(floor, (s.delayMs - leastDelay) / 2),
+        sigmaMs: (s.delayMs - leastDelay + unseen) / SQRT12,
       })),
     );
     if (!fit) {
       drift = unknownDrift;
       return;
     }
-    const uncertainty = Math.hypot(confidence * fit.slopeStandardError, wander);
-    drift =
-      confidence * fit.slopeStandardError >= maxDrift
-        ? unknownDrift
-        : { slope: fit.slope, uncertainty, known: true };
+    // Shrink the measured slope towards 0 by the prior (|drift| <= maxDriftPpm, taken as two
+    // standard deviations): a short, noisy window still says something, and says it honestly.
+    const priorVariance = (maxDrift / 2) ** 2;
+    const measuredVariance = fit.slopeStandardError ** 2;
+    const variance = 1 / (1 / priorVariance + 1 / measuredVariance);
+    const slope = (variance * fit.slope) / measuredVariance;
+    const uncertainty = Math.min(
+      maxDrift + Math.abs(slope),
+      Math.hypot(confidence * Math.sqrt(variance), wander),
+    );
+    drift = {
+      slope,
+      uncertainty,
+      sigma: Math.sqrt(variance),
+      known: true,
+    };
   }
 
-  /** The sample with the least distance (radius + drift growth) to `atLocalMs`. */
-  function pick(atLocalMs: number): { sample: WindowSample; boundMs: number } | undefined {
-    let best: WindowSample | undefined;
-    let bestBound = Number.POSITIVE_INFINITY;
+  /**
+   * The estimate at a local instant. The clock filter picks the sample whose offset, carried to
+   * `atLocalMs` along the drift, has the least expected error: a round trip's worth of jitter
+   * against one standard deviation of the drift times its age. With the drift well known that is
+   * the sample with the least delay, as in NTP; while it is not, fresher samples win.
+   *
+   * The bound is the narrowest interval around the estimate that contains one sample's sure
+   * interval (`delay / 2` + timestamp errors + drift uncertainty × age), so it is never wider than
+   * "half the chosen sample's delay plus what drift adds since".
+   */
+  function estimateAt(atLocalMs: number, withUnverified: boolean): OffsetEstimate | undefined {
+    let chosen: WindowSample | undefined;
+    let leastExpectedError = Number.POSITIVE_INFINITY;
     for (const s of window) {
-      const bound = s.radiusMs + drift.uncertainty * Math.abs(atLocalMs - s.timeMs);
-      if (bound < bestBound) {
-        best = s;
-        bestBound = bound;
+      const expected = Math.hypot(s.delayMs / SQRT12, drift.sigma * Math.abs(atLocalMs - s.timeMs));
+      if (expected < leastExpectedError) {
+        chosen = s;
+        leastExpectedError = expected;
       }
     }
-    return best ? { sample: best, boundMs: bestBound } : undefined;
-  }
-
-  function estimateAt(atLocalMs: number, withUnverified: boolean): OffsetEstimate | undefined {
-    const chosen = pick(atLocalMs);
     if (!chosen) return undefined;
-    const { sample } = chosen;
+    const offsetMs = chosen.offsetMs + drift.slope * (atLocalMs - chosen.timeMs);
+    let boundMs = Number.POSITIVE_INFINITY;
+    for (const s of window) {
+      const apart = atLocalMs - s.timeMs;
+      const carried = s.offsetMs + drift.slope * apart;
+      boundMs = Math.min(
+        boundMs,
+        Math.abs(offsetMs - carried) + s.radiusMs + drift.uncertainty * Math.abs(apart),
+      );
+    }
     const unverified = withUnverified && unverifiedMs !== undefined;
     return {
-      offsetMs: sample.offsetMs + drift.slope * (atLocalMs - sample.timeMs),
-      boundMs: chosen.boundMs + (unverified ? (unverifiedMs ?? 0) : 0),
+      offsetMs,
+      boundMs: boundMs + (unverified ? (unverifiedMs ?? 0) : 0),
       driftPpm: drift.known ? (-drift.slope / (1 + drift.slope)) * 1e6 : 0,
       driftKnown: drift.known,
       driftUncertaintyPpm: drift.uncertainty * 1e6,
-      delayMs: sample.delayMs,
-      sampleAgeMs: atLocalMs - sample.timeMs,
+      delayMs: chosen.delayMs,
+      sampleAgeMs: atLocalMs - chosen.timeMs,
       samples: window.length,
       status: unverified ? 'unverified' : 'synchronized',
       atLocalMs,
-      source: sample.source,
+      source: chosen.source,
     };
   }
 
