@@ -36,7 +36,11 @@ export function createFileSource(options: FileSourceOptions = {}): MumbleLinkSou
   const path = options.path ?? defaultMumbleLinkPath(options.name);
   const consistent = options.consistentReads ?? true;
   const recheckEvery = Math.max(1, options.recheckEvery ?? 30);
-  const buffers = [Buffer.alloc(LINKED_MEM_SIZE), Buffer.alloc(LINKED_MEM_SIZE)] as const;
+  const buffers = [new Uint8Array(LINKED_MEM_SIZE), new Uint8Array(LINKED_MEM_SIZE)] as const;
+  // Buffer views of the same memory, for a native compare.
+  const compare = new Map(
+    buffers.map((b) => [b, Buffer.from(b.buffer, b.byteOffset, b.byteLength)]),
+  );
   let fd: number | null = null;
   let identity = '';
   let readsSinceCheck = 0;
@@ -73,7 +77,7 @@ export function createFileSource(options: FileSourceOptions = {}): MumbleLinkSou
     return stats === undefined || `${stats.dev}:${stats.ino}` !== identity;
   }
 
-  function readInto(buffer: Buffer): number {
+  function readInto(buffer: Uint8Array): number {
     try {
       return readSync(fd!, buffer, 0, LINKED_MEM_SIZE, 0);
     } catch (cause) {
@@ -102,7 +106,8 @@ export function createFileSource(options: FileSourceOptions = {}): MumbleLinkSou
       if (consistent) {
         for (let attempt = 1; attempt < CONSISTENT_READ_ATTEMPTS; attempt++) {
           const again = readInto(other);
-          if (again === length && current.compare(other, 0, length, 0, length) === 0) break;
+          if (again === length && compare.get(current)!.compare(other, 0, length, 0, length) === 0)
+            break;
           [current, other] = [other, current];
           length = again;
         }

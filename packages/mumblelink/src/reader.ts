@@ -271,10 +271,15 @@ export function createMumbleLinkReader(options: MumbleLinkReaderOptions = {}): M
       checkStale(now);
       return;
     }
-    if (bytes === null) return noData(now);
-    const tick = readTick(bytes);
-    if (tick === 0 && readVersion(bytes) === 0) return noData(now);
-    if (tick !== undefined && tick === lastTick) return checkStale(now);
+    const tick = bytes === null ? undefined : readTick(bytes);
+    if (bytes === null || (tick === 0 && readVersion(bytes) === 0)) {
+      noData(now);
+      return;
+    }
+    if (tick !== undefined && tick === lastTick) {
+      checkStale(now);
+      return;
+    }
 
     const decoded = decoder.decode(bytes);
     if (!decoded.ok) {

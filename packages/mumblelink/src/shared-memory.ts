@@ -224,7 +224,11 @@ export async function openSharedMemorySource(
   const bindings = options.bindings ?? (await loadKernel32());
   const consistent = options.consistentReads ?? true;
   const mapping = openMapping(bindings, name, false);
-  const copies = [Buffer.alloc(LINKED_MEM_SIZE), Buffer.alloc(LINKED_MEM_SIZE)] as const;
+  const copies = [new Uint8Array(LINKED_MEM_SIZE), new Uint8Array(LINKED_MEM_SIZE)] as const;
+  // Buffer views of the same memory, for a native compare.
+  const compare = new Map(
+    copies.map((c) => [c, Buffer.from(c.buffer, c.byteOffset, c.byteLength)]),
+  );
   let closed = false;
   return {
     description: describeName(name),
@@ -237,7 +241,7 @@ export async function openSharedMemorySource(
       if (consistent) {
         for (let attempt = 1; attempt < CONSISTENT_READ_ATTEMPTS; attempt++) {
           other.set(mapping.memory);
-          if (current.equals(other)) break;
+          if (compare.get(current)!.equals(other)) break;
           [current, other] = [other, current];
         }
       }
