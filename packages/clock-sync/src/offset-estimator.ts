@@ -7,7 +7,7 @@ import { computeOffsetDelay, type SyncSample } from './sync-sample';
 export interface OffsetEstimatorOptions {
   /** Where time comes from. Default {@link systemClock}. */
   clock?: Clock;
-  /** Most samples kept; the oldest leave first. Default 64. */
+  /** Most samples kept; the oldest leave first. Default 256. */
   windowSize?: number;
   /** Samples older than this (local ms before the newest) leave the window. Default 15 min. */
   maxSampleAgeMs?: number;
@@ -241,7 +241,7 @@ function positive(name: string, value: number | undefined, fallback: number): nu
  */
 export function createOffsetEstimator(options: OffsetEstimatorOptions = {}): OffsetEstimator {
   const clock = options.clock ?? systemClock;
-  const windowSize = Math.floor(positive('windowSize', options.windowSize, 64));
+  const windowSize = Math.floor(positive('windowSize', options.windowSize, 256));
   const maxSampleAgeMs = positive('maxSampleAgeMs', options.maxSampleAgeMs, 15 * 60_000);
   const maxDelayMs = positive('maxDelayMs', options.maxDelayMs, 10_000);
   const minDriftSamples = Math.max(
@@ -435,7 +435,9 @@ export function createOffsetEstimator(options: OffsetEstimatorOptions = {}): Off
     ) {
       return reject('invalid', sample, offsetMs, rawDelayMs);
     }
-    const extraMs = 2 * localResolutionMs + referenceErrorMs;
+    // Epoch-ms doubles carry ~0.24 µs steps; the four timestamps' rounding belongs in the bound.
+    const roundingMs = 2 * Number.EPSILON * Math.max(Math.abs(sample.t1), Math.abs(sample.t2));
+    const extraMs = 2 * localResolutionMs + referenceErrorMs + roundingMs;
     if (rawDelayMs < -extraMs) return reject('negative-delay', sample, offsetMs, rawDelayMs);
     if (rawDelayMs > maxDelayMs) return reject('delay-too-long', sample, offsetMs, rawDelayMs);
     if (sample.t1 < barrierLocalMs) {
