@@ -72,13 +72,15 @@ export function decodeFrame(
  * reader does not re-parse JSON every frame. Results equal {@link decodeFrame}'s.
  */
 export function createFrameDecoder(options: DecodeOptions = {}): FrameDecoder {
+  const serverAddressBytes = new Uint8Array(SOCKADDR_SIZE);
   const cache: DecodeCache = {
     name: createStringCache(NAME_UNITS),
     identity: createStringCache(NAME_UNITS),
     description: createStringCache(DESCRIPTION_UNITS),
     identityValue: null,
     identityError: null,
-    serverAddressBytes: new Uint8Array(SOCKADDR_SIZE),
+    serverAddressBytes,
+    serverAddressView: new DataView(serverAddressBytes.buffer),
     serverAddress: null,
     serverAddressValid: false,
   };
@@ -89,6 +91,8 @@ export function createFrameDecoder(options: DecodeOptions = {}): FrameDecoder {
 interface StringCache {
   /** Raw bytes of the last string seen (its code units before the NUL). */
   readonly bytes: Uint8Array;
+  /** The same bytes, for 4-byte comparisons. */
+  readonly view: DataView;
   byteLength: number;
   text: string;
   valid: boolean;
@@ -101,12 +105,14 @@ interface DecodeCache {
   identityValue: MumbleLinkIdentity | null;
   identityError: string | null;
   readonly serverAddressBytes: Uint8Array;
+  readonly serverAddressView: DataView;
   serverAddress: ServerAddress | null;
   serverAddressValid: boolean;
 }
 
 function createStringCache(units: number): StringCache {
-  return { bytes: new Uint8Array(units * 2), byteLength: 0, text: '', valid: false };
+  const bytes = new Uint8Array(units * 2);
+  return { bytes, view: new DataView(bytes.buffer), byteLength: 0, text: '', valid: false };
 }
 
 const utf16 = new TextDecoder('utf-16le');
@@ -231,10 +237,14 @@ function decodeUiState(bits: number): UiState {
   };
 }
 
+/** How many code units of a field are present (a `partial` block may end inside `description`). */
+function availableUnits(view: DataView, offset: number, units: number): number {
+  return Math.max(0, Math.min(units, Math.floor((view.byteLength - offset) / 2)));
+}
+
 /** Number of UTF-16 code units before the NUL (all of them when there is none). */
 function stringUnits(view: DataView, offset: number, units: number): number {
-  // A `partial` block may end inside `description`: only read what is there.
-  const available = Math.max(0, Math.min(units, Math.floor((view.byteLength - offset) / 2)));
+  const available = availableUnits(view, offset, units);
   let count = 0;
   while (count < available && view.getUint16(offset + count * 2, true) !== 0) count++;
   return count;
@@ -254,14 +264,16 @@ function readCachedString(
   offset: number,
   units: number,
 ): { text: string; changed: boolean } {
-  const byteLength = stringUnits(view, offset, units) * 2;
-  if (
-    cache.valid &&
-    cache.byteLength === byteLength &&
-    sameBytes(bytes, offset, cache.bytes, byteLength)
-  ) {
-    return { text: cache.text, changed: false };
+  if (cache.valid) {
+    // Unchanged when the same bytes are followed by the NUL (or fill the field): one pass.
+    const length = cache.byteLength;
+    const end = offset + length;
+    const ends =
+      length / 2 === availableUnits(view, offset, units) || view.getUint16(end, true) === 0;
+    if (ends && sameBytes(view, offset, cache.view, length))
+      return { text: cache.text, changed: false };
   }
+  const byteLength = stringUnits(view, offset, units) * 2;
   const raw = bytes.subarray(offset, offset + byteLength);
   cache.bytes.set(raw);
   cache.byteLength = byteLength;
@@ -270,13 +282,13 @@ function readCachedString(
   return { text: cache.text, changed: true };
 }
 
-function sameBytes(
-  bytes: Uint8Array,
-  offset: number,
-  previous: Uint8Array,
-  length: number,
-): boolean {
-  for (let i = 0; i < length; i++) if (bytes[offset + i] !== previous[i]) return false;
+/** Compares `length` bytes of `view` at `offset` with the start of `previous`, 4 at a time. */
+function sameBytes(view: DataView, offset: number, previous: DataView, length: number): boolean {
+  let i = 0;
+  for (; i + 4 <= length; i += 4) {
+    if (view.getUint32(offset + i, true) !== previous.getUint32(i, true)) return false;
+  }
+  for (; i < length; i++) if (view.getUint8(offset + i) !== previous.getUint8(i)) return false;
   return true;
 }
 
@@ -287,10 +299,7 @@ function readServerAddress(
   cache: DecodeCache | null,
 ): ServerAddress | null {
   if (cache === null) return decodeServerAddress(view, offset);
-  if (
-    cache.serverAddressValid &&
-    sameBytes(bytes, offset, cache.serverAddressBytes, SOCKADDR_SIZE)
-  ) {
+  if (cache.serverAddressValid && sameBytes(view, offset, cache.serverAddressView, SOCKADDR_SIZE)) {
     return cache.serverAddress;
   }
   cache.serverAddressBytes.set(bytes.subarray(offset, offset + SOCKADDR_SIZE));

@@ -1,5 +1,13 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createFrameDecoder, decodeFrame, isMumbleLinkError, readTick } from '../index';
+import {
+  createFrame,
+  createFrameDecoder,
+  decodeFrame,
+  encodeFrame,
+  isMumbleLinkError,
+  readTick,
+} from '../index';
 import { handWrittenBlock, IDENTITY } from './hand-written-block';
 
 describe('decodeFrame', () => {
@@ -260,5 +268,50 @@ describe('createFrameDecoder', () => {
     const second = decoder.decode(handWrittenBlock(IDENTITY));
     expect(first.ok && second.ok && first.value.identity === second.value.identity).toBe(true);
     expect(Object.isFrozen(first.ok && first.value.identity)).toBe(true);
+  });
+
+  it('equals decodeFrame over any sequence of blocks, strings growing, shrinking and filling their field', () => {
+    // Strings that are prefixes of each other, empty, and full-length (no NUL), to probe the cache.
+    const names = ['Guild Wars 2', 'Guild Wars', 'Guild Wars 2!', '', 'G'.repeat(255)];
+    const descriptions = ['', 'x', 'xy', 'd'.repeat(2047)];
+    const identityJson = ['', '{"name":"A"', '{"name":"A","profession":1}', IDENTITY];
+    const block = fc
+      .record({
+        name: fc.constantFrom(...names),
+        description: fc.constantFrom(...descriptions),
+        identityJson: fc.constantFrom(...identityJson),
+        address: fc.constantFrom('1.2.3.4', '1.2.3.5', null),
+        full: fc.boolean(),
+      })
+      .map(({ name, description, identityJson: json, address, full }) => {
+        const bytes = encodeFrame(
+          createFrame({
+            name,
+            description,
+            identity: null,
+            identityJson: json,
+            context: {
+              serverAddress: address === null ? null : { family: 'ipv4', address, port: 1 },
+            },
+          }),
+        );
+        // A name that fills all 256 units, without a NUL.
+        if (full) new DataView(bytes.buffer).setUint16(44 + 255 * 2, 0x21, true);
+        return bytes;
+      });
+    fc.assert(
+      fc.property(
+        fc.array(block, { minLength: 1, maxLength: 12 }),
+        fc.boolean(),
+        (blocks, partial) => {
+          const decoder = createFrameDecoder({ partial });
+          for (const bytes of blocks) {
+            const input = partial ? bytes.subarray(0, 1364 + 5) : bytes;
+            expect(decoder.decode(input)).toEqual(decodeFrame(input, { partial }));
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
