@@ -266,10 +266,12 @@ export function createOffsetEstimator(options: OffsetEstimatorOptions = {}): Off
   const anchor = clock.wallMs() - startMono;
   let lastLook = { mono: startMono, wallMinusMono: anchor };
 
+  // A clock f slow moves the offset by f / (1 − f) per unit of its own time: a hair over f.
+  const maxSlope = maxDrift / (1 - Math.min(maxDrift, 0.5));
   const unknownDrift: Drift = {
     slope: 0,
-    uncertainty: maxDrift,
-    sigma: maxDrift / 2,
+    uncertainty: maxSlope,
+    sigma: maxSlope / 2,
     known: false,
   };
   let window: WindowSample[] = [];
@@ -309,12 +311,12 @@ export function createOffsetEstimator(options: OffsetEstimatorOptions = {}): Off
     }
     // Shrink the measured slope towards 0 by the prior (|drift| <= maxDriftPpm, taken as two
     // standard deviations): a short, noisy window still says something, and says it honestly.
-    const priorVariance = (maxDrift / 2) ** 2;
+    const priorVariance = (maxSlope / 2) ** 2;
     const measuredVariance = fit.slopeStandardError ** 2;
     const variance = 1 / (1 / priorVariance + 1 / measuredVariance);
     const slope = (variance * fit.slope) / measuredVariance;
     const uncertainty = Math.min(
-      maxDrift + Math.abs(slope),
+      maxSlope + Math.abs(slope),
       Math.hypot(confidence * Math.sqrt(variance), wander),
     );
     drift = {
@@ -437,7 +439,10 @@ export function createOffsetEstimator(options: OffsetEstimatorOptions = {}): Off
     }
     // Epoch-ms doubles carry ~0.24 µs steps; the four timestamps' rounding belongs in the bound.
     const roundingMs = 2 * Number.EPSILON * Math.max(Math.abs(sample.t1), Math.abs(sample.t2));
-    const extraMs = 2 * localResolutionMs + referenceErrorMs + roundingMs;
+    // Over the round trip the two clocks run at rates up to maxDrift apart, which the formulas
+    // do not see: it can shave that much off the measured delay.
+    const rateMs = maxSlope * (sample.t4 - sample.t1);
+    const extraMs = 2 * localResolutionMs + referenceErrorMs + roundingMs + rateMs;
     if (rawDelayMs < -extraMs) return reject('negative-delay', sample, offsetMs, rawDelayMs);
     if (rawDelayMs > maxDelayMs) return reject('delay-too-long', sample, offsetMs, rawDelayMs);
     if (sample.t1 < barrierLocalMs) {

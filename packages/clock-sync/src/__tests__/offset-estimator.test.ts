@@ -30,10 +30,11 @@ describe('createOffsetEstimator', () => {
     expect(verdict.delayMs).toBeCloseTo(40, 9);
     const estimate = estimator.estimate();
     expect(estimate?.offsetMs).toBeCloseTo(1224, 9);
-    // Half the delay, plus 100 ppm (drift unknown) over the 20.25 ms since the sample's middle,
-    // plus the rounding of epoch-ms doubles (under a microsecond).
+    // Half the delay; 100 ppm (drift unknown) of the 40.5 ms round trip, for the rates the
+    // formulas cannot see, and of the 20.25 ms since the sample's middle; the rounding of epoch-ms
+    // doubles (under a microsecond).
     const rounding = 2 * Number.EPSILON * T0;
-    expect(estimate?.boundMs).toBeCloseTo(20 + 100e-6 * 20.25 + rounding, 6);
+    expect(estimate?.boundMs).toBeCloseTo(20 + 100e-6 * (40.5 + 20.25) + rounding, 5);
     expect(estimate).toMatchObject({ driftKnown: false, samples: 1, status: 'synchronized' });
     expect(Math.abs(estimate!.offsetMs - trueOffset(clock, estimator))).toBeLessThanOrEqual(
       estimate!.boundMs,

@@ -1,0 +1,166 @@
+import { pingMessageSchema, pongMessageSchema } from '@gw2race/protocol';
+import { describe, expect, it } from 'vitest';
+import { isClockSyncError } from '../errors';
+import { createOffsetEstimator } from '../offset-estimator';
+import { createPingSync } from '../ping-sync';
+import { createPong, createPongResponder } from '../pong';
+import { createSimulatedClock } from '../simulated-clock';
+
+const T0 = 1_724_312_300_000;
+
+/** A racer 1.5 s behind the organizer, drifting 30 ppm, and the organizer keeping true time. */
+function setup(timeoutMs?: number) {
+  const clock = createSimulatedClock({ trueMs: T0, wallMs: T0 - 1_500, driftPpm: 30 });
+  const estimator = createOffsetEstimator({ clock });
+  const sync = createPingSync({
+    playerId: 'p1',
+    estimator,
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+  });
+  const answer = createPongResponder({ now: () => clock.trueMs() });
+  /** One ping through a network with `outMs`/`backMs` one-way delays, as JSON on the wire. */
+  const exchange = (outMs: number, backMs: number) => {
+    const ping = pingMessageSchema.parse(JSON.parse(JSON.stringify(sync.createPing())));
+    clock.advance(outMs);
+    const receivedMs = clock.trueMs();
+    clock.advance(0.3);
+    const pong = pongMessageSchema.parse(JSON.parse(JSON.stringify(answer(ping, receivedMs))));
+    clock.advance(backMs);
+    return { ping, pong, outcome: sync.receivePong(pong) };
+  };
+  return { clock, estimator, sync, exchange };
+}
+
+describe('createPingSync + createPongResponder', () => {
+  it('refers the racer to the organizer clock over ping/pong', () => {
+    const { clock, estimator, exchange } = setup();
+    for (let i = 0; i < 12; i++) {
+      const { outcome } = exchange(20 + (i % 3) * 7, 26 + (i % 4) * 5);
+      expect(outcome.used).toBe(true);
+      clock.advance(2_000);
+    }
+    const reference = estimator.referenceTime();
+    expect(reference.synchronized).toBe(true);
+    const error = Math.abs(reference.timeMs - clock.trueMs());
+    expect(error).toBeLessThanOrEqual(reference.boundMs);
+    // The best exchange (20 out, 26 back) is 3 ms off: half its asymmetry, nothing more.
+    expect(error).toBeLessThan(3.1);
+  });
+
+  it('reports what it measured so far in every ping', () => {
+    const { clock, exchange, sync } = setup();
+    const first = exchange(10, 10);
+    expect(first.ping).not.toHaveProperty('offsetMs');
+    expect(first.ping).not.toHaveProperty('rttMs');
+    expect(first.ping).toMatchObject({ playerId: 'p1', id: 0 });
+    clock.advance(1_000);
+    const second = sync.createPing();
+    expect(second.id).toBe(1);
+    expect(second.rttMs).toBeCloseTo(20, 2); // epoch seconds on the wire: sub-µs rounding
+    expect(second.offsetMs).toBeCloseTo(1_500, 0);
+    expect(second.boundMs).toBeGreaterThanOrEqual(10);
+    expect(second.t1).toBeCloseTo((T0 - 1_500 + 1_020.3) / 1000, 2);
+  });
+
+  it('uses the arrival instant the transport reports', () => {
+    const { clock, estimator, sync } = setup();
+    const ping = sync.createPing();
+    clock.advance(10);
+    const pong = createPong(ping, { receivedMs: clock.trueMs(), sentMs: clock.trueMs() });
+    clock.advance(10);
+    const arrived = clock.monotonicMs();
+    clock.advance(500); // the app got round to it half a second later
+    const outcome = sync.receivePong(pong, arrived);
+    expect(outcome.used && outcome.verdict.delayMs).toBeCloseTo(20, 2);
+    expect(estimator.estimate()?.delayMs).toBeCloseTo(20, 2);
+  });
+
+  it('ignores pongs that do not answer a pending ping', () => {
+    const { clock, sync } = setup(5_000);
+    const ping = sync.createPing();
+    const pong = createPong(ping, { receivedMs: clock.trueMs(), sentMs: clock.trueMs() });
+    clock.advance(20);
+    expect(sync.receivePong({ ...pong, playerId: 'p2' })).toMatchObject({
+      used: false,
+      reason: 'wrong-player',
+    });
+    expect(sync.receivePong({ ...pong, id: 99 })).toMatchObject({
+      used: false,
+      reason: 'unknown-id',
+    });
+    expect(sync.receivePong({ ...pong, t1: pong.t1 + 1 })).toMatchObject({
+      used: false,
+      reason: 't1-mismatch',
+    });
+    expect(sync.receivePong({ ...pong, t2: Number.NaN })).toMatchObject({
+      used: false,
+      reason: 'invalid',
+    });
+    expect(sync.receivePong(pong).used).toBe(true);
+    // A duplicate (QoS retransmission, a replay) finds nothing pending.
+    expect(sync.receivePong(pong)).toMatchObject({ used: false, reason: 'unknown-id' });
+
+    const late = sync.createPing();
+    const latePong = createPong(late, { receivedMs: clock.trueMs(), sentMs: clock.trueMs() });
+    clock.advance(6_000);
+    expect(sync.receivePong(latePong)).toMatchObject({ used: false, reason: 'unknown-id' });
+    expect(sync.pending()).toBe(0);
+  });
+
+  it('passes the estimator verdict on when it refuses the sample', () => {
+    const { clock, sync } = setup();
+    const ping = sync.createPing();
+    clock.advance(10);
+    // The host claims it held the ping 50 ms in a 10 ms round trip: its clock is broken.
+    const pong = createPong(ping, { receivedMs: clock.trueMs() - 50, sentMs: clock.trueMs() });
+    const outcome = sync.receivePong(pong);
+    expect(outcome).toMatchObject({ used: false, reason: 'negative-delay' });
+    expect(outcome.verdict?.accepted).toBe(false);
+  });
+
+  it('forgets the oldest ping when too many are pending', () => {
+    const clock = createSimulatedClock();
+    const sync = createPingSync({
+      playerId: 'p1',
+      estimator: createOffsetEstimator({ clock }),
+      maxPending: 2,
+      firstId: 7,
+    });
+    const pings = [sync.createPing(), sync.createPing(), sync.createPing()];
+    expect(pings.map((p) => p.id)).toEqual([7, 8, 9]);
+    expect(sync.pending()).toBe(2);
+    const pong = createPong(pings[0]!, { receivedMs: 1, sentMs: 1 });
+    expect(sync.receivePong(pong)).toMatchObject({ used: false, reason: 'unknown-id' });
+    expect(() =>
+      createPingSync({ playerId: 'p1', estimator: createOffsetEstimator({ clock }), timeoutMs: 0 }),
+    ).toThrow(/timeoutMs/);
+  });
+});
+
+describe('createPong', () => {
+  it('echoes the ping and stamps the host times in epoch seconds', () => {
+    const pong = createPong(
+      { playerId: 'racer-1', id: 42, t1: 1_724_312_299.5, rttMs: 30 },
+      { receivedMs: 1_724_312_300_000.25, sentMs: 1_724_312_300_001.5 },
+    );
+    expect(pong).toEqual({
+      playerId: 'racer-1',
+      id: 42,
+      t1: 1_724_312_299.5,
+      t2: 1_724_312_300.00025,
+      t3: 1_724_312_300.0015,
+    });
+    expect(pongMessageSchema.safeParse(pong).success).toBe(true);
+  });
+
+  it('never sends before it received, and refuses non-finite times', () => {
+    const ping = { playerId: 'p', id: 1, t1: 1 };
+    expect(createPong(ping, { receivedMs: 5_000, sentMs: 4_000 }).t3).toBe(5);
+    try {
+      createPong(ping, { receivedMs: Number.POSITIVE_INFINITY, sentMs: 1 });
+      expect.unreachable();
+    } catch (error) {
+      expect(isClockSyncError(error) && error.code).toBe('INVALID_ARGUMENT');
+    }
+  });
+});
