@@ -193,9 +193,22 @@ function openMapping(bindings: Kernel32Bindings, name: string, write: boolean): 
     bindings.CloseHandle(mapping);
     throw failure;
   }
+  let memory: Uint8Array;
+  try {
+    memory = new Uint8Array(bindings.view(address, LINKED_MEM_SIZE));
+  } catch (cause) {
+    bindings.UnmapViewOfFile(address);
+    bindings.CloseHandle(mapping);
+    // Some runtimes (Electron) forbid external buffers, which koffi.view needs.
+    throw new MumbleLinkError(
+      'FFI_UNAVAILABLE',
+      `cannot view the mapping "${name}" as memory (${describeCause(cause)}); this runtime may forbid external buffers`,
+      { cause },
+    );
+  }
   let released = false;
   return {
-    memory: new Uint8Array(bindings.view(address, LINKED_MEM_SIZE)),
+    memory,
     release() {
       if (released) return;
       released = true;

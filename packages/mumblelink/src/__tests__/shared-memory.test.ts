@@ -206,6 +206,20 @@ describe('Windows shared memory source and writer (simulated kernel32)', () => {
     expect(kernel.handles.size).toBe(0);
   });
 
+  it('releases the mapping and says why when the runtime cannot view it as memory', async () => {
+    const kernel = memoryKernel32();
+    const bindings = {
+      ...kernel.bindings,
+      view: () => {
+        throw new Error('External buffers are not allowed');
+      },
+    };
+    const failure = await openSharedMemorySource({ bindings }).catch((e: unknown) => e);
+    expect(isMumbleLinkError(failure) && failure.code).toBe('FFI_UNAVAILABLE');
+    expect(String(failure)).toMatch(/External buffers are not allowed/);
+    expect([kernel.views.size, kernel.handles.size]).toEqual([0, 0]);
+  });
+
   it('does not create a mapping when opening fails for another reason than "not found"', async () => {
     const kernel = memoryKernel32({ failOpen: 5 });
     const failure = await openSharedMemorySource({ bindings: kernel.bindings }).catch(
