@@ -14,11 +14,14 @@
  * best sample is off by, which no estimator can see from timestamps alone.
  */
 
+import { Bench } from 'tinybench';
 import {
   createRandom,
   createSimulatedSession,
   type NetworkProfile,
 } from '../src/__tests__/support/simulated-network';
+import { createOffsetEstimator } from '../src/offset-estimator';
+import { createSimulatedClock } from '../src/simulated-clock';
 import { computeOffsetDelay } from '../src/sync-sample';
 
 const PROFILES: readonly NetworkProfile[] = [
@@ -180,3 +183,40 @@ console.log(
   `stricter, p99 of (our error − that trial's limit) within 1 ms, every row: ${perTrialGoal ? 'met' : 'not met (see the last column)'}`,
 );
 console.log(`true offset inside our bound in every trial: ${allCovered ? 'yes' : 'NO'}`);
+
+// What it costs: a racer's overlay may read the clock every frame.
+const costClock = createSimulatedClock({ driftPpm: 40 });
+const full = createOffsetEstimator({ clock: costClock });
+const fullRandom = createRandom(99);
+for (let i = 0; i < 256; i++) {
+  const t1 = full.localNow();
+  costClock.advance(20 + 5 * fullRandom());
+  const t2 = costClock.trueMs();
+  costClock.advance(20 + 5 * fullRandom());
+  full.addSample({ t1, t2, t3: t2, t4: full.localNow() });
+  costClock.advance(1_000);
+}
+const offsets = full.samples().map((s) => s.offsetMs);
+const costBench = new Bench({ time: 300 });
+costBench
+  .add('ours: estimate() over a full 256-sample window', () => {
+    full.estimate();
+  })
+  .add('baseline: mean of the same 256 offsets', () => {
+    let sum = 0;
+    for (const o of offsets) sum += o;
+    return sum / offsets.length;
+  })
+  .add('ours: addSample() into a full window (refit included)', () => {
+    const t1 = full.localNow();
+    costClock.advance(40);
+    const t2 = costClock.trueMs();
+    full.addSample({ t1, t2, t3: t2, t4: full.localNow() });
+  });
+await costBench.run();
+console.log('\n# cost per call\n');
+for (const task of costBench.tasks) {
+  const result = task.result;
+  const mean = result && 'latency' in result ? result.latency.mean : undefined;
+  console.log(`- ${task.name}: ${mean === undefined ? '?' : `${(mean * 1000).toFixed(1)} µs`}`);
+}
