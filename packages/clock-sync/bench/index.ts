@@ -2,16 +2,17 @@
  * Accuracy benchmark: the estimator against what race tools do today, on the same simulated
  * networks in one run. Run with `pnpm bench` (seeded: the figures are reproducible).
  *
- * Each trial is a racer whose clock is up to ±2 s off and drifts 20–100 ppm, probing the
- * organizer over a path with fixed, different delays each way, exponential queueing jitter,
- * congestion spikes and loss. At a random instant after the session, three offsets are compared
- * with the truth:
+ * Each trial is a racer whose clock is up to ±2 s off and drifts 20–100 ppm (not at all in the
+ * control rows), probing the organizer over a path with fixed, different delays each way,
+ * exponential queueing jitter, congestion spikes and loss. At a random instant after the session,
+ * three offsets are compared with the truth:
  *  - ours: `createOffsetEstimator` (clock filter + drift regression + bound);
  *  - single sample, no round-trip correction: "server time − arrival time" of the last answer,
  *    what a countdown that trusts a `SYNC_T0` broadcast gets;
  *  - mean of all samples: the average of every round-trip-corrected offset, no filter, no drift.
  * The physical limit of a trial is half the delay asymmetry of its lowest-delay sample: what the
  * best sample is off by, which no estimator can see from timestamps alone.
+ * Then the cost of one call, against the plain mean as a baseline.
  */
 
 import { Bench } from 'tinybench';
