@@ -1,0 +1,164 @@
+import {
+  MESSAGE_KINDS,
+  type MessageKind,
+  type ReceivedMessage,
+  validateMessage,
+} from '@gw2race/protocol';
+import {
+  type DecodedChunk,
+  decodePositionLine,
+  type QuantizationFrame,
+  type RacerDeltaState,
+} from './position-line';
+import type { ReplayEntry } from './replay-entry';
+import { ReplayError } from './replay-error';
+
+const KNOWN_KINDS = new Set<string>(MESSAGE_KINDS);
+const textDecoder = new TextDecoder();
+
+/** An event line, decoded, with its place in the member. */
+export interface DecodedEvent {
+  readonly at: number;
+  readonly entry: ReplayEntry;
+}
+
+/** What one member's text holds. */
+export interface DecodedMember {
+  /** Event lines (and positions stored exactly), in line order. */
+  readonly events: DecodedEvent[];
+  /** Positions, one chunk per player and position line, in file order. */
+  readonly chunks: DecodedChunk[];
+  /** The parsed header line, if this member has one. */
+  readonly headerLine: unknown;
+  /** The parsed index line, if this member has one. */
+  readonly indexLine: unknown;
+  /** Lines that could not be used, with where they were. */
+  readonly issues: ReplayError[];
+  /** Number of lines. */
+  readonly lines: number;
+}
+
+/** Per-racer delta state carried from member to member while reading in order. */
+export type DeltaStates = Map<string, RacerDeltaState>;
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Decodes the text of one member. `states` carries each racer's delta state in from the previous
+ * member and out to the next; a line that cannot be read drops them all (whatever it held is
+ * lost, so positions that continue from it cannot be rebuilt until the next keyframe). With
+ * `positions: false` the position line is skipped (and `states` untouched): for callers that
+ * only want the events. Never throws.
+ */
+export function decodeMember(
+  bytes: Uint8Array,
+  offset: number,
+  states: DeltaStates,
+  frame: QuantizationFrame | undefined,
+  positions = true,
+): DecodedMember {
+  const text = textDecoder.decode(bytes);
+  const events: DecodedEvent[] = [];
+  const chunks: DecodedChunk[] = [];
+  const issues: ReplayError[] = [];
+  let headerLine: unknown;
+  let indexLine: unknown;
+  let lineNumber = 0;
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end);
+    start = end + 1;
+    lineNumber++;
+    if (line.length === 0) continue;
+    const issue = (code: ReplayError['code'], message: string, cause?: unknown) =>
+      issues.push(
+        new ReplayError(code, `member at byte ${offset}, line ${lineNumber}: ${message}`, {
+          offset,
+          line: lineNumber,
+          ...(cause === undefined ? {} : { cause }),
+        }),
+      );
+    // Skipping positions: no need to parse the longest line.
+    if (!positions && line.startsWith('{"type":"pos"')) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (cause) {
+      issue('CORRUPT_LINE', 'not JSON', cause);
+      states.clear();
+      continue;
+    }
+    if (!isRecord(value)) {
+      issue('CORRUPT_LINE', 'not a JSON object');
+      states.clear();
+      continue;
+    }
+    switch (value.type) {
+      case 'pos': {
+        if (!positions) continue;
+        if (!frame) {
+          issue('CORRUPT_LINE', 'position line before the header');
+          continue;
+        }
+        const decoded = decodePositionLine(value, states, frame);
+        if (!decoded.ok) {
+          issue('CORRUPT_LINE', decoded.message);
+          states.clear();
+          continue;
+        }
+        for (const problem of decoded.problems) {
+          issue(
+            problem.kind === 'missing-state' ? 'MISSING_KEYFRAME' : 'CORRUPT_LINE',
+            problem.message,
+          );
+        }
+        for (const chunk of decoded.chunks) chunks.push(chunk);
+        break;
+      }
+      case 'event': {
+        const { at, kind, message, playerId } = value;
+        if (typeof at !== 'number' || !Number.isFinite(at) || at < 0) {
+          issue('CORRUPT_LINE', 'event without a valid at');
+          continue;
+        }
+        if (typeof kind !== 'string' || kind.length === 0) {
+          issue('CORRUPT_LINE', 'event without a kind');
+          continue;
+        }
+        if (playerId !== undefined && typeof playerId !== 'string') {
+          issue('CORRUPT_LINE', 'event with a non-string playerId');
+          continue;
+        }
+        if (!KNOWN_KINDS.has(kind)) {
+          const entry = { kind: 'unknown' as const, recordedKind: kind, at, message };
+          events.push({ at, entry: playerId === undefined ? entry : { ...entry, playerId } });
+          continue;
+        }
+        const checked = validateMessage(kind as MessageKind, message);
+        if (!checked.ok) {
+          issue('INVALID_MESSAGE', checked.error.message, checked.error);
+          continue;
+        }
+        const entry = { kind, at, message: checked.value } as ReceivedMessage;
+        events.push({
+          at,
+          entry: playerId === undefined ? entry : ({ ...entry, playerId } as ReceivedMessage),
+        });
+        break;
+      }
+      case 'header':
+        if (headerLine === undefined && offset === 0 && lineNumber === 1) headerLine = value;
+        else issue('CORRUPT_LINE', 'a header line after the start of the file');
+        break;
+      case 'index':
+        indexLine = value;
+        break;
+      default:
+        issue('UNKNOWN_LINE', `line of unknown type ${JSON.stringify(value.type)} skipped`);
+    }
+  }
+  return { events, chunks, headerLine, indexLine, issues, lines: lineNumber };
+}

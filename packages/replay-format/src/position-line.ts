@@ -1,0 +1,614 @@
+import type { MessageOf, ReceivedMessage } from '@gw2race/protocol';
+import {
+  charCodesToString,
+  MAX_PACKED_MAGNITUDE,
+  pushPackedInteger,
+  unpackIntegers,
+} from './packed-integers';
+import type { ReplayQuantization } from './replay-header';
+
+/**
+ * Position lines: all positions of one member in one line, each racer's samples as packed
+ * integer columns (see `packed-integers.ts`), every column coded against a predictor:
+ *
+ * `{"type":"pos","key":true,"players":["p1","p2"],"n":[20,19],"topic":true,"cols":"t x y z lag v","data":"…"}`
+ *
+ * `data` holds, player after player (in `players` order), that player's columns in `cols`
+ * order, each exactly `n[i]` values. Columns:
+ *
+ * | column | value (integer) | predictor |
+ * |---|---|---|
+ * | `t` | `round(t × timeScale) − origin` | step |
+ * | `x` `y` `z` | `round(coordinate × positionScale)` | motion |
+ * | `lag` | `round(at × timeScale) − origin − t` (host receive time minus `t`) | delta |
+ * | `v` | `round(v × speedScale)` | delta |
+ * | `mapId` `mount` `seq` | as sent | delta |
+ * | `tick` | as sent | delta2 |
+ *
+ * The first five are always there, in that order; optional ones follow (in this order) when any
+ * sample of the line has them, `~` marking samples without. Each stored value is `q − p`, the
+ * value minus its prediction. Per player and column, with `h` the number of values decoded since
+ * the player's state was last reset, `q1`, `q2` the last two, and `s1`, `s2` the `t` of their
+ * samples (`s` this sample's): `p = 0` when `h = 0`; `p = q1` when `h = 1`; from then on
+ * *delta* `p = q1`, *delta2* `p = 2·q1 − q2`, and *motion*
+ * `p = q1 + floor((2·(q1 − q2)·(s − s1) + d0) / (2·d0))` with `d0 = s1 − s2` (the last velocity
+ * over the actual time step; `p = q1` when `d0 ≤ 0`, `s < s1` or `|(q1 − q2)·(s − s1)| > 2^50`).
+ * *step* is `p = q1 + round(timeScale / 10)` whenever `h ≥ 1` (the 10 Hz step). A missing value
+ * leaves its column's state alone.
+ *
+ * State is reset for every player when `key` is true (a keyframe member), and for the players
+ * whose indexes are in `fresh` (players new since the last keyframe).
+ */
+
+/** Columns of a position line, in the order they are written. */
+export const POSITION_COLUMNS = [
+  't',
+  'x',
+  'y',
+  'z',
+  'lag',
+  'v',
+  'mapId',
+  'mount',
+  'tick',
+  'seq',
+] as const;
+
+/** A position column name. */
+export type PositionColumn = (typeof POSITION_COLUMNS)[number];
+
+const REQUIRED_COUNT = 5;
+const OPTIONAL_COLUMNS = ['v', 'mapId', 'mount', 'tick', 'seq'] as const;
+type OptionalColumn = (typeof OPTIONAL_COLUMNS)[number];
+
+/** Predictor kinds: 0 delta, 1 delta2, 2 motion, 3 step. */
+type Predictor = 0 | 1 | 2 | 3;
+const DELTA = 0;
+const DELTA2 = 1;
+const MOTION = 2;
+const STEP = 3;
+
+const PREDICTOR: Record<PositionColumn, Predictor> = {
+  t: STEP,
+  x: MOTION,
+  y: MOTION,
+  z: MOTION,
+  lag: DELTA,
+  v: DELTA,
+  mapId: DELTA,
+  mount: DELTA,
+  tick: DELTA2,
+  seq: DELTA,
+};
+
+/** Largest magnitude of a quantized value; larger ones are written as plain event lines. */
+export const MAX_QUANTIZED = 2 ** 46;
+const MOTION_LIMIT = 2 ** 50;
+const POS_KEYS = new Set([
+  'playerId',
+  't',
+  'x',
+  'y',
+  'z',
+  'v',
+  'mapId',
+  'mount',
+  'tick',
+  'seq',
+  'sig',
+]);
+
+/** A position sample as integers (time units since the origin, position and speed units). */
+export interface QuantizedSample {
+  t: number;
+  lag: number;
+  x: number;
+  y: number;
+  z: number;
+  v: number | undefined;
+  mapId: number | undefined;
+  mount: number | undefined;
+  tick: number | undefined;
+  seq: number | undefined;
+  sig: string | undefined;
+}
+
+/** Where and how positions are quantized: the header's `origin` and `quantization`. */
+export interface QuantizationFrame {
+  readonly origin: number;
+  readonly quantization: ReplayQuantization;
+}
+
+const fits = (value: number) => Number.isFinite(value) && Math.abs(value) <= MAX_QUANTIZED;
+const fitsOptional = (value: number | undefined) =>
+  value === undefined || (Number.isInteger(value) && fits(value));
+
+/**
+ * Quantizes a received position for a position line, or returns `undefined` when it cannot be
+ * stored compactly without losing something a reader would see (a field this format does not
+ * know, values out of range, a topic player id that differs from the message's): the writer then
+ * stores it exactly, as an event line.
+ */
+export function quantizePosition(
+  received: ReceivedMessage,
+  frame: QuantizationFrame,
+): QuantizedSample | undefined {
+  if (received.kind !== 'pos') return undefined;
+  const message = received.message;
+  if (received.playerId !== undefined && received.playerId !== message.playerId) return undefined;
+  for (const key in message) {
+    if (!POS_KEYS.has(key)) return undefined;
+  }
+  const { timeScale, positionScale, speedScale } = frame.quantization;
+  // `+ 0` turns -0 into 0: JSON has no -0, and a reader must get what it would parse.
+  const tq = Math.round(message.t * timeScale) + 0;
+  const t = tq - frame.origin;
+  const lag = Math.round(received.at * timeScale) - frame.origin - t;
+  const x = Math.round(message.x * positionScale) + 0;
+  const y = Math.round(message.y * positionScale) + 0;
+  const z = Math.round(message.z * positionScale) + 0;
+  const v = message.v === undefined ? undefined : Math.round(message.v * speedScale) + 0;
+  if (!fits(t) || !fits(lag) || !fits(x) || !fits(y) || !fits(z) || tq < 0) return undefined;
+  if (v !== undefined && (!fits(v) || v < 0)) return undefined;
+  if (
+    !fitsOptional(message.mapId) ||
+    !fitsOptional(message.mount) ||
+    !fitsOptional(message.tick) ||
+    !fitsOptional(message.seq)
+  ) {
+    return undefined;
+  }
+  if (message.sig !== undefined && typeof message.sig !== 'string') return undefined;
+  return {
+    t,
+    lag,
+    x,
+    y,
+    z,
+    v,
+    mapId: message.mapId,
+    mount: message.mount,
+    tick: message.tick,
+    seq: message.seq,
+    sig: message.sig,
+  };
+}
+
+/**
+ * The position message a reader rebuilds from a quantized sample (positions in metres, times
+ * in epoch seconds, optional fields only when present).
+ */
+export function dequantizePosition(
+  playerId: string,
+  sample: QuantizedSample,
+  frame: QuantizationFrame,
+  topic: boolean,
+): Extract<ReceivedMessage, { kind: 'pos' }> {
+  const { timeScale, positionScale, speedScale } = frame.quantization;
+  const message: MessageOf<'pos'> = {
+    playerId,
+    t: (frame.origin + sample.t) / timeScale,
+    x: sample.x / positionScale,
+    y: sample.y / positionScale,
+    z: sample.z / positionScale,
+  };
+  if (sample.v !== undefined) message.v = sample.v / speedScale;
+  if (sample.mapId !== undefined) message.mapId = sample.mapId;
+  if (sample.mount !== undefined) message.mount = sample.mount;
+  if (sample.tick !== undefined) message.tick = sample.tick;
+  if (sample.seq !== undefined) message.seq = sample.seq;
+  if (sample.sig !== undefined) message.sig = sample.sig;
+  const at = (frame.origin + sample.t + sample.lag) / timeScale;
+  return topic ? { kind: 'pos', at, message, playerId } : { kind: 'pos', at, message };
+}
+
+/** Predictor state of one column: values seen since the reset (capped at 2), last two values and their sample times. */
+interface ColumnState {
+  h: number;
+  q1: number;
+  q2: number;
+  s1: number;
+  s2: number;
+}
+
+/** Delta state of one player: what their next values are relative to. */
+export type RacerDeltaState = Record<PositionColumn, ColumnState>;
+
+/** A fresh state, as at a keyframe. */
+export function createRacerDeltaState(): RacerDeltaState {
+  const state = {} as RacerDeltaState;
+  for (const column of POSITION_COLUMNS) state[column] = { h: 0, q1: 0, q2: 0, s1: 0, s2: 0 };
+  return state;
+}
+
+function floorDiv(a: number, b: number): number {
+  let q = Math.floor(a / b);
+  const r = a - q * b;
+  if (r < 0) q -= 1;
+  else if (r >= b) q += 1;
+  return q;
+}
+
+function predict(kind: Predictor, state: ColumnState, s: number, step: number): number {
+  if (state.h === 0) return 0;
+  if (kind === STEP) return state.q1 + step;
+  if (state.h === 1 || kind === DELTA) return state.q1;
+  const velocity = state.q1 - state.q2;
+  if (kind === DELTA2) return state.q1 + velocity;
+  const d0 = state.s1 - state.s2;
+  const d1 = s - state.s1;
+  if (d0 <= 0 || d1 < 0 || Math.abs(velocity * d1) > MOTION_LIMIT) return state.q1;
+  return state.q1 + floorDiv(2 * velocity * d1 + d0, 2 * d0);
+}
+
+function advance(state: ColumnState, q: number, s: number): void {
+  state.q2 = state.q1;
+  state.s2 = state.s1;
+  state.q1 = q;
+  state.s1 = s;
+  if (state.h < 2) state.h++;
+}
+
+/** The `t` step the `step` predictor expects, in time units (a 10 Hz stream). */
+export function sampleIntervalOf(quantization: ReplayQuantization): number {
+  return Math.round(quantization.timeScale / 10);
+}
+
+/** One player's samples in a position line. */
+export interface PlayerSamples {
+  readonly playerId: string;
+  readonly samples: readonly QuantizedSample[];
+}
+
+/** What {@link encodePositionLine} writes. */
+export interface PositionLineInput {
+  /** A keyframe member: every player's state starts fresh. */
+  readonly key: boolean;
+  /** The samples carried the topic's player id (`ReceivedMessage.playerId`). */
+  readonly topic: boolean;
+  readonly players: readonly PlayerSamples[];
+}
+
+/**
+ * Encodes the position line of a member (without the newline), advancing `states`: reset for
+ * everyone when `input.key`, created fresh (and listed in `fresh`) for players without one.
+ */
+export function encodePositionLine(
+  input: PositionLineInput,
+  states: Map<string, RacerDeltaState>,
+  frame: QuantizationFrame,
+): string {
+  const step = sampleIntervalOf(frame.quantization);
+  if (input.key) states.clear();
+  const optional = OPTIONAL_COLUMNS.filter((column) =>
+    input.players.some((player) => player.samples.some((s) => s[column] !== undefined)),
+  );
+  const columns: PositionColumn[] = ['t', 'x', 'y', 'z', 'lag', ...optional];
+  const codes: number[] = [];
+  const fresh: number[] = [];
+  input.players.forEach((player, index) => {
+    let state = states.get(player.playerId);
+    if (!state) {
+      state = createRacerDeltaState();
+      states.set(player.playerId, state);
+      if (!input.key) fresh.push(index);
+    }
+    for (const column of columns) {
+      const kind = PREDICTOR[column];
+      const st = state[column];
+      for (const sample of player.samples) {
+        const q = sample[column];
+        if (q === undefined) {
+          pushPackedInteger(codes, undefined);
+          continue;
+        }
+        const residual = q - predict(kind, st, sample.t, step);
+        if (Math.abs(residual) > MAX_PACKED_MAGNITUDE) {
+          throw new RangeError(`residual ${residual} out of range in column ${column}`);
+        }
+        pushPackedInteger(codes, residual + 0);
+        advance(st, q, sample.t);
+      }
+    }
+  });
+  const line: Record<string, unknown> = {
+    type: 'pos',
+    key: input.key,
+    ...(fresh.length > 0 ? { fresh } : {}),
+    players: input.players.map((player) => player.playerId),
+    n: input.players.map((player) => player.samples.length),
+    ...(input.topic ? { topic: true } : {}),
+    cols: columns.join(' '),
+    data: charCodesToString(codes),
+  };
+  if (input.players.some((player) => player.samples.some((s) => s.sig !== undefined))) {
+    line.sig = input.players.flatMap((player) => player.samples.map((s) => s.sig ?? null));
+  }
+  return JSON.stringify(line);
+}
+
+/**
+ * One player's decoded samples: integer columns inside the line's shared `values` array,
+ * column `c` of this player at `values[offset + c·n .. offset + (c+1)·n)`. Optional columns
+ * the line lacks have offset -1; missing values inside one are `NaN`.
+ */
+export interface DecodedChunk {
+  readonly playerId: string;
+  readonly topic: boolean;
+  readonly n: number;
+  /** The line's values (shared by all its players). */
+  readonly values: Float64Array;
+  /** Offset of `t` (time units since the origin). */
+  readonly t: number;
+  /** Offset of the receive time minus `t` (time units). */
+  readonly lag: number;
+  readonly x: number;
+  readonly y: number;
+  readonly z: number;
+  readonly v: number;
+  readonly mapId: number;
+  readonly mount: number;
+  readonly tick: number;
+  readonly seq: number;
+  /** This player's signatures, when the line has any. */
+  readonly sig: readonly (string | null)[] | undefined;
+}
+
+/** A problem with one player of a position line; the others decode. */
+export interface PlayerProblem {
+  readonly playerId: string;
+  /** `missing-state`: the line continues from data this reader does not have. */
+  readonly kind: 'missing-state' | 'invalid';
+  readonly message: string;
+}
+
+/** What {@link decodePositionLine} gives back. */
+export type DecodedPositionLine =
+  | { readonly ok: true; readonly chunks: DecodedChunk[]; readonly problems: PlayerProblem[] }
+  | { readonly ok: false; readonly message: string };
+
+const OPTIONAL_LIMITS: Record<OptionalColumn, number> = {
+  v: MAX_QUANTIZED,
+  mapId: 0xffffffff,
+  mount: 255,
+  tick: 0xffffffff,
+  seq: MAX_QUANTIZED,
+};
+
+const REQUIRED_COLUMNS = 't x y z lag';
+const KNOWN_COLUMNS = new Set<string>(POSITION_COLUMNS);
+const columnsCache = new Map<string, string[] | undefined>();
+
+/** The names of a `cols` field, or undefined when it does not start with the required ones. */
+function parseColumns(cols: string): string[] | undefined {
+  if (columnsCache.has(cols)) return columnsCache.get(cols);
+  const list = cols.split(' ');
+  const valid =
+    (cols === REQUIRED_COLUMNS || cols.startsWith(`${REQUIRED_COLUMNS} `)) &&
+    list.length <= 32 &&
+    list.every((name) => name.length > 0) &&
+    new Set(list).size === list.length;
+  const names = valid ? list : undefined;
+  if (columnsCache.size < 256) columnsCache.set(cols, names);
+  return names;
+}
+
+const isPlayerId = (value: unknown): value is string =>
+  typeof value === 'string' && value.length > 0 && value.length <= 64;
+const isCount = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 1_000_000;
+
+/**
+ * Decodes a parsed position line, advancing `states` (reset on a key line). A player whose
+ * state is missing (data lost before a continuation) or whose values are invalid is reported
+ * in `problems` and dropped from `states`; the other players decode. A malformed line fails as
+ * a whole. Never throws.
+ */
+export function decodePositionLine(
+  value: Record<string, unknown>,
+  states: Map<string, RacerDeltaState>,
+  frame: QuantizationFrame,
+): DecodedPositionLine {
+  const { key, players, n, cols, data, fresh } = value;
+  if (typeof key !== 'boolean')
+    return { ok: false, message: 'position line without a boolean key' };
+  if (!Array.isArray(players) || !players.every(isPlayerId)) {
+    return { ok: false, message: 'position line without a valid players list' };
+  }
+  if (!Array.isArray(n) || n.length !== players.length || !n.every(isCount)) {
+    return { ok: false, message: 'position line without one sample count per player' };
+  }
+  if (typeof cols !== 'string' || typeof data !== 'string') {
+    return { ok: false, message: 'position line without cols and data strings' };
+  }
+  const freshSet = new Set<number>();
+  if (fresh !== undefined) {
+    if (!Array.isArray(fresh) || !fresh.every((i) => Number.isInteger(i))) {
+      return { ok: false, message: 'position line with a malformed fresh list' };
+    }
+    for (const i of fresh as number[]) freshSet.add(i);
+  }
+  const names = parseColumns(cols);
+  if (!names) {
+    return {
+      ok: false,
+      message: `position line with unusable cols ${JSON.stringify(cols.slice(0, 80))}`,
+    };
+  }
+  let total = 0;
+  for (const count of n as number[]) total += count;
+  let sig: unknown[] | undefined;
+  if (value.sig !== undefined) {
+    if (
+      !Array.isArray(value.sig) ||
+      value.sig.length !== total ||
+      !value.sig.every((s) => s === null || (typeof s === 'string' && s.length <= 64))
+    ) {
+      return { ok: false, message: 'sig is not one string or null per sample' };
+    }
+    sig = value.sig;
+  }
+  if (key) states.clear();
+  const step = sampleIntervalOf(frame.quantization);
+  const topic = value.topic === true;
+  const width = names.length;
+  const values = new Float64Array(total * width);
+  const columnIndex = new Int32Array(POSITION_COLUMNS.length).fill(-1);
+  names.forEach((name, c) => {
+    const known = POSITION_COLUMNS.indexOf(name as PositionColumn);
+    if (known >= 0) columnIndex[known] = c;
+  });
+  const chunks: DecodedChunk[] = [];
+  const problems: PlayerProblem[] = [];
+  let at = 0;
+  let offset = 0;
+  let sampleStart = 0;
+  for (let p = 0; p < players.length; p++) {
+    const playerId = players[p] as string;
+    const count = (n as number[])[p]!;
+    const base = offset;
+    // Unpack every column first: the string position must advance even for a skipped player.
+    for (let c = 0; c < width; c++) {
+      at = unpackIntegers(data, at, count, values, base + c * count);
+      if (at < 0) return { ok: false, message: `data ends or breaks inside player ${playerId}` };
+    }
+    offset += width * count;
+    const sampleOffset = sampleStart;
+    sampleStart += count;
+    let state = states.get(playerId);
+    if (key || freshSet.has(p)) {
+      state = createRacerDeltaState();
+      states.set(playerId, state);
+    } else if (!state) {
+      problems.push({
+        playerId,
+        kind: 'missing-state',
+        message: `positions of ${JSON.stringify(playerId)} continue from data that was lost; skipped until the next keyframe`,
+      });
+      continue;
+    }
+    const problem = undeltaPlayer(values, base, count, names, state, step, frame.origin);
+    if (problem) {
+      states.delete(playerId);
+      problems.push({ playerId, kind: 'invalid', message: `${playerId}: ${problem}` });
+      continue;
+    }
+    const offsetOf = (column: PositionColumn) => {
+      const c = columnIndex[POSITION_COLUMNS.indexOf(column)]!;
+      return c < 0 ? -1 : base + c * count;
+    };
+    chunks.push({
+      playerId,
+      topic,
+      n: count,
+      values,
+      t: base,
+      x: base + count,
+      y: base + 2 * count,
+      z: base + 3 * count,
+      lag: base + 4 * count,
+      v: offsetOf('v'),
+      mapId: offsetOf('mapId'),
+      mount: offsetOf('mount'),
+      tick: offsetOf('tick'),
+      seq: offsetOf('seq'),
+      sig: sig ? (sig.slice(sampleOffset, sampleOffset + count) as (string | null)[]) : undefined,
+    });
+  }
+  if (at !== data.length)
+    return { ok: false, message: 'data holds more than players and cols describe' };
+  return { ok: true, chunks, problems };
+}
+
+/** Turns one player's residuals into values in place; returns a problem, or undefined. */
+function undeltaPlayer(
+  values: Float64Array,
+  base: number,
+  count: number,
+  names: readonly string[],
+  state: RacerDeltaState,
+  step: number,
+  origin: number,
+): string | undefined {
+  for (let c = 0; c < names.length; c++) {
+    const name = names[c]!;
+    if (!KNOWN_COLUMNS.has(name)) continue;
+    const column = name as PositionColumn;
+    const start = base + c * count;
+    const optional = c >= REQUIRED_COUNT;
+    if (!undelta(values, start, count, base, state[column], PREDICTOR[column], optional, step)) {
+      return `column ${column} has a missing value`;
+    }
+    const end = start + count;
+    if (optional) {
+      const limit = OPTIONAL_LIMITS[column as OptionalColumn];
+      for (let i = start; i < end; i++) {
+        const q = values[i]!;
+        if (q < 0 || q > limit) return `column ${column} decodes to ${q}, out of range`;
+      }
+    } else {
+      for (let i = start; i < end; i++) {
+        const q = values[i]!;
+        if (!(q >= -MAX_QUANTIZED && q <= MAX_QUANTIZED))
+          return `column ${column} decodes out of range`;
+      }
+    }
+  }
+  for (let i = base; i < base + count; i++) {
+    if (origin + values[i]! < 0) return 'a time decodes before the epoch';
+  }
+  return undefined;
+}
+
+/**
+ * Replaces the residuals `values[start .. start + count)` by values, in place; the samples'
+ * times are `values[times .. times + count)` (the `t` column, decoded first). False if a
+ * required value is missing.
+ */
+function undelta(
+  values: Float64Array,
+  start: number,
+  count: number,
+  times: number,
+  state: ColumnState,
+  kind: Predictor,
+  optional: boolean,
+  step: number,
+): boolean {
+  const end = start + count;
+  const shift = times - start;
+  if ((kind === DELTA || kind === STEP) && !optional) {
+    // The hot path (t, lag): a running sum, state kept in locals.
+    const add = kind === STEP ? step : 0;
+    let { h, q1, q2, s1, s2 } = state;
+    for (let i = start; i < end; i++) {
+      const r = values[i]!;
+      if (Number.isNaN(r)) return false;
+      const q = h === 0 ? r : q1 + add + r;
+      values[i] = q;
+      q2 = q1;
+      s2 = s1;
+      q1 = q;
+      s1 = values[i + shift]!;
+      if (h < 2) h++;
+    }
+    state.h = h;
+    state.q1 = q1;
+    state.q2 = q2;
+    state.s1 = s1;
+    state.s2 = s2;
+    return true;
+  }
+  for (let i = start; i < end; i++) {
+    const r = values[i]!;
+    if (Number.isNaN(r)) {
+      if (!optional) return false;
+      continue;
+    }
+    const s = values[i + shift]!;
+    const q = predict(kind, state, s, step) + r;
+    values[i] = q;
+    advance(state, q, s);
+  }
+  return true;
+}
