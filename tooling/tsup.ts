@@ -27,7 +27,9 @@ export function createTsupConfig(options: PackageBuildOptions): Options {
     clean: true,
     target: 'es2022',
     platform: options.platform ?? 'neutral',
-    splitting: false,
+    // Shared chunks: a package with several entries (".", "./node") ships its core once, so
+    // `instanceof` of its error class holds across entries.
+    splitting: true,
     treeshake: true,
     shims: false,
     external: [/^node:/, ...(options.external ?? [])],

@@ -204,10 +204,24 @@ export function channelOf(kind: MessageKind): Channel {
 
 // --- compact MessagePack for positions -------------------------------------------------------
 
-const POS_KEYS = ['playerId', 't', 'x', 'y', 'z', 'v', 'mapId', 'mount', 'tick', 'seq'] as const;
+const POS_KEYS = [
+  'playerId',
+  't',
+  'x',
+  'y',
+  'z',
+  'v',
+  'mapId',
+  'mount',
+  'tick',
+  'u',
+  'seq',
+] as const;
 const POS_KEY_SET: ReadonlySet<string> = new Set(POS_KEYS);
 const POS_FLOAT32_KEYS: ReadonlySet<string> = new Set(['x', 'y', 'z', 'v']);
-const MAX_POS_MSGPACK = 1 + POS_KEYS.length * 9 + 8 + 2 + 64;
+// Map header, then per key: fixstr header + key + value (at most 9 bytes: a float64), plus the
+// player id string (str 8 header + at most 64 ASCII bytes) beyond its 9 counted bytes.
+const MAX_POS_MSGPACK = 1 + POS_KEYS.reduce((size, key) => size + 1 + key.length + 9, 0) + 2 + 64;
 
 /**
  * Writes a position message as a MessagePack map with the same keys as its JSON, but with

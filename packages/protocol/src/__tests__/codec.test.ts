@@ -47,6 +47,26 @@ describe('round trips', () => {
   });
 });
 
+describe('the compact position encoding', () => {
+  it('fits the largest position message (64-char id, every field, float64 values)', () => {
+    const message = {
+      playerId: 'p'.repeat(64),
+      t: 1_724_312_355.123456,
+      x: 0.1,
+      y: -0.2,
+      z: 1e300,
+      v: 0.3,
+      mapId: 0xffffffff,
+      mount: 255,
+      tick: 0xffffffff,
+      u: 0.012345,
+      seq: Number.MAX_SAFE_INTEGER,
+    };
+    const decoded = decodeMessage('pos', encodeMessage('pos', message, { codec: 'msgpack' }));
+    expect(decoded).toEqual({ ok: true, value: message });
+  });
+});
+
 describe('untrusted bytes', () => {
   it('random bytes never throw, for every kind', () => {
     fc.assert(

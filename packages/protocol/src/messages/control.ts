@@ -2,10 +2,15 @@ import { z } from 'zod';
 import { idSchema } from '../ids';
 import { epochSecondsSchema, integrityFields, secondsSchema } from './common';
 
-/** `SYNC_T0`: the organizer's clock right now, for a first rough offset before ping/pong refines it. */
+/**
+ * `SYNC_T0`: the organizer's clock right now. Coarse, for display only: it is late by the whole
+ * one-way delay (tens of ms on broadband). Clients measure their offset with ping/pong.
+ */
 export const syncT0CommandSchema = z.object({
   cmd: z.literal('SYNC_T0'),
-  serverClock: epochSecondsSchema.describe('Organizer clock when sent (epoch s).'),
+  serverClock: epochSecondsSchema.describe(
+    'Organizer clock when sent (epoch s). Coarse (late by the one-way delay): display only; use ping/pong for timing.',
+  ),
   ...integrityFields,
 });
 

@@ -13,9 +13,14 @@ export const pingMessageSchema = z.object({
     .nonnegative()
     .max(Number.MAX_SAFE_INTEGER)
     .describe('Probe number, echoed in the pong.'),
-  t1: epochSecondsSchema.describe("Client clock when sent (epoch s, client's own time base)."),
+  t1: epochSecondsSchema.describe(
+    "Client time when sent (epoch s) on the client's own time scale: its monotonic clock anchored once to its wall clock, never a raw system clock reading that can step. offsetMs is relative to this scale.",
+  ),
   rttMs: z.number().nonnegative().optional().describe('Last measured round trip to the host, ms.'),
-  offsetMs: z.number().optional().describe('Current estimate: host clock minus client clock, ms.'),
+  offsetMs: z
+    .number()
+    .optional()
+    .describe("Current estimate: host clock minus the client's time scale (that of t1), ms."),
   boundMs: z.number().nonnegative().optional().describe('Error bound of offsetMs, ms.'),
   ...integrityFields,
 });
@@ -33,6 +38,11 @@ export const pongMessageSchema = z.object({
   t1: epochSecondsSchema.describe('Echo of the ping’s t1.'),
   t2: epochSecondsSchema.describe('Organizer clock when the ping arrived (epoch s).'),
   t3: epochSecondsSchema.describe('Organizer clock when this pong was sent (epoch s).'),
+  precisionMs: z
+    .number()
+    .nonnegative()
+    .optional()
+    .describe('Resolution of the clock that stamped t2/t3, ms; omitted means sub-millisecond.'),
   ...integrityFields,
 });
 
