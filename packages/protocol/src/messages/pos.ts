@@ -23,6 +23,11 @@ export const posMessageSchema = z.object({
     .max(0xffffffff)
     .optional()
     .describe('MumbleLink uiTick of the frame.'),
+  u: z
+    .number()
+    .nonnegative()
+    .optional()
+    .describe("± seconds of t: the client's clock offset bound plus how stale the sample may be."),
   ...integrityFields,
 });
 
