@@ -1,1 +1,49 @@
-export {};
+export { adjudicate, replayRace } from './adjudicate';
+export type {
+  AdvanceOptions,
+  CourseState,
+  CourseStep,
+  Crossing,
+  CrossingSource,
+  GapSegment,
+  Sample,
+} from './advance-course';
+export { advanceCourse, createCourseState } from './advance-course';
+export type { BeetlerankCsvOptions, BeetlerankEncodeOptions } from './beetlerank-csv';
+export { encodeBeetlerankCsv, parseBeetlerankCsv } from './beetlerank-csv';
+export type { CompiledCheckpoint, CourseDefinition, CourseOptions } from './course';
+export { checkpointAt, compileCourse, lapOf, parseTrack } from './course';
+export type {
+  CheckpointMessageOptions,
+  CrossingDetector,
+  CrossingDetectorOptions,
+} from './crossing-detector';
+export { createCrossingDetector, toCheckpointMessage } from './crossing-detector';
+export type { RaceEngineErrorCode, RaceEngineErrorOptions } from './errors';
+export { isRaceEngineError, RACE_ENGINE_ERROR_CODES, RaceEngineError } from './errors';
+export type { RaceResults, RacerResult, SectorRecord } from './race-results';
+export { raceResults } from './race-results';
+export type {
+  EngineConfig,
+  EngineInput,
+  EngineOptions,
+  PendingReport,
+  RacePhase,
+  RacerState,
+  RaceState,
+  RulingInput,
+} from './race-state';
+export { compareRacers, createRaceState, racerStatus } from './race-state';
+export type { RankingMessageOptions, RankingOptions } from './ranking';
+export { racerUncertainty, rankingEntries, stageOf, toRankingMessage } from './ranking';
+export type { Gate, Point3, Sphere } from './segment-crossing';
+export {
+  lerpPoint,
+  segmentGateCrossing,
+  segmentSphereEntry,
+  segmentSphereExit,
+} from './segment-crossing';
+export type { SpeedLimits } from './speed-limits';
+export { DEFAULT_SPEED_LIMITS, MOUNT_NAMES, ROLLER_BEETLE, speedLimitFor } from './speed-limits';
+export type { EngineEvent } from './step';
+export { step } from './step';
