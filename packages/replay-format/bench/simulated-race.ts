@@ -347,6 +347,18 @@ export function simulateRace(options: SimulatedRaceOptions = {}): SimulatedRace 
             boundMs: 3,
           },
         });
+        const t2 = round(frameTime + latency, 3);
+        messages.push({
+          kind: 'pong',
+          at: round(frameTime + latency + 0.0002, 6),
+          message: {
+            playerId,
+            id: Math.round(frameTime),
+            t1: round(frameTime + clockError, 3),
+            t2,
+            t3: t2,
+          },
+        });
       }
     }
   });
@@ -390,6 +402,19 @@ export function simulateRace(options: SimulatedRaceOptions = {}): SimulatedRace 
       kind: 'chat',
       at: end + 1,
       message: { text: 'gg everyone', name: 'Organizer' },
+    });
+    messages.push({
+      kind: 'flag',
+      at: t0 + 5.0005,
+      message: {
+        raceId,
+        playerId: playerIds[0]!,
+        kind: 'gap',
+        severity: 'info',
+        t: t0 + 5,
+        message: 'no position for 0.4 s',
+        data: { gapMs: 400 },
+      },
     });
   }
 
