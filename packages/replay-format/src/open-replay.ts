@@ -435,11 +435,15 @@ export function openReplay(
         for (let k = 0; k < chunk.n; k++) {
           const t = values[chunk.t + k]!;
           if (t <= target) {
-            if (!bracket.before || t >= values[bracket.before.t + bracket.beforeIndex]!) {
+            const { before } = bracket;
+            if (!before || t >= before.values[before.t + bracket.beforeIndex]!) {
               bracket.before = chunk;
               bracket.beforeIndex = k;
             }
-          } else if (!bracket.after || t < values[bracket.after.t + bracket.afterIndex]!) {
+          } else if (
+            !bracket.after ||
+            t < bracket.after.values[bracket.after.t + bracket.afterIndex]!
+          ) {
             bracket.after = chunk;
             bracket.afterIndex = k;
           }

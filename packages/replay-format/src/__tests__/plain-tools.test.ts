@@ -47,7 +47,10 @@ function referenceDecode(text: string) {
           const c = data.charCodeAt(at++);
           if (c === 126) return undefined;
           if (c >= 93) acc = acc * 32 + (c - 93);
-          else return (acc = acc * 32 + (c - 48)) % 2 === 0 ? acc / 2 : -(acc + 1) / 2;
+          else {
+            acc = acc * 32 + (c - 48);
+            return acc % 2 === 0 ? acc / 2 : -(acc + 1) / 2;
+          }
         }
       };
       record.players.forEach((playerId: string, p: number) => {
@@ -57,7 +60,10 @@ function referenceDecode(text: string) {
         const columns: Record<string, (number | undefined)[]> = {};
         for (const col of cols) {
           let st = state.get(col);
-          if (!st) state.set(col, (st = { h: 0, q1: 0, q2: 0, s1: 0, s2: 0 }));
+          if (!st) {
+            st = { h: 0, q1: 0, q2: 0, s1: 0, s2: 0 };
+            state.set(col, st);
+          }
           const values: (number | undefined)[] = [];
           for (let i = 0; i < n; i++) {
             const r = next();

@@ -70,7 +70,9 @@ describe('round trip of a whole race', () => {
     const sentEvents = events(race.messages);
     const gotEvents = events(back);
     expect(gotEvents).toHaveLength(sentEvents.length);
-    sentEvents.forEach((event, i) => expect(isDeepStrictEqual(gotEvents[i], event)).toBe(true));
+    for (const [i, event] of sentEvents.entries()) {
+      expect(isDeepStrictEqual(gotEvents[i], event)).toBe(true);
+    }
     expect(new Set(gotEvents.map((m) => m.kind))).toEqual(
       new Set([
         'state',

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import {
+  collectText,
+  encodeCheckpointsCsv,
+  encodePositionsCsv,
+  POSITIONS_CSV_COLUMNS,
+} from '../export-csv';
+import { encodeJsonExport, type JsonExport } from '../export-json';
+import { openReplay } from '../open-replay';
+import { readReplay } from '../read-replay';
+import { collect, recordedRace } from './helpers';
+
+describe('exports', () => {
+  it('CSV: one row per position sample and one per checkpoint', async () => {
+    const race = await recordedRace({ racers: 3, durationS: 60, fields: 'all' });
+    const messages = await collect(readReplay(race.bytes));
+    const csv = await collectText(encodePositionsCsv(readReplay(race.bytes)));
+    const rows = csv.trimEnd().split('\r\n');
+    expect(rows[0]).toBe(POSITIONS_CSV_COLUMNS.join(','));
+    const positions = messages.filter((m) => m.kind === 'pos');
+    expect(rows).toHaveLength(positions.length + 1);
+    const first = positions[0]!;
+    if (first.kind !== 'pos') return;
+    const cells = rows[1]!.split(',');
+    expect(cells[0]).toBe(first.message.playerId);
+    expect(Number(cells[1])).toBe(first.message.t);
+    expect(cells[2]).toBe(''); // before the START: no race time yet
+    expect(Number(cells[4])).toBe(first.message.x);
+    expect(Number(cells[8])).toBe(first.message.mapId);
+    // After the START, race time follows t0.
+    const late = rows.at(-1)!.split(',');
+    expect(Number(late[2])).toBeCloseTo(Number(late[1]) - race.t0, 3);
+
+    const checkpoints = messages.filter((m) => m.kind === 'checkpoint');
+    expect(checkpoints.length).toBeGreaterThan(0);
+    const cpRows = (await collectText(encodeCheckpointsCsv(messages, { t0: race.t0 })))
+      .trimEnd()
+      .split('\r\n');
+    expect(cpRows).toHaveLength(checkpoints.length + 1);
+    const cp = checkpoints[0]!;
+    if (cp.kind !== 'checkpoint') return;
+    expect(cpRows[1]!.split(',').slice(0, 4)).toEqual([
+      cp.message.playerId,
+      String(cp.message.cp),
+      String(cp.message.lap),
+      String(cp.message.ts),
+    ]);
+  });
+
+  it('JSON: header, events and a columnar track per racer', async () => {
+    const race = await recordedRace({ racers: 2, durationS: 20 });
+    const opened = openReplay(race.bytes);
+    if (!opened.ok) throw opened.error;
+    const replay = opened.value;
+    const document = JSON.parse(
+      await encodeJsonExport(replay.messages(), { header: replay.header, t0: replay.t0 }),
+    ) as JsonExport;
+    expect(document.format).toBe('gw2race-replay-export');
+    expect(document.header?.raceId).toBe(race.raceId);
+    expect(document.t0).toBe(race.t0);
+    for (const playerId of race.playerIds) {
+      const track = replay.track(playerId)!;
+      expect(document.tracks[playerId]!.x).toEqual([...track.x]);
+      expect(document.tracks[playerId]!.t).toEqual([...track.t]);
+    }
+    expect(document.events.every((e) => e.kind !== 'pos')).toBe(true);
+    expect(document.events.length + race.positionCount).toBe(race.messages.length);
+  });
+});

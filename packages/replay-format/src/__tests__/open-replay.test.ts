@@ -1,0 +1,109 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { openReplay } from '../open-replay';
+import { readReplay } from '../read-replay';
+import { recoverReplay } from '../recover-replay';
+import { collect, positionsByPlayer, recordedRace } from './helpers';
+
+describe('openReplay', () => {
+  it('seeks to any instant: positions interpolated between the recorded samples', async () => {
+    const race = await recordedRace({ racers: 5, durationS: 60 });
+    const opened = openReplay(race.bytes);
+    expect(opened.ok).toBe(true);
+    if (!opened.ok) return;
+    const replay = opened.value;
+    expect(replay.complete).toBe(true);
+    expect(replay.t0).toBe(race.t0);
+    expect(replay.raceTimeOrigin).toBe(race.t0);
+    expect([...replay.racers].sort()).toEqual([...race.playerIds].sort());
+    const recorded = positionsByPlayer(await collect(readReplay(race.bytes)));
+
+    for (const raceTimeMs of [0, 1234, 15_000, 33_333, 59_950]) {
+      const snapshot = replay.seek(raceTimeMs);
+      const time = race.t0 + raceTimeMs / 1000;
+      expect(snapshot.time).toBe(time);
+      expect(snapshot.positions.map((p) => p.playerId).sort()).toEqual([...race.playerIds].sort());
+      for (const position of snapshot.positions) {
+        const samples = recorded.get(position.playerId)!;
+        let after = samples.findIndex((s) => s.message.t > time);
+        if (after < 0) after = samples.length;
+        const a = samples[after - 1]!.message;
+        const b = samples[after]?.message;
+        expect(position.before).toBe(a.t);
+        if (b && b.t - a.t <= 1) {
+          expect(position.interpolated).toBe(true);
+          expect(position.after).toBe(b.t);
+          const f = (time - a.t) / (b.t - a.t);
+          expect(position.x).toBeCloseTo(a.x + (b.x - a.x) * f, 4);
+          expect(position.z).toBeCloseTo(a.z + (b.z - a.z) * f, 4);
+        } else {
+          expect(position.interpolated).toBe(false);
+          expect(position.x).toBe(a.x);
+        }
+      }
+      expect(snapshot.state?.raceId).toBe(race.raceId);
+    }
+    // The latest ranking received at or before the instant.
+    const late = replay.seek(30_000);
+    expect(late.ranking!.t).toBeLessThanOrEqual(race.t0 + 30);
+    expect(late.ranking!.t).toBeGreaterThan(race.t0 + 28);
+    expect(late.state?.stage).toBe('active');
+    expect(replay.seek(-9000).state?.stage).toBe('pre');
+  });
+
+  it('gives tracks and time ranges equal to a sequential read', async () => {
+    const race = await recordedRace({ racers: 4, durationS: 30 });
+    const opened = openReplay(race.bytes);
+    if (!opened.ok) throw opened.error;
+    const replay = opened.value;
+    const all = await collect(readReplay(race.bytes));
+    const recorded = positionsByPlayer(all);
+    for (const [playerId, samples] of recorded) {
+      const track = replay.track(playerId)!;
+      expect(track.length).toBe(samples.length);
+      expect([...track.t]).toEqual(samples.map((s) => s.message.t));
+      expect([...track.at]).toEqual(samples.map((s) => s.at));
+      expect([...track.x]).toEqual(samples.map((s) => s.message.x));
+      expect([...track.v]).toEqual(samples.map((s) => s.message.v));
+    }
+    expect(replay.track('nobody')).toBeUndefined();
+    const from = race.t0 + 10;
+    const to = race.t0 + 12.5;
+    expect(replay.messages(from, to)).toEqual(all.filter((m) => m.at >= from && m.at <= to));
+    expect(replay.messages()).toEqual(all);
+    expect(replay.index.positions).toBe(race.positionCount);
+    expect(replay.issues).toEqual([]);
+  });
+
+  it('opens a crashed recording (no trailer) and one recompressed by another gzip', async () => {
+    const race = await recordedRace({ racers: 3, durationS: 30 });
+    const crashed = race.bytes.subarray(0, race.bytes.length - race.members.at(-1)!.length - 100);
+    const opened = openReplay(crashed);
+    if (!opened.ok) throw opened.error;
+    expect(opened.value.complete).toBe(false);
+    expect(opened.value.t0).toBe(race.t0); // found in the recorded START
+    expect(opened.value.issues.map((i) => i.code)).toEqual(['TRUNCATED']);
+    expect(opened.value.seek(5000).positions).toHaveLength(3);
+    const recovered = recoverReplay(crashed);
+    if (!recovered.ok) throw recovered.error;
+    expect(recovered.value.index.members).toEqual(opened.value.index.members);
+
+    // zcat file | gzip > other: one member, no GR fields.
+    const recompressed = new Uint8Array(gzipSync(gunzipSync(race.bytes)));
+    const whole = openReplay(recompressed);
+    if (!whole.ok) throw whole.error;
+    expect(whole.value.messages()).toEqual(await collect(readReplay(race.bytes)));
+    expect(whole.value.header.raceId).toBe(race.raceId);
+    expect(await collect(readReplay(recompressed))).toEqual(await collect(readReplay(race.bytes)));
+  });
+
+  it('refuses what is not a recording', () => {
+    expect(openReplay(new Uint8Array(0)).ok).toBe(false);
+    expect(openReplay(new Uint8Array(gzipSync('{"hello":1}\n'))).ok).toBe(false);
+    const newer = new Uint8Array(
+      gzipSync('{"type":"header","format":"gw2race-replay","version":2}\n'),
+    );
+    const result = openReplay(newer);
+    expect(!result.ok && result.error.code).toBe('UNSUPPORTED_VERSION');
+  });
+});
