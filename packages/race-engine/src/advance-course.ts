@@ -74,6 +74,11 @@ export interface CourseState {
    * gap): with it the next segment is drawn as a curve.
    */
   readonly prior: Sample | null;
+  /**
+   * True when the racer reached `last` by a jump (teleport, map change): a sphere they landed in
+   * counts only once they have left it and come back.
+   */
+  readonly landed: boolean;
   /** Every crossing credited, in order (`crossings[i].index === i`). */
   readonly crossings: readonly Crossing[];
   /** Gaps in the stream since the last crossing. */
@@ -112,6 +117,7 @@ export function createCourseState(): CourseState {
     finishAt: null,
     last: null,
     prior: null,
+    landed: false,
     crossings: NO_CROSSINGS,
     gaps: [],
   };
@@ -162,16 +168,11 @@ export function advanceCourse(
     options.traversable !== false &&
     sample.t - prev.t <= course.gapSeconds;
   const prior = continuous ? prev : null;
-  if (
-    prev === null ||
-    t0 === null ||
-    finished ||
-    sample.t <= t0 ||
-    !sameMap ||
-    options.traversable === false
-  ) {
+  const jumped = prev !== null && (!sameMap || options.traversable === false);
+  if (prev === null || t0 === null || finished || sample.t <= t0 || jumped) {
+    // A jump leaves the racer "landed"; plain samples keep whatever the last segment decided.
     return {
-      course: withLast(state, sample, prior, startAt),
+      course: withLast(state, sample, prior, startAt, jumped || (state.landed && prev !== null)),
       crossings: NO_CROSSINGS,
       started,
       rearmed: false,
@@ -198,7 +199,7 @@ export function advanceCourse(
     }
     if (startAt === null) {
       return {
-        course: withLast(state, sample, prior, null),
+        course: withLast(state, sample, prior, null, false),
         crossings: NO_CROSSINGS,
         started: undefined,
         rearmed,
@@ -207,11 +208,26 @@ export function advanceCourse(
   }
   if (startAt === null) {
     return {
-      course: withLast(state, sample, prior, startAt),
+      course: withLast(state, sample, prior, startAt, false),
       crossings: NO_CROSSINGS,
       started,
       rearmed,
     };
+  }
+
+  if (state.landed && state.next < course.length) {
+    // Landed inside the next checkpoint by a jump: it counts only after leaving and coming back.
+    const cp = checkpointAt(course, state.next);
+    if (cp.gate === undefined && insideAny(cp, prev)) {
+      // Until the segment that leaves it, nothing else can be crossed either (order).
+      const out = startExit(cp, prev, sample, curve, u);
+      return {
+        course: withLast(state, sample, prior, startAt, out < 0),
+        crossings: NO_CROSSINGS,
+        started,
+        rearmed,
+      };
+    }
   }
 
   const isGap = dt > course.gapSeconds;
@@ -272,7 +288,7 @@ export function advanceCourse(
   const crossings = credited === undefined ? state.crossings : [...state.crossings, ...credited];
   const finishAt = next >= course.length ? (crossings[crossings.length - 1]?.t ?? null) : null;
   return {
-    course: { next, startAt, finishAt, last: sample, prior, crossings, gaps },
+    course: { next, startAt, finishAt, last: sample, prior, landed: false, crossings, gaps },
     crossings: credited ?? NO_CROSSINGS,
     started,
     rearmed,
@@ -287,6 +303,7 @@ function withLast(
   sample: Sample,
   prior: Sample | null,
   startAt: number | null,
+  landed: boolean,
 ): CourseState {
   return {
     next: state.next,
@@ -294,6 +311,7 @@ function withLast(
     finishAt: state.finishAt,
     last: sample,
     prior,
+    landed,
     crossings: state.crossings,
     gaps: state.gaps,
   };
@@ -330,7 +348,14 @@ function contact(
   return best;
 }
 
-/** Where a time-trial racer leaves the start on this segment: u, INSIDE (ends in it), or -1. */
+function insideAny(cp: CompiledCheckpoint, p: Point3): boolean {
+  for (const s of cp.spheres) {
+    if ((p.x - s.x) ** 2 + (p.y - s.y) ** 2 + (p.z - s.z) ** 2 <= s.r * s.r) return true;
+  }
+  return false;
+}
+
+/** Where a racer leaves a sphere checkpoint on this segment: u, INSIDE (ends in it), or -1. */
 function startExit(
   start: CompiledCheckpoint,
   a: Sample,

@@ -126,6 +126,8 @@ export interface RacerState {
   readonly suppressed: number;
   /** ± seconds of the racer's clock offset, from their last `ping` (0 when unknown). */
   readonly clockBound: number;
+  /** Largest ± a position message stated for its own time (`u`) while racing. */
+  readonly timeBound: number;
   /** Position messages taken into account. */
   readonly samples: number;
   /** Position messages ignored (stale, duplicate, after the finish, before t0 was known...). */
@@ -247,6 +249,7 @@ export function createRacer(playerId: string, name?: string): RacerState {
     flagAt: {},
     suppressed: 0,
     clockBound: 0,
+    timeBound: 0,
     samples: 0,
     ignored: 0,
   };

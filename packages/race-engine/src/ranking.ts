@@ -102,8 +102,9 @@ export function stageOf(state: RaceState): RaceStage {
 
 /**
  * ± seconds on a racer's times: interpolation of their crossings plus, for a mass start, the
- * bound on their clock offset (from their pings); in a time trial the offset cancels between
- * start and finish, so the start's interpolation counts instead.
+ * bound on their timestamps (the clock offset bound from their pings, or the `u` their position
+ * messages state, whichever is larger); in a time trial the offset cancels between start and
+ * finish, so the start's interpolation counts instead.
  */
 export function racerUncertainty(state: RaceState, racer: RacerState): number {
   let interpolation = 0;
@@ -112,7 +113,7 @@ export function racerUncertainty(state: RaceState, racer: RacerState): number {
   }
   const course = state.config.course;
   return course.startRule === 'mass'
-    ? interpolation + racer.clockBound
+    ? interpolation + Math.max(racer.clockBound, racer.timeBound)
     : interpolation + course.interpolationUncertainty;
 }
 

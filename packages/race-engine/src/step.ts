@@ -430,7 +430,10 @@ function onPos(draft: Draft, msg: PosMessage, topicPlayer: string | undefined, a
       }
     }
   }
-  if (judged && t > at + config.futureTolerance) {
+  if (judged && msg.u !== undefined && msg.u > racer.timeBound) {
+    racer = { ...racer, timeBound: msg.u };
+  }
+  if (judged && t > at + config.futureTolerance + (msg.u ?? 0)) {
     racer = raise(
       draft,
       racer,
