@@ -12,6 +12,8 @@ export interface PackageBuildOptions {
   banner?: string;
   /** Only ESM (apps that are never `require`d). */
   esmOnly?: boolean;
+  /** Compile-time constants (`define`), e.g. the app's version. */
+  define?: Record<string, string>;
 }
 
 /**
@@ -34,5 +36,6 @@ export function createTsupConfig(options: PackageBuildOptions): Options {
     shims: false,
     external: [/^node:/, ...(options.external ?? [])],
     ...(options.banner ? { banner: { js: options.banner } } : {}),
+    ...(options.define ? { define: options.define } : {}),
   };
 }

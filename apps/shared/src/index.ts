@@ -1,6 +1,7 @@
 export { numberOption, parseCommandLine } from './args';
-export type { EmbeddedBroker, EmbeddedBrokerOptions, HubAccess } from './broker';
-export { MQTT_WS_PATH, startEmbeddedBroker } from './broker';
+// The embedded broker (aedes) is imported from '@gw2race/app-shared/broker', so the racer's
+// bundle does not carry it.
+export type { HubAccess } from './broker';
 export type { ConnectHubOptions } from './connect';
 export { connectHub, HUB_SCHEMES, parseHubUrl, redactUrl } from './connect';
 export type { AppErrorCode } from './errors';

@@ -20,11 +20,12 @@ const ESC = '\u001b[';
 /** Creates a {@link Screen} on a stream (default stdout). Works in Windows Terminal, cmd and any ANSI terminal. */
 export function createScreen(
   stream: NodeJS.WriteStream = process.stdout,
-  options: { maxHz?: number; forcePlain?: boolean } = {},
+  options: { maxHz?: number; forcePlain?: boolean; plainEveryMs?: number } = {},
 ): Screen {
   const interactive =
     !options.forcePlain && Boolean((stream as WriteStream).isTTY) && process.env.TERM !== 'dumb';
   const minGapMs = 1000 / (options.maxHz ?? 10);
+  const plainEveryMs = options.plainEveryMs ?? 3000;
   let lastText = '';
   let pending: string | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -43,8 +44,28 @@ export function createScreen(
     interactive,
     render(text) {
       if (!interactive) {
-        if (text !== lastText) stream.write(`${text}\n\n`);
-        lastText = text;
+        // Piped output: print the screen when it changed, at most every few seconds, so a log
+        // stays readable; close() prints the last one.
+        if (text === lastText) return;
+        pending = text;
+        const wait = plainEveryMs - (performance.now() - lastDraw);
+        if (wait <= 0) {
+          lastDraw = performance.now();
+          stream.write(`${text}\n\n`);
+          lastText = text;
+          pending = undefined;
+        } else {
+          timer ??= setTimeout(() => {
+            timer = undefined;
+            if (pending !== undefined) {
+              lastDraw = performance.now();
+              stream.write(`${pending}\n\n`);
+              lastText = pending;
+              pending = undefined;
+            }
+          }, wait);
+          timer.unref();
+        }
         return;
       }
       lastText = text;
@@ -70,7 +91,11 @@ export function createScreen(
     },
     close() {
       if (timer) clearTimeout(timer);
-      if (interactive && pending !== undefined) draw(pending);
+      timer = undefined;
+      if (pending === undefined) return;
+      if (interactive) draw(pending);
+      else stream.write(`${pending}\n\n`);
+      pending = undefined;
     },
   };
 }

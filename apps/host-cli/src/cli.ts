@@ -1,0 +1,32 @@
+import { AppError, runMain } from '@gw2race/app-shared';
+import { resultsCommand } from './commands/results';
+import { RUN_USAGE, runCommand } from './commands/run';
+
+declare const __VERSION__: string;
+const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0';
+
+const USAGE = `Usage: gw2race-host <command> [options]
+
+  gw2race-host [run] [options]          host a race (default; see gw2race-host run --help)
+  gw2race-host results FILE [--format json|csv]
+                                        re-judge a recording and print the results
+  gw2race-host --version | --help`;
+
+async function main(): Promise<number> {
+  const [first, ...rest] = process.argv.slice(2);
+  if (first === '--version' || first === '-v') {
+    process.stdout.write(`gw2race-host ${VERSION}\n`);
+    return 0;
+  }
+  if (first === '--help' || first === '-h' || first === 'help') {
+    process.stdout.write(`${USAGE}\n\n${RUN_USAGE}\n`);
+    return 0;
+  }
+  if (first === 'results') return resultsCommand(rest);
+  if (first === 'run') return runCommand(rest, VERSION);
+  if (first === undefined || first.startsWith('-'))
+    return runCommand(process.argv.slice(2), VERSION);
+  throw new AppError('USAGE', `unknown command "${first}"`, { hint: USAGE });
+}
+
+runMain(main, 'gw2race-host');

@@ -1,0 +1,65 @@
+import { AppError, parseCommandLine } from '@gw2race/app-shared';
+import { type RaceState, raceResults, replayRace } from '@gw2race/race-engine';
+import type { ReplayEntry } from '@gw2race/replay-format';
+import { readReplayFile } from '@gw2race/replay-format/node';
+import { engineInputOf } from '../host/engine-input';
+import { encodeResultsCsv } from '../host/results-format';
+
+const USAGE = `Usage: gw2race-host results FILE [--format json|csv]
+
+Re-judges a recording (race_*.replay.jsonl.gz) with the race engine and prints the results.
+They are the results the host computed live: the same inputs, in the same order.`;
+
+/** Re-judges a recording: the same engine inputs the live host used, in the same order. */
+export async function rejudge(file: string): Promise<{ state: RaceState; warnings: string[] }> {
+  const reader = readReplayFile(file);
+  const entries: ReplayEntry[] = [];
+  const headerResult = await reader.header();
+  if (!headerResult.ok) {
+    const cause = headerResult.error.cause as { code?: string } | undefined;
+    const why = cause?.code === 'ENOENT' ? 'no such file' : headerResult.error.message;
+    throw new AppError('BAD_FILE', `cannot read the recording ${file}: ${why}`, {
+      cause: headerResult.error,
+    });
+  }
+  const header = headerResult.value;
+  for await (const entry of reader) entries.push(entry);
+  if (reader.fatal)
+    throw new AppError('BAD_FILE', `${file}: ${reader.fatal.message}`, { cause: reader.fatal });
+  const warnings = reader.issues.map((issue) => issue.message);
+  if (!header.track)
+    throw new AppError('BAD_FILE', `${file} has no track in its header: it cannot be re-judged`);
+  const inputs = entries.map(engineInputOf).filter((input) => input !== undefined);
+  const state = replayRace(header.track, inputs, {
+    raceId: header.raceId,
+    laps: header.laps,
+    ...(header.state?.startRule !== undefined ? { startRule: header.state.startRule } : {}),
+  });
+  return { state, warnings };
+}
+
+/** `gw2race-host results FILE [--format json|csv]`. */
+export async function resultsCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandLine(
+    args,
+    { format: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    USAGE,
+  );
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const file = positionals[0];
+  if (!file || positionals.length > 1)
+    throw new AppError('USAGE', 'give one recording file', { hint: USAGE });
+  const format = values.format ?? 'json';
+  if (format !== 'json' && format !== 'csv')
+    throw new AppError('USAGE', `--format must be json or csv, got "${format}"`);
+  const { state, warnings } = await rejudge(file);
+  for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
+  const results = raceResults(state);
+  process.stdout.write(
+    format === 'json' ? `${JSON.stringify(results, null, 2)}\n` : encodeResultsCsv(results),
+  );
+  return 0;
+}

@@ -1,0 +1,410 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { emitKeypressEvents } from 'node:readline';
+import { createInterface } from 'node:readline/promises';
+import {
+  AppError,
+  ask,
+  canPrompt,
+  connectHub,
+  createColors,
+  createScreen,
+  formatRaceTime,
+  formatTable,
+  numberOption,
+  parseCommandLine,
+  parseHubUrl,
+  redactUrl,
+} from '@gw2race/app-shared';
+import { type EmbeddedBroker, MQTT_WS_PATH, startEmbeddedBroker } from '@gw2race/app-shared/broker';
+import { createOffsetEstimator } from '@gw2race/clock-sync';
+import { DEFAULT_SNTP_SERVERS, pollSntp } from '@gw2race/clock-sync/node';
+import { parseId, type StartRule } from '@gw2race/protocol';
+import { createRaceAccess, HOST_USERNAME } from '../host/access';
+import { BUNDLED_TRACKS, DEFAULT_TRACK, loadTrack } from '../host/load-track';
+import { createHostSession, type HostOutcome } from '../host/session';
+import { renderHostScreen } from '../ui/host-screen';
+
+export const RUN_USAGE = `Usage: gw2race-host [run] [options]
+
+Hosts a Guild Wars 2 race: an MQTT hub for the racers (embedded by default), live judging and
+ranking, a recording of everything, and the results. Asks for what is missing when run in a
+terminal; every answer is also an option.
+
+Race:
+  --name TEXT          tournament name (default "gw2race")
+  --race ID            server code racers type (default: generated)
+  --track FILE|NAME    gw2race track JSON, Beetlerank CSV, or a bundled track: ${Object.keys(BUNDLED_TRACKS).join(', ')} (default ${DEFAULT_TRACK})
+  --map ID             GW2 map id of the track (Beetlerank files do not say)
+  --laps N             laps (default: the track's, else 1)
+  --time-trial         each racer's clock starts on leaving the start (default: mass start at t0)
+  --start-delay S      seconds from START to the start instant t0 (default 60)
+  --auto-start N       publish START once N racers are ready
+  --time-limit S       end the race S seconds after t0
+  --finish-timeout S   end the race S seconds after the first finisher
+  --out DIR            where the recording and results go (default ./results)
+Hub:
+  --broker URL         use an external hub (mqtt://, mqtts://, ws://, wss://) instead of the embedded one
+  --username U, --password P, --ca FILE   credentials and certificate authority for --broker
+  --listen HOST        interface of the embedded hub (default 127.0.0.1; 0.0.0.0 for a LAN race)
+  --port N             MQTT port of the embedded hub (default 1883)
+  --http-port N        MQTT over WebSocket for browsers, on /mqtt (default 8080; 0 picks a free port)
+  --no-http            no WebSocket/HTTP server
+Other:
+  --ntp SERVERS        SNTP servers for the organizer clock (default ${DEFAULT_SNTP_SERVERS.join(',')})
+  --no-ntp             use this machine's clock as it is
+  --yes                never ask; take defaults for what is not given
+  --plain              no screen redraw: print updates as lines
+  -h, --help`;
+
+const RACE_ID_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
+
+/** A server code that is easy to read aloud and type: 6 characters, no 0/o/1/l/i. */
+export function generateRaceId(): string {
+  const bytes = randomBytes(6);
+  return [...bytes].map((b) => RACE_ID_ALPHABET[b % RACE_ID_ALPHABET.length]).join('');
+}
+
+/** Reads a line from the terminal while the screen is paused. */
+async function readLine(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return (await rl.question(question)).trim();
+  } finally {
+    rl.close();
+  }
+}
+
+/** `gw2race-host [run]`: host a race from setup to results. */
+export async function runCommand(args: string[], version: string): Promise<number> {
+  const { values } = parseCommandLine(
+    args,
+    {
+      name: { type: 'string' },
+      race: { type: 'string' },
+      track: { type: 'string' },
+      map: { type: 'string' },
+      laps: { type: 'string' },
+      'time-trial': { type: 'boolean' },
+      'start-delay': { type: 'string' },
+      'auto-start': { type: 'string' },
+      'time-limit': { type: 'string' },
+      'finish-timeout': { type: 'string' },
+      out: { type: 'string' },
+      broker: { type: 'string' },
+      username: { type: 'string' },
+      password: { type: 'string' },
+      ca: { type: 'string' },
+      listen: { type: 'string' },
+      port: { type: 'string' },
+      'http-port': { type: 'string' },
+      'no-http': { type: 'boolean' },
+      ntp: { type: 'string' },
+      'no-ntp': { type: 'boolean' },
+      yes: { type: 'boolean', short: 'y' },
+      plain: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    RUN_USAGE,
+  );
+  if (values.help) {
+    process.stdout.write(`${RUN_USAGE}\n`);
+    return 0;
+  }
+  const interactive = canPrompt() && !values.yes;
+
+  // Setup: flags first, then questions for what is missing.
+  const name =
+    values.name ??
+    (interactive ? await ask('Tournament name', { fallback: 'gw2race' }) : 'gw2race');
+  const mapId =
+    values.map === undefined
+      ? undefined
+      : numberOption(values.map, 'map', 0, { min: 0, integer: true });
+  const trackSpec =
+    values.track ??
+    (interactive
+      ? await ask(`Track (a .json or .csv file, or ${Object.keys(BUNDLED_TRACKS).join(' / ')})`, {
+          fallback: DEFAULT_TRACK,
+        })
+      : DEFAULT_TRACK);
+  const track = await loadTrack(trackSpec, mapId !== undefined ? { mapId } : {});
+  let raceIdText = values.race;
+  if (raceIdText === undefined && interactive) {
+    raceIdText = await ask('Server code (racers type it)', {
+      fallback: generateRaceId(),
+      validate: (answer) => {
+        const id = parseId('race id', answer);
+        return id.ok ? undefined : id.error.message;
+      },
+    });
+  }
+  const raceId = parseId('race id', raceIdText ?? generateRaceId());
+  if (!raceId.ok) throw new AppError('USAGE', `--race: ${raceId.error.message}`);
+  const laps =
+    values.laps !== undefined
+      ? numberOption(values.laps, 'laps', 1, { min: 1, max: 1000, integer: true })
+      : interactive
+        ? numberOption(await ask('Laps', { fallback: String(track.laps ?? 1) }), 'laps', 1, {
+            min: 1,
+            max: 1000,
+            integer: true,
+          })
+        : (track.laps ?? 1);
+  const startDelay =
+    values['start-delay'] !== undefined
+      ? numberOption(values['start-delay'], 'start-delay', 60, { min: 0, max: 86_400 })
+      : interactive
+        ? numberOption(await ask('Start delay in seconds', { fallback: '60' }), 'start-delay', 60, {
+            min: 0,
+            max: 86_400,
+          })
+        : 60;
+  const startRule: StartRule = values['time-trial'] ? 'timeTrial' : 'mass';
+  const autoStart =
+    values['auto-start'] === undefined
+      ? undefined
+      : numberOption(values['auto-start'], 'auto-start', 1, { min: 1, integer: true });
+  const timeLimit =
+    values['time-limit'] === undefined
+      ? undefined
+      : numberOption(values['time-limit'], 'time-limit', 0, { min: 1 });
+  const finishTimeout =
+    values['finish-timeout'] === undefined
+      ? undefined
+      : numberOption(values['finish-timeout'], 'finish-timeout', 0, { min: 0 });
+  const outDir = values.out ?? 'results';
+  try {
+    await mkdir(outDir, { recursive: true });
+  } catch (cause) {
+    throw new AppError('BAD_FILE', `cannot create the results folder ${outDir}`, { cause });
+  }
+
+  const screen = createScreen(process.stdout, { forcePlain: values.plain ?? false });
+  const colors = createColors();
+
+  // The organizer's clock: monotonic, disciplined once by SNTP before the race (never during).
+  const clock = createOffsetEstimator();
+  let clockNote = 'this machine (SNTP off)';
+  if (!values['no-ntp']) {
+    const servers =
+      values.ntp
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean) ?? DEFAULT_SNTP_SERVERS;
+    try {
+      const poll = await pollSntp({
+        servers,
+        samplesPerServer: 3,
+        intervalMs: 300,
+        timeoutMs: 1500,
+        retries: 0,
+        estimator: clock,
+      });
+      clockNote = `UTC via SNTP (± ${poll.boundMs.toFixed(1)} ms, ${poll.servers.filter((s) => s.truechimer).length} servers)`;
+    } catch {
+      clockNote = 'this machine (no SNTP answer: offline?)';
+    }
+  }
+
+  // The hub.
+  const hostToken = randomBytes(12).toString('base64url');
+  let broker: EmbeddedBroker | undefined;
+  let http: Server | undefined;
+  let hubUrl: string;
+  let webUrl: string | undefined;
+  if (values.broker !== undefined) {
+    if (values.listen || values.port || values['http-port']) {
+      throw new AppError(
+        'USAGE',
+        '--listen, --port and --http-port are for the embedded hub; not with --broker',
+      );
+    }
+    hubUrl = values.broker;
+    parseHubUrl(hubUrl);
+  } else {
+    const listen = values.listen ?? '127.0.0.1';
+    if (!values['no-http']) {
+      const httpPort = numberOption(values['http-port'], 'http-port', 8080, {
+        min: 0,
+        max: 65535,
+        integer: true,
+      });
+      http = createServer((request, response) => {
+        response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+        response.end(
+          `gw2race-host: race ${raceId.value}. MQTT over WebSocket is at ${MQTT_WS_PATH}.\n`,
+        );
+        void request;
+      });
+      await new Promise<void>((resolve, reject) => {
+        http?.once('error', (error: NodeJS.ErrnoException) =>
+          reject(
+            error.code === 'EADDRINUSE'
+              ? new AppError(
+                  'PORT_IN_USE',
+                  `HTTP port ${httpPort} on ${listen} is already in use`,
+                  {
+                    hint: 'choose another with --http-port, or --no-http',
+                    cause: error,
+                  },
+                )
+              : error,
+          ),
+        );
+        http?.listen(httpPort, listen, () => resolve());
+      });
+      const address = http.address();
+      const port = typeof address === 'object' && address ? address.port : httpPort;
+      webUrl = `http://${listen === '0.0.0.0' ? '127.0.0.1' : listen}:${port}/`;
+    }
+    broker = await startEmbeddedBroker({
+      host: listen,
+      port: numberOption(values.port, 'port', 1883, { min: 0, max: 65535, integer: true }),
+      ...(http ? { httpServer: http } : {}),
+      access: createRaceAccess({ raceId: raceId.value, hostToken }),
+    });
+    hubUrl = broker.url;
+  }
+  const shownHub = redactUrl(parseHubUrl(hubUrl));
+
+  const client = await connectHub(hubUrl, {
+    clientId: `gw2race-host-${raceId.value}-${randomBytes(3).toString('hex')}`,
+    ...(broker
+      ? { username: HOST_USERNAME, password: hostToken }
+      : {
+          ...(values.username !== undefined ? { username: values.username } : {}),
+          ...(values.password !== undefined ? { password: values.password } : {}),
+          ...(values.ca !== undefined ? { caFile: values.ca } : {}),
+        }),
+    onStatus: (status) => screen.log(`hub: ${status}`),
+  });
+
+  let keysLine = '';
+  const session = createHostSession({
+    client,
+    raceId: raceId.value,
+    track,
+    name,
+    laps,
+    startRule,
+    startDelay,
+    autoStart,
+    timeLimit,
+    finishTimeout,
+    outDir,
+    clock,
+    version,
+    log: (line) => screen.log(`[${new Date().toLocaleTimeString()}] ${line}`),
+    changed: () => redraw(),
+  });
+  const info = {
+    hubUrl: shownHub,
+    embedded: broker !== undefined,
+    hubClients: () => broker?.clients(),
+    webUrl,
+    clockNote,
+    get keys() {
+      return keysLine;
+    },
+  };
+  function redraw() {
+    const ready = session.readyRacers().length;
+    keysLine =
+      session.stage === 'pre'
+        ? `${canPrompt() ? `keys: [s] start in ${startDelay} s  [m] message  [q] quit` : ''}${autoStart !== undefined ? `   auto-start when ${autoStart} racers are ready (${ready}/${autoStart})` : ''}`
+        : session.stage === 'active' && canPrompt()
+          ? 'keys: [m] message  [p] pause/resume  [e] end the race now  [a] abort'
+          : '';
+    screen.render(renderHostScreen(session, info, colors));
+  }
+  await session.start();
+  screen.log(
+    `race ${raceId.value} is open on ${shownHub}: racers join with  gw2race-racer --race ${raceId.value}${broker ? '' : ` --broker ${shownHub}`}`,
+  );
+
+  // Keys, in a terminal.
+  let promptOpen = false;
+  const onKey = async (
+    text: string | undefined,
+    key: { name?: string; ctrl?: boolean } | undefined,
+  ) => {
+    if (promptOpen) return;
+    if (key?.ctrl && key.name === 'c') {
+      void session.end('stopped by the organizer');
+      return;
+    }
+    const name = key?.name ?? text;
+    if (name === 's' && session.stage === 'pre') session.startRace();
+    else if (name === 'p') session.togglePause();
+    else if (name === 'e' || (name === 'q' && session.stage !== 'post'))
+      void session.end('ended by the organizer');
+    else if (name === 'a' && session.stage === 'active')
+      void session.abort('aborted by the organizer');
+    else if (name === 'm') {
+      promptOpen = true;
+      process.stdin.setRawMode?.(false);
+      const text = await readLine('\nMessage to every racer (empty to cancel): ');
+      process.stdin.setRawMode?.(true);
+      promptOpen = false;
+      if (text) session.announce(text.slice(0, 500));
+    }
+    redraw();
+  };
+  if (canPrompt()) {
+    emitKeypressEvents(process.stdin);
+    process.stdin.setRawMode?.(true);
+    process.stdin.on('keypress', onKey);
+  }
+  const onSignal = () => void session.end('stopped by the organizer');
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const outcome: HostOutcome = await session.done;
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  if (canPrompt()) {
+    process.stdin.off('keypress', onKey);
+    process.stdin.setRawMode?.(false);
+    process.stdin.pause();
+  }
+  redraw();
+  screen.close();
+  // Let the final ranking reach every client before the hub goes away.
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
+  await broker?.close();
+  await new Promise<void>((resolve) => (http ? http.close(() => resolve()) : resolve()));
+
+  const { results } = outcome;
+  process.stdout.write(
+    `\n${colors.bold(`Results of ${name}, race ${raceId.value}`)}${results.aborted ? ' (aborted)' : ''}: ${session.endReason ?? ''}\n`,
+  );
+  process.stdout.write(
+    `${formatTable(
+      ['#', 'racer', 'status', 'time', 'gap', '±', 'flags'],
+      results.ranking.map((entry) => {
+        const racer = results.racers.find((r) => r.playerId === entry.playerId);
+        return [
+          entry.position,
+          session.nameOf(entry.playerId),
+          entry.status,
+          entry.time !== undefined ? formatRaceTime(entry.time) : '',
+          entry.gapToLeader !== undefined &&
+          entry.gapToLeader !== null &&
+          entry.status === 'finished'
+            ? `+${formatRaceTime(entry.gapToLeader)}`
+            : '',
+          racer ? `${(racer.uncertainty * 1000).toFixed(1)} ms` : '',
+          racer?.flags.length ?? 0,
+        ];
+      }),
+    )}\n\n`,
+  );
+  process.stdout.write(
+    `Recording: ${outcome.recording}\nResults:   ${outcome.resultsJson}\n           ${outcome.resultsCsv}\n`,
+  );
+  process.stdout.write(`Re-judge:  gw2race-host results ${outcome.recording}\n`);
+  return 0;
+}

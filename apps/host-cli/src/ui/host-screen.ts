@@ -1,0 +1,128 @@
+import {
+  type createColors,
+  formatCountdown,
+  formatGap,
+  formatMs,
+  formatRaceTime,
+  formatTable,
+} from '@gw2race/app-shared';
+import { toRankingMessage } from '@gw2race/race-engine';
+import type { HostSession } from '../host/session';
+
+type Colors = ReturnType<typeof createColors>;
+
+/** What the host's screen shows besides the session itself. */
+export interface HostScreenInfo {
+  hubUrl: string;
+  embedded: boolean;
+  hubClients: () => number | undefined;
+  webUrl: string | undefined;
+  clockNote: string;
+  keys: string;
+}
+
+const STAGE_NAMES = { pre: 'PRE-RACE', active: 'RACE', post: 'RESULTS' } as const;
+
+/** The organizer's screen as text. */
+export function renderHostScreen(session: HostSession, info: HostScreenInfo, c: Colors): string {
+  const { options } = session;
+  const lines: string[] = [];
+  lines.push(
+    `${c.bold(`gw2race-host · ${options.name}`)} · server code ${c.bold(c.cyan(options.raceId))} · ${c.bold(STAGE_NAMES[session.stage])}${session.paused ? c.yellow(' (paused)') : ''}`,
+  );
+  const clients = info.hubClients();
+  lines.push(
+    `Hub: ${info.hubUrl}${info.embedded ? ` (embedded${clients !== undefined ? `, ${clients} connected` : ''})` : ''}${info.webUrl ? ` · viewer: ${info.webUrl}` : ''}`,
+  );
+  const track = options.track;
+  lines.push(
+    `Track: ${track.name} · ${track.checkpoints.length} checkpoints · ${options.laps} lap${options.laps > 1 ? 's' : ''}${track.mapId !== undefined ? ` · map ${track.mapId}` : ''} · ${options.startRule === 'mass' ? 'mass start' : 'time trial'}`,
+  );
+  lines.push(`Clock: ${info.clockNote}`);
+  lines.push(
+    `Recording: ${session.recordingPath} · ${session.counters.messages} messages, ${session.counters.positions} positions, ${session.counters.malformed} refused`,
+  );
+  lines.push('');
+
+  const now = session.now();
+  if (session.t0 !== null && session.stage === 'active') {
+    const remaining = session.t0 - now;
+    lines.push(
+      remaining > 0
+        ? c.bold(`  STARTS IN ${formatCountdown(remaining)}`)
+        : c.bold(`  RACE TIME ${formatRaceTime(-remaining, 1)}`),
+    );
+    lines.push('');
+  }
+
+  const clientRows = [...session.clients.values()].sort((a, b) =>
+    a.playerId.localeCompare(b.playerId),
+  );
+  if (session.stage === 'pre' || clientRows.length === 0) {
+    lines.push(`Clients (${clientRows.length}):`);
+    if (clientRows.length === 0)
+      lines.push(c.dim('  nobody yet: racers join with gw2race-racer --race ' + options.raceId));
+    else {
+      lines.push(
+        formatTable(
+          ['player', 'name', 'mode', 'status', 'game', 'latency', 'clock ±'],
+          clientRows.map((client) => [
+            client.playerId,
+            client.name ?? '',
+            client.mode,
+            client.connected
+              ? client.status
+              : c.yellow(client.status === 'silent' ? 'silent' : 'gone'),
+            client.game ?? '',
+            formatMs(client.rttMs),
+            formatMs(client.offsetBoundMs),
+          ]),
+        ),
+      );
+    }
+    lines.push('');
+  }
+
+  if (session.stage !== 'pre') {
+    const ranking = toRankingMessage(session.engine, { splits: false });
+    lines.push(session.stage === 'post' ? c.bold('Final ranking:') : 'Ranking:');
+    if (ranking.entries.length === 0) lines.push(c.dim('  no racer has started yet'));
+    else {
+      lines.push(
+        formatTable(
+          ['#', 'racer', 'status', 'lap', 'cp', 'last', 'time', 'gap', '±', 'flags'],
+          ranking.entries.map((entry) => [
+            entry.position,
+            session.nameOf(entry.playerId),
+            entry.status,
+            entry.lap,
+            entry.checkpoints,
+            formatRaceTime(entry.lastAt),
+            entry.time !== undefined ? formatRaceTime(entry.time) : '',
+            formatGap(entry.gapToLeader),
+            entry.uncertainty !== undefined ? formatMs(entry.uncertainty * 1000) : '',
+            entry.flags ?? 0,
+          ]),
+        ),
+      );
+    }
+    lines.push('');
+  }
+
+  if (session.flags.length > 0) {
+    lines.push(`Flags for review (${session.flags.length}):`);
+    for (const flag of session.flags.slice(-5)) {
+      const line = `  ${flag.severity.padEnd(8)} ${flag.kind.padEnd(13)} ${session.nameOf(flag.playerId)}: ${flag.message}`;
+      lines.push(
+        flag.severity === 'critical'
+          ? c.red(line)
+          : flag.severity === 'warning'
+            ? c.yellow(line)
+            : line,
+      );
+    }
+    lines.push('');
+  }
+  if (info.keys) lines.push(c.dim(info.keys));
+  return lines.join('\n');
+}

@@ -1,0 +1,202 @@
+import {
+  AppError,
+  ask,
+  type BotMisbehaviour,
+  canPrompt,
+  createScreen,
+  numberOption,
+  parseCommandLine,
+  runMain,
+} from '@gw2race/app-shared';
+import { DEFAULT_SNTP_SERVERS } from '@gw2race/clock-sync/node';
+import { parseId } from '@gw2race/protocol';
+import { runRacer } from './racer';
+
+declare const __VERSION__: string;
+const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0';
+
+const USAGE = `Usage: gw2race-racer [options]
+
+Joins a Guild Wars 2 race: reads your position from the game (MumbleLink), syncs your clock with
+the organizer's, and sends positions and checkpoints to the race hub.
+
+  --race CODE          the server code the organizer gave you (asked when omitted)
+  --name NAME          your display name (asked when omitted)
+  --player ID          your player id (default: from your name); keep it to rejoin with your progress
+  --spectator          watch only: send nothing but presence
+  --broker URL         the race hub (default mqtt://127.0.0.1:1883); mqtt://, mqtts://, ws://, wss://
+  --username U, --password P, --ca FILE   hub credentials and private certificate authority
+  --mumble NAME        MumbleLink name (Windows; the game's -mumble option; default MumbleLink)
+  --mumble-file PATH   MumbleLink file (Linux bridges; default /dev/shm/MumbleLink)
+  --simulate           no game: a bot drives the track through a MumbleLink file
+  --sim-speed M/S      the bot's cruise speed (default 30)
+  --sim-seed N         the bot's randomness (default: from the player id)
+  --sim-cheat KIND     the bot misbehaves once: teleport, speed or skip
+  --ntp SERVERS        SNTP servers, comma-separated (default ${DEFAULT_SNTP_SERVERS.join(',')})
+  --no-ntp             skip SNTP (the race runs on the organizer's clock either way)
+  --codec json|msgpack position encoding (default msgpack, about 40% smaller)
+  --wait-for-race S    seconds to wait for the race to appear on the hub (default 5)
+  --stay               keep running after the race ends
+  --plain              no screen redraw: print updates as lines
+  -h, --help, --version`;
+
+const MISBEHAVIOURS: readonly BotMisbehaviour[] = ['teleport', 'speed', 'skip'];
+
+/** A player id from a display name: letters and digits, lower case. */
+function idFromName(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[^A-Za-z0-9]+|-+$/g, '')
+    .toLowerCase()
+    .slice(0, 40);
+  return slug.length > 0 ? slug : `racer-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+async function main(): Promise<number> {
+  const { values } = parseCommandLine(
+    process.argv.slice(2),
+    {
+      race: { type: 'string' },
+      name: { type: 'string' },
+      player: { type: 'string' },
+      spectator: { type: 'boolean' },
+      broker: { type: 'string' },
+      username: { type: 'string' },
+      password: { type: 'string' },
+      ca: { type: 'string' },
+      mumble: { type: 'string' },
+      'mumble-file': { type: 'string' },
+      simulate: { type: 'boolean' },
+      'sim-speed': { type: 'string' },
+      'sim-seed': { type: 'string' },
+      'sim-cheat': { type: 'string' },
+      ntp: { type: 'string' },
+      'no-ntp': { type: 'boolean' },
+      codec: { type: 'string' },
+      'wait-for-race': { type: 'string' },
+      stay: { type: 'boolean' },
+      plain: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean' },
+    },
+    USAGE,
+  );
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (values.version) {
+    process.stdout.write(`gw2race-racer ${VERSION}\n`);
+    return 0;
+  }
+
+  const interactive = canPrompt();
+  let race = values.race;
+  if (race === undefined) {
+    if (!interactive)
+      throw new AppError('USAGE', 'no server code: give --race CODE', { hint: USAGE });
+    race = await ask('Server code (from the organizer)', {
+      validate: (answer) => {
+        const id = parseId('race id', answer);
+        return id.ok ? undefined : id.error.message;
+      },
+    });
+  }
+  const raceId = parseId('race id', race);
+  if (!raceId.ok) throw new AppError('USAGE', `--race: ${raceId.error.message}`);
+
+  let spectator = values.spectator ?? false;
+  if (values.spectator === undefined && values.race === undefined && interactive) {
+    const mode = await ask('Mode: racer or spectator', {
+      fallback: 'racer',
+      validate: (answer) =>
+        ['racer', 'spectator', 'r', 's'].includes(answer.toLowerCase())
+          ? undefined
+          : 'type racer or spectator',
+    });
+    spectator = mode.toLowerCase().startsWith('s');
+  }
+
+  let name = values.name;
+  if (name === undefined) {
+    if (values.player !== undefined) name = values.player;
+    else if (interactive)
+      name = await ask('Your name', {
+        validate: (answer) =>
+          answer.length > 0 && answer.length <= 64 ? undefined : '1 to 64 characters',
+      });
+    else throw new AppError('USAGE', 'no name: give --name NAME (or --player ID)', { hint: USAGE });
+  }
+  if (name.length === 0 || name.length > 64)
+    throw new AppError('USAGE', '--name must be 1 to 64 characters');
+  const player = parseId('player id', values.player ?? idFromName(name));
+  if (!player.ok) throw new AppError('USAGE', `--player: ${player.error.message}`);
+
+  const cheat = values['sim-cheat'];
+  if (cheat !== undefined && !(MISBEHAVIOURS as readonly string[]).includes(cheat)) {
+    throw new AppError(
+      'USAGE',
+      `--sim-cheat must be one of ${MISBEHAVIOURS.join(', ')}, got "${cheat}"`,
+    );
+  }
+  if ((values['sim-speed'] || cheat || values['sim-seed']) && !values.simulate) {
+    throw new AppError('USAGE', '--sim-speed, --sim-seed and --sim-cheat need --simulate');
+  }
+  const codec = values.codec ?? 'msgpack';
+  if (codec !== 'json' && codec !== 'msgpack')
+    throw new AppError('USAGE', `--codec must be json or msgpack, got "${codec}"`);
+
+  const ntp = values['no-ntp']
+    ? false
+    : values.ntp !== undefined
+      ? values.ntp
+          .split(',')
+          .map((server) => server.trim())
+          .filter(Boolean)
+      : DEFAULT_SNTP_SERVERS;
+
+  const simSpeed =
+    values['sim-speed'] === undefined
+      ? undefined
+      : numberOption(values['sim-speed'], 'sim-speed', 30, { min: 1, max: 200 });
+  const simSeed =
+    values['sim-seed'] === undefined
+      ? undefined
+      : numberOption(values['sim-seed'], 'sim-seed', 0, {
+          min: 0,
+          max: 2 ** 32 - 1,
+          integer: true,
+        });
+
+  return runRacer({
+    raceId: raceId.value,
+    playerId: player.value,
+    name,
+    mode: spectator ? 'spectator' : 'racer',
+    broker: values.broker ?? 'mqtt://127.0.0.1:1883',
+    ...(values.username !== undefined ? { username: values.username } : {}),
+    ...(values.password !== undefined ? { password: values.password } : {}),
+    ...(values.ca !== undefined ? { caFile: values.ca } : {}),
+    ...(values.mumble !== undefined ? { mumbleName: values.mumble } : {}),
+    ...(values['mumble-file'] !== undefined ? { mumbleFile: values['mumble-file'] } : {}),
+    ...(values.simulate
+      ? {
+          simulate: {
+            ...(simSeed !== undefined ? { seed: simSeed } : {}),
+            ...(simSpeed !== undefined ? { speed: simSpeed } : {}),
+            ...(cheat !== undefined ? { misbehave: cheat as BotMisbehaviour } : {}),
+          },
+        }
+      : {}),
+    ntp,
+    codec,
+    waitForRaceMs:
+      numberOption(values['wait-for-race'], 'wait-for-race', 5, { min: 0, max: 3600 }) * 1000,
+    stay: values.stay ?? false,
+    screen: createScreen(process.stdout, { forcePlain: values.plain ?? false }),
+    version: VERSION,
+  });
+}
+
+runMain(main, 'gw2race-racer');

@@ -1,0 +1,610 @@
+import {
+  AppError,
+  type BotMisbehaviour,
+  connectHub,
+  createColors,
+  type Screen,
+  seedFrom,
+} from '@gw2race/app-shared';
+import {
+  createOffsetEstimator,
+  createPingSync,
+  createRaceClock,
+  type OffsetEstimator,
+  type RaceClock,
+} from '@gw2race/clock-sync';
+import { pollSntp } from '@gw2race/clock-sync/node';
+import {
+  createFileSource,
+  createMumbleLinkReader,
+  type MumbleLinkReader,
+  type MumbleLinkSample,
+} from '@gw2race/mumblelink';
+import {
+  buildTopic,
+  type CheckpointMessage,
+  type Codec,
+  type ControlMessage,
+  decodeTopicMessage,
+  encodeMessage,
+  type MessageKind,
+  type MessageOf,
+  type PresenceMessage,
+  type RankingMessage,
+  type StateMessage,
+  TOPIC_SETTINGS,
+  type Track,
+} from '@gw2race/protocol';
+import {
+  type CrossingDetector,
+  createCrossingDetector,
+  toCheckpointMessage,
+} from '@gw2race/race-engine';
+import type { MqttClient } from 'mqtt';
+import { renderRacerScreen } from './screen';
+import { type Simulation, startSimulation } from './simulate';
+
+/** Everything the racer needs to know to take part. */
+export interface RacerOptions {
+  raceId: string;
+  playerId: string;
+  name: string;
+  mode: 'racer' | 'spectator';
+  broker: string;
+  username?: string;
+  password?: string;
+  caFile?: string;
+  /** MumbleLink source: a Windows mapping name, or a file path. */
+  mumbleName?: string;
+  mumbleFile?: string;
+  simulate?: { seed?: number; speed?: number; misbehave?: BotMisbehaviour };
+  /** SNTP servers, or `false` to skip SNTP. */
+  ntp: readonly string[] | false;
+  /** Encoding of position messages. */
+  codec: Codec;
+  /** How long to wait for the race's retained state before saying the code is wrong, ms. */
+  waitForRaceMs: number;
+  /** Keep running after the race ends. */
+  stay: boolean;
+  screen: Screen;
+  version: string;
+}
+
+/** A message shown on the racer's screen. */
+export interface ShownMessage {
+  at: number;
+  text: string;
+  level: 'info' | 'warning' | 'important';
+}
+
+/** What the screen shows; also what tests look at. */
+export interface RacerView {
+  options: RacerOptions;
+  hub: 'online' | 'offline' | 'reconnecting';
+  state: StateMessage | undefined;
+  clock: RaceClock | undefined;
+  estimator: OffsetEstimator;
+  lastRttMs: number | undefined;
+  utc: { offsetMs: number; boundMs: number } | 'unavailable' | 'pending' | 'off';
+  game: 'live' | 'stale' | 'absent' | 'simulated' | 'spectating';
+  latest: MumbleLinkSample | null;
+  mumbleWhere: string;
+  ranking: RankingMessage | undefined;
+  messages: ShownMessage[];
+  crossings: number;
+  unconfirmed: number;
+  paused: boolean;
+  ended: string | undefined;
+}
+
+const PRESENCE_EVERY_MS = 1000;
+const POS_EVERY_MS = 100;
+const RESEND_AFTER_MS = 2000;
+/** Ping every 250 ms at first (a good offset in 2 s), every 2 s until the start, then every 10 s. */
+const PING_BURST = 8;
+const PING_BURST_MS = 250;
+const PING_PRE_RACE_MS = 2000;
+const PING_RACE_MS = 10_000;
+/** A position unchanged for this long is sent again, so the host knows the racer is still there. */
+const POS_KEEPALIVE_MS = 1000;
+
+function trackFromState(state: StateMessage): Track {
+  return {
+    format: 'gw2race-track',
+    version: 1,
+    id: /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(state.trackId) ? state.trackId : 'track',
+    name: state.trackName ?? state.trackId,
+    ...(state.mapId !== undefined ? { mapId: state.mapId } : {}),
+    ...(state.circuit !== undefined ? { circuit: state.circuit } : {}),
+    ...(state.laps !== undefined ? { laps: state.laps } : {}),
+    checkpoints: state.checkpoints,
+  };
+}
+
+/**
+ * Runs a racer (or spectator) session until the race ends or the user interrupts: clock sync,
+ * hub connection, presence, pings, positions, locally detected checkpoints (re-sent until the
+ * host's ranking credits them), and the screen. Resolves with the exit code.
+ */
+export async function runRacer(options: RacerOptions): Promise<number> {
+  const { raceId, playerId, screen } = options;
+  const colors = createColors();
+  const isRacer = options.mode === 'racer';
+  const estimator = createOffsetEstimator();
+  const pingSync = createPingSync({ playerId, estimator });
+  const view: RacerView = {
+    options,
+    hub: 'offline',
+    state: undefined,
+    clock: undefined,
+    estimator,
+    lastRttMs: undefined,
+    utc: options.ntp === false ? 'off' : 'pending',
+    game: isRacer ? (options.simulate ? 'simulated' : 'absent') : 'spectating',
+    latest: null,
+    mumbleWhere: '',
+    ranking: undefined,
+    messages: [],
+    crossings: 0,
+    unconfirmed: 0,
+    paused: false,
+    ended: undefined,
+  };
+  const timers: NodeJS.Timeout[] = [];
+  const cleanups: (() => void)[] = [];
+  const redraw = () => screen.render(renderRacerScreen(view, colors));
+  const note = (text: string, level: ShownMessage['level'] = 'info') => {
+    view.messages.push({ at: Date.now(), text, level });
+    if (view.messages.length > 6) view.messages.shift();
+    redraw();
+  };
+
+  // 1. UTC via SNTP, in the background: it only informs (the race runs on the organizer's clock).
+  if (options.ntp !== false) {
+    const utcEstimator = createOffsetEstimator();
+    pollSntp({
+      servers: options.ntp,
+      samplesPerServer: 2,
+      intervalMs: 500,
+      timeoutMs: 1500,
+      retries: 0,
+      estimator: utcEstimator,
+    }).then(
+      (poll) => {
+        view.utc = { offsetMs: poll.offsetMs, boundMs: poll.boundMs };
+      },
+      () => {
+        view.utc = 'unavailable';
+      },
+    );
+  }
+
+  // 2. The hub.
+  const presenceTopic = buildTopic(raceId, 'presence');
+  const lastWill: PresenceMessage = { playerId, event: 'disconnected' };
+  const client: MqttClient = await connectHub(options.broker, {
+    clientId: `gw2race-${options.mode}-${playerId}-${Math.random().toString(36).slice(2, 8)}`,
+    will: { topic: presenceTopic, payload: encodeMessage('presence', lastWill), qos: 1 },
+    ...(options.username !== undefined ? { username: options.username } : { username: playerId }),
+    ...(options.password !== undefined ? { password: options.password } : {}),
+    ...(options.caFile !== undefined ? { caFile: options.caFile } : {}),
+    onStatus: (status) => {
+      view.hub = status;
+      if (status === 'online') {
+        sendPresence('join');
+        resendUnconfirmed(true);
+        note('reconnected to the hub');
+      } else if (status === 'offline') note('lost the hub; reconnecting…', 'warning');
+      redraw();
+    },
+  });
+  view.hub = 'online';
+  cleanups.push(() => client.end(true));
+
+  const publish = <K extends MessageKind>(
+    kind: K,
+    topic: string,
+    message: MessageOf<K>,
+    codec: Codec = 'json',
+  ) => {
+    const channel = topic.split('/')[2] as keyof typeof TOPIC_SETTINGS;
+    const settings = TOPIC_SETTINGS[channel];
+    // QoS 0 is never queued while offline (connectHub sets queueQoSZero: false).
+    client.publish(topic, Buffer.from(encodeMessage(kind, message, { codec })), {
+      qos: settings.qos,
+      retain: false,
+    });
+  };
+
+  let finish: (code: number) => void = () => {};
+  const finished = new Promise<number>((resolve) => {
+    finish = resolve;
+  });
+
+  // 3. Messages from the host.
+  let detector: CrossingDetector | undefined;
+  let trackKey = '';
+  let simulation: Simulation | undefined;
+  let t0: number | null = null;
+  let raceStartedAt: number | undefined;
+  const pending: { message: CheckpointMessage; index: number; sentAt: number }[] = [];
+  let checkpointSeq = 0;
+  let reader: MumbleLinkReader | undefined;
+  const posTopic = buildTopic(raceId, 'pos', playerId);
+  const checkpointsTopic = buildTopic(raceId, 'checkpoints');
+  let lastPosition: { x: number; y: number; z: number } | undefined;
+  let lastSample: MumbleLinkSample | undefined;
+  let lastSentTick: number | undefined;
+  let lastSentAt = 0;
+  const pollHz = 60;
+  let endTimer: NodeJS.Timeout | undefined;
+
+  const applyT0 = (next: number | null | undefined) => {
+    const value = next ?? null;
+    if (value === t0) return;
+    t0 = value;
+    view.clock = value === null ? undefined : createRaceClock({ t0: value, estimator });
+    detector?.setT0(value);
+    view.crossings = 0;
+    pending.length = 0;
+    view.unconfirmed = 0;
+  };
+
+  const onState = (state: StateMessage) => {
+    view.state = state;
+    const key = JSON.stringify([state.checkpoints, state.laps, state.circuit, state.startRule]);
+    if (key !== trackKey && state.checkpoints.length >= 2) {
+      trackKey = key;
+      const track = trackFromState(state);
+      detector = createCrossingDetector(track, {
+        ...(state.laps !== undefined ? { laps: state.laps } : {}),
+        ...(state.startRule !== undefined ? { startRule: state.startRule } : {}),
+        t0,
+      });
+      if (isRacer && options.simulate && !simulation) startSimulated(track);
+    }
+    if (state.t0 !== undefined) applyT0(state.t0);
+    if (state.stage === 'post' && !view.ended) endRace('the race is over');
+    redraw();
+  };
+
+  const onControl = (control: ControlMessage) => {
+    switch (control.cmd) {
+      case 'START':
+        view.paused = false;
+        applyT0(control.t0);
+        note('START: the race begins when the countdown reaches zero', 'important');
+        break;
+      case 'PAUSE':
+        view.paused = true;
+        note(`PAUSE${control.reason ? `: ${control.reason}` : ''}`, 'warning');
+        break;
+      case 'RESUME':
+        view.paused = false;
+        if (control.t0 !== undefined) applyT0(control.t0);
+        note('RESUME', 'important');
+        break;
+      case 'ABORT':
+        note(`ABORT: ${control.reason}`, 'warning');
+        endRace(`aborted: ${control.reason}`);
+        break;
+      case 'END':
+        endRace(control.reason ? `the race is over (${control.reason})` : 'the race is over');
+        break;
+      case 'MSG':
+        if (control.to === undefined || control.to === playerId)
+          note(control.text, control.level ?? 'info');
+        break;
+      case 'SYNC_T0':
+        break;
+    }
+  };
+
+  const onRanking = (ranking: RankingMessage) => {
+    view.ranking = ranking;
+    const mine = ranking.entries.find((entry) => entry.playerId === playerId);
+    if (mine) {
+      for (let i = pending.length - 1; i >= 0; i--) {
+        if ((pending[i] as { index: number }).index < mine.checkpoints) pending.splice(i, 1);
+      }
+      view.unconfirmed = pending.length;
+    }
+    if (ranking.final) endRace('final results are in');
+    redraw();
+  };
+
+  let sawState = false;
+  client.on('message', (topic, payload) => {
+    const decoded = decodeTopicMessage(topic, payload);
+    if (!decoded.ok) {
+      note(`ignored a bad message on ${topic}: ${decoded.error.message}`, 'warning');
+      return;
+    }
+    const received = decoded.value;
+    switch (received.kind) {
+      case 'state':
+        sawState = true;
+        onState(received.message);
+        break;
+      case 'control':
+        onControl(received.message);
+        break;
+      case 'ranking':
+        onRanking(received.message);
+        break;
+      case 'pong': {
+        const outcome = pingSync.receivePong(received.message, performance.now());
+        if (outcome.used) view.lastRttMs = outcome.verdict.delayMs;
+        break;
+      }
+      case 'chat':
+        note(
+          `${received.message.name ?? received.message.from ?? 'organizer'}: ${received.message.text}`,
+        );
+        break;
+      default:
+        break;
+    }
+  });
+
+  await client.subscribeAsync({
+    [buildTopic(raceId, 'state')]: { qos: 1 },
+    [buildTopic(raceId, 'control')]: { qos: 1 },
+    [buildTopic(raceId, 'ranking')]: { qos: 1 },
+    [buildTopic(raceId, 'chat')]: { qos: 1 },
+    [buildTopic(raceId, 'pong', playerId)]: { qos: 0 },
+  });
+
+  // 4. The race must exist: its state is retained on the hub.
+  const waitedUntil = performance.now() + options.waitForRaceMs;
+  while (!sawState && performance.now() < waitedUntil)
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  if (!sawState) {
+    for (const cleanup of cleanups) cleanup();
+    throw new AppError(
+      'NO_RACE',
+      `no race "${raceId}" on ${options.broker} (no race state there)`,
+      {
+        hint: 'check the server code with the organizer; if the host has not started yet, try again in a moment',
+      },
+    );
+  }
+
+  // 5. Presence, pings.
+  function sendPresence(event: 'join' | 'ready' | 'heartbeat' | 'leave') {
+    const synced = estimator.estimate() !== undefined;
+    const game = view.game === 'spectating' ? undefined : view.game;
+    const status = !isRacer
+      ? 'spectating'
+      : view.ended
+        ? 'finished'
+        : t0 !== null && raceStartedAt !== undefined
+          ? 'racing'
+          : game === 'live' || game === 'simulated'
+            ? synced
+              ? 'ready'
+              : 'waiting'
+            : 'not-ready';
+    const mapId = view.latest?.frame.context?.mapId;
+    publish('presence', presenceTopic, {
+      playerId,
+      event,
+      status,
+      name: options.name,
+      mode: options.mode,
+      clientClock: estimator.localNow() / 1000,
+      ver: `gw2race-racer/${options.version}`,
+      ...(game !== undefined ? { game } : {}),
+      ...(mapId !== undefined ? { mapId } : {}),
+    });
+  }
+  sendPresence('join');
+  timers.push(setInterval(() => sendPresence('heartbeat'), PRESENCE_EVERY_MS));
+
+  const pingTopic = buildTopic(raceId, 'ping');
+  let pings = 0;
+  const schedulePing = () => {
+    const raceRunning = view.clock?.countdown().started ?? false;
+    const wait = pings < PING_BURST ? PING_BURST_MS : raceRunning ? PING_RACE_MS : PING_PRE_RACE_MS;
+    timers.push(
+      setTimeout(() => {
+        pings++;
+        const ping = pingSync.createPing();
+        publish(
+          'ping',
+          pingTopic,
+          view.lastRttMs === undefined ? ping : { ...ping, rttMs: view.lastRttMs },
+        );
+        schedulePing();
+      }, wait),
+    );
+  };
+  publish('ping', pingTopic, pingSync.createPing());
+  schedulePing();
+
+  // 6. The game (or the bot), positions and checkpoints.
+
+  function sampleTime(sample: MumbleLinkSample) {
+    // The game wrote the block at most one poll before we read it: stamp the middle of that window.
+    const halfPollMs = 500 / pollHz;
+    const reference = estimator.referenceTime(sample.receivedAt - halfPollMs);
+    return {
+      t: reference.timeMs / 1000,
+      u: (halfPollMs + Math.min(reference.boundMs, 60_000)) / 1000,
+    };
+  }
+
+  function onSample(sample: MumbleLinkSample) {
+    view.latest = sample;
+    const p = sample.frame.avatar.position;
+    // The game moves the avatar at ~25 Hz but ticks at ~60 Hz: only a changed position is a new sample.
+    if (lastPosition && p.x === lastPosition.x && p.y === lastPosition.y && p.z === lastPosition.z)
+      return;
+    lastPosition = { x: p.x, y: p.y, z: p.z };
+    lastSample = sample;
+    if (!detector || t0 === null || view.ended) return;
+    const { t } = sampleTime(sample);
+    const crossings = detector.push({
+      t,
+      x: p.x,
+      y: p.y,
+      z: p.z,
+      mapId: sample.frame.context?.mapId,
+      mount: sample.frame.context?.mountIndex,
+    });
+    if (detector.state.startAt !== null) raceStartedAt ??= detector.state.startAt;
+    for (const crossing of crossings) {
+      // The crossing's time inherits the clock bound and the sample stamping window (± half a poll).
+      const boundS = (Math.min(estimator.referenceTime().boundMs, 60_000) + 500 / pollHz) / 1000;
+      const message = toCheckpointMessage(playerId, crossing, {
+        raceId,
+        clockBound: boundS,
+        seq: checkpointSeq++,
+      });
+      pending.push({ message, index: crossing.index, sentAt: performance.now() });
+      publish('checkpoint', checkpointsTopic, message);
+      view.crossings = crossing.index + 1;
+      view.unconfirmed = pending.length;
+    }
+  }
+
+  function resendUnconfirmed(all = false) {
+    const now = performance.now();
+    for (const entry of pending) {
+      if (all || now - entry.sentAt >= RESEND_AFTER_MS) {
+        entry.sentAt = now;
+        publish('checkpoint', checkpointsTopic, entry.message);
+      }
+    }
+  }
+
+  function startSimulated(track: Track) {
+    simulation = startSimulation({
+      track,
+      name: options.name,
+      seed: options.simulate?.seed ?? seedFrom(playerId),
+      ...(options.simulate?.speed !== undefined ? { speed: options.simulate.speed } : {}),
+      ...(options.simulate?.misbehave !== undefined
+        ? { misbehave: options.simulate.misbehave }
+        : {}),
+      raceSeconds: () =>
+        view.clock?.raceTime().raceMs !== undefined && view.clock
+          ? view.clock.raceTime().raceMs / 1000
+          : undefined,
+    });
+    cleanups.push(() => simulation?.stop());
+    void startReader({ path: simulation.path });
+  }
+
+  async function startReader(where: { path?: string; name?: string }) {
+    reader = createMumbleLinkReader({
+      ...(where.path !== undefined
+        ? { source: () => createFileSource({ path: where.path as string }) }
+        : {}),
+      ...(where.name !== undefined ? { name: where.name } : {}),
+      pollHz,
+    });
+    view.mumbleWhere = reader.description;
+    reader.on('frame', onSample);
+    reader.on('live', () => {
+      if (!options.simulate) view.game = 'live';
+      redraw();
+    });
+    reader.on('stale', () => {
+      if (!options.simulate) view.game = 'stale';
+      redraw();
+    });
+    reader.on('waiting', (change) => {
+      view.game = 'absent';
+      note(change.message, 'warning');
+    });
+    reader.on('error', (error: Error) => note(`MumbleLink: ${error.message}`, 'warning'));
+    cleanups.push(() => void reader?.stop());
+    await reader.start().catch((error: unknown) => {
+      note(
+        `cannot read MumbleLink: ${error instanceof Error ? error.message : String(error)}`,
+        'warning',
+      );
+    });
+  }
+
+  if (isRacer && !options.simulate) {
+    void startReader({
+      ...(options.mumbleFile !== undefined ? { path: options.mumbleFile } : {}),
+      ...(options.mumbleName !== undefined ? { name: options.mumbleName } : {}),
+    });
+  }
+
+  if (isRacer) {
+    timers.push(
+      setInterval(() => {
+        const sample = lastSample;
+        if (!sample || view.ended || view.hub !== 'online') return;
+        const now = performance.now();
+        const fresh = sample.frame.tick !== lastSentTick;
+        if (!fresh && now - lastSentAt < POS_KEEPALIVE_MS) return;
+        lastSentTick = sample.frame.tick;
+        lastSentAt = now;
+        const p = sample.frame.avatar.position;
+        // An unchanged position re-sent as a keep-alive is where the racer is now.
+        const { t, u } = fresh
+          ? sampleTime(sample)
+          : {
+              t: estimator.now() / 1000,
+              u: Math.min(estimator.referenceTime().boundMs, 60_000) / 1000,
+            };
+        const mapId = sample.frame.context?.mapId;
+        const mount = sample.frame.context?.mountIndex;
+        publish(
+          'pos',
+          posTopic,
+          {
+            playerId,
+            t,
+            x: p.x,
+            y: p.y,
+            z: p.z,
+            v: Math.round(sample.speed * 1000) / 1000,
+            ...(mapId !== undefined ? { mapId } : {}),
+            ...(mount !== undefined ? { mount } : {}),
+            tick: sample.frame.tick,
+            u: Math.round(u * 10000) / 10000,
+          },
+          options.codec,
+        );
+      }, POS_EVERY_MS),
+    );
+    timers.push(setInterval(() => resendUnconfirmed(), 500));
+  }
+
+  timers.push(setInterval(redraw, 200));
+  redraw();
+
+  function endRace(why: string) {
+    if (view.ended) return;
+    view.ended = why;
+    redraw();
+    if (!options.stay) {
+      // Give the final ranking a moment to arrive, then leave.
+      endTimer = setTimeout(() => finish(0), view.ranking?.final ? 300 : 3000);
+    }
+  }
+
+  const onSignal = () => finish(130);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const code = await finished;
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  if (endTimer) clearTimeout(endTimer);
+  for (const timer of timers) clearTimeout(timer);
+  redraw();
+  screen.close();
+  if (client.connected) {
+    sendPresence('leave');
+    await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
+  }
+  for (const cleanup of cleanups) cleanup();
+  return code;
+}
