@@ -20,8 +20,8 @@ import type { ReplayQuantization } from './replay-header';
  * |---|---|---|
  * | `t` | `round(t × timeScale) − origin` | step |
  * | `x` `y` `z` | `round(coordinate × positionScale)` | motion |
- * | `lag` | `round(at × timeScale) − origin − t` (host receive time minus `t`) | delta |
- * | `v` | `round(v × speedScale)` | delta |
+ * | `lag` | `round(at × timeScale) − origin − t` (host receive time minus `t`) | floor |
+ * | `v` | `round(v × speedScale)` | speed |
  * | `mapId` `mount` `seq` | as sent | delta |
  * | `tick` | as sent | delta2 |
  *
@@ -33,8 +33,14 @@ import type { ReplayQuantization } from './replay-header';
  * *delta* `p = q1`, *delta2* `p = 2·q1 − q2`, and *motion*
  * `p = q1 + floor((2·(q1 − q2)·(s − s1) + d0) / (2·d0))` with `d0 = s1 − s2` (the last velocity
  * over the actual time step; `p = q1` when `d0 ≤ 0`, `s < s1` or `|(q1 − q2)·(s − s1)| > 2^50`).
- * *step* is `p = q1 + round(timeScale / 10)` whenever `h ≥ 1` (the 10 Hz step). A missing value
- * leaves its column's state alone.
+ * *step* is `p = q1 + round(timeScale / 10)` whenever `h ≥ 1` (the 10 Hz step). *floor* is the
+ * smallest of the last `min(h, 8)` values (network delay has a floor and a one-sided jitter).
+ * *speed* is the speed of the move from the player's previous sample (since the reset) to this
+ * one, which is how the protocol defines `v`: with `dx dy dz` the differences of the quantized
+ * positions and `dt` of `t`, `p = floor(sqrt(dx² + dy² + dz²) × (speedScale × timeScale) /
+ * (positionScale × dt) + 0.5)` in IEEE-754 doubles, in that order; when there is no previous
+ * sample, `dt ≤ 0`, a difference exceeds 2^26 or `p` exceeds 2^46, it falls back to *delta*.
+ * A missing value leaves its column's state alone.
  *
  * State is reset for every player when `key` is true (a keyframe member), and for the players
  * whose indexes are in `fresh` (players new since the last keyframe).
@@ -61,20 +67,25 @@ const REQUIRED_COUNT = 5;
 const OPTIONAL_COLUMNS = ['v', 'mapId', 'mount', 'tick', 'seq'] as const;
 type OptionalColumn = (typeof OPTIONAL_COLUMNS)[number];
 
-/** Predictor kinds: 0 delta, 1 delta2, 2 motion, 3 step. */
-type Predictor = 0 | 1 | 2 | 3;
+/** Predictor kinds: 0 delta, 1 delta2, 2 motion, 3 step, 4 floor, 5 speed. */
+type Predictor = 0 | 1 | 2 | 3 | 4 | 5;
 const DELTA = 0;
 const DELTA2 = 1;
 const MOTION = 2;
 const STEP = 3;
+const FLOOR = 4;
+const SPEED = 5;
+/** Values the floor predictor looks back over. */
+const FLOOR_WINDOW = 8;
+const SPEED_LIMIT = 2 ** 26;
 
 const PREDICTOR: Record<PositionColumn, Predictor> = {
   t: STEP,
   x: MOTION,
   y: MOTION,
   z: MOTION,
-  lag: DELTA,
-  v: DELTA,
+  lag: FLOOR,
+  v: SPEED,
   mapId: DELTA,
   mount: DELTA,
   tick: DELTA2,
@@ -202,13 +213,17 @@ export function dequantizePosition(
   return topic ? { kind: 'pos', at, message, playerId } : { kind: 'pos', at, message };
 }
 
-/** Predictor state of one column: values seen since the reset (capped at 2), last two values and their sample times. */
+/**
+ * Predictor state of one column: values seen since the reset (capped at 8), the last two values
+ * and their sample times, and the last eight values (floor predictor).
+ */
 interface ColumnState {
   h: number;
   q1: number;
   q2: number;
   s1: number;
   s2: number;
+  w: number[];
 }
 
 /** Delta state of one player: what their next values are relative to. */
@@ -217,7 +232,9 @@ export type RacerDeltaState = Record<PositionColumn, ColumnState>;
 /** A fresh state, as at a keyframe. */
 export function createRacerDeltaState(): RacerDeltaState {
   const state = {} as RacerDeltaState;
-  for (const column of POSITION_COLUMNS) state[column] = { h: 0, q1: 0, q2: 0, s1: 0, s2: 0 };
+  for (const column of POSITION_COLUMNS) {
+    state[column] = { h: 0, q1: 0, q2: 0, s1: 0, s2: 0, w: [] };
+  }
   return state;
 }
 
@@ -229,9 +246,50 @@ function floorDiv(a: number, b: number): number {
   return q;
 }
 
-function predict(kind: Predictor, state: ColumnState, s: number, step: number): number {
+/**
+ * The speed predictor's guess (speed units) for a move of `dx dy dz` position units in `dt`
+ * time units, or NaN when it does not apply. Every operation is an IEEE-754 double operation in
+ * a fixed order, so any language gets the same integer.
+ */
+export function predictSpeed(
+  dx: number,
+  dy: number,
+  dz: number,
+  dt: number,
+  quantization: ReplayQuantization,
+): number {
+  if (
+    !(dt > 0) ||
+    Math.abs(dx) > SPEED_LIMIT ||
+    Math.abs(dy) > SPEED_LIMIT ||
+    Math.abs(dz) > SPEED_LIMIT
+  ) {
+    return Number.NaN;
+  }
+  const distance = Math.sqrt(dx * dx + dy * dy + dz * dz);
+  const p = Math.floor(
+    (distance * (quantization.speedScale * quantization.timeScale)) /
+      (quantization.positionScale * dt) +
+      0.5,
+  );
+  return p <= MAX_QUANTIZED ? p : Number.NaN;
+}
+
+function predict(
+  kind: Predictor,
+  state: ColumnState,
+  s: number,
+  step: number,
+  speed: number,
+): number {
+  if (kind === SPEED && !Number.isNaN(speed)) return speed;
   if (state.h === 0) return 0;
   if (kind === STEP) return state.q1 + step;
+  if (kind === FLOOR) {
+    let min = state.w[0]!;
+    for (let i = 1; i < state.w.length; i++) if (state.w[i]! < min) min = state.w[i]!;
+    return min;
+  }
   if (state.h === 1 || kind === DELTA) return state.q1;
   const velocity = state.q1 - state.q2;
   if (kind === DELTA2) return state.q1 + velocity;
@@ -241,12 +299,16 @@ function predict(kind: Predictor, state: ColumnState, s: number, step: number): 
   return state.q1 + floorDiv(2 * velocity * d1 + d0, 2 * d0);
 }
 
-function advance(state: ColumnState, q: number, s: number): void {
+function advance(state: ColumnState, q: number, s: number, kind: Predictor): void {
   state.q2 = state.q1;
   state.s2 = state.s1;
   state.q1 = q;
   state.s1 = s;
-  if (state.h < 2) state.h++;
+  if (state.h < FLOOR_WINDOW) state.h++;
+  if (kind === FLOOR) {
+    if (state.w.length === FLOOR_WINDOW) state.w.shift();
+    state.w.push(q);
+  }
 }
 
 /** The `t` step the `step` predictor expects, in time units (a 10 Hz stream). */
@@ -293,22 +355,38 @@ export function encodePositionLine(
       states.set(player.playerId, state);
       if (!input.key) fresh.push(index);
     }
+    // The sample before this chunk (for the speed predictor), taken before the state moves on.
+    const before =
+      state.t.h > 0 ? { t: state.t.q1, x: state.x.q1, y: state.y.q1, z: state.z.q1 } : undefined;
     for (const column of columns) {
       const kind = PREDICTOR[column];
       const st = state[column];
-      for (const sample of player.samples) {
+      player.samples.forEach((sample, i) => {
         const q = sample[column];
         if (q === undefined) {
           pushPackedInteger(codes, undefined);
-          continue;
+          return;
         }
-        const residual = q - predict(kind, st, sample.t, step);
+        let speed = Number.NaN;
+        if (kind === SPEED) {
+          const previous = i > 0 ? player.samples[i - 1] : before;
+          if (previous) {
+            speed = predictSpeed(
+              sample.x - previous.x,
+              sample.y - previous.y,
+              sample.z - previous.z,
+              sample.t - previous.t,
+              frame.quantization,
+            );
+          }
+        }
+        const residual = q - predict(kind, st, sample.t, step, speed);
         if (Math.abs(residual) > MAX_PACKED_MAGNITUDE) {
           throw new RangeError(`residual ${residual} out of range in column ${column}`);
         }
         pushPackedInteger(codes, residual + 0);
-        advance(st, q, sample.t);
-      }
+        advance(st, q, sample.t, kind);
+      });
     }
   });
   const line: Record<string, unknown> = {
@@ -449,7 +527,6 @@ export function decodePositionLine(
     sig = value.sig;
   }
   if (key) states.clear();
-  const step = sampleIntervalOf(frame.quantization);
   const topic = value.topic === true;
   const width = names.length;
   const values = new Float64Array(total * width);
@@ -487,7 +564,7 @@ export function decodePositionLine(
       });
       continue;
     }
-    const problem = undeltaPlayer(values, base, count, names, state, step, frame.origin);
+    const problem = undeltaPlayer(values, base, count, names, state, frame);
     if (problem) {
       states.delete(playerId);
       problems.push({ playerId, kind: 'invalid', message: `${playerId}: ${problem}` });
@@ -527,16 +604,45 @@ function undeltaPlayer(
   count: number,
   names: readonly string[],
   state: RacerDeltaState,
-  step: number,
-  origin: number,
+  frame: QuantizationFrame,
 ): string | undefined {
+  const step = sampleIntervalOf(frame.quantization);
+  // The sample before this chunk (for the speed predictor), taken before the state moves on.
+  const hasBefore = state.t.h > 0;
+  const before = [state.t.q1, state.x.q1, state.y.q1, state.z.q1];
   for (let c = 0; c < names.length; c++) {
     const name = names[c]!;
     if (!KNOWN_COLUMNS.has(name)) continue;
     const column = name as PositionColumn;
+    const kind = PREDICTOR[column];
     const start = base + c * count;
     const optional = c >= REQUIRED_COUNT;
-    if (!undelta(values, start, count, base, state[column], PREDICTOR[column], optional, step)) {
+    let speeds: Float64Array | undefined;
+    if (kind === SPEED) {
+      // t x y z are the first four columns, already decoded.
+      speeds = new Float64Array(count);
+      for (let i = 0; i < count; i++) {
+        const [pt, px, py, pz] =
+          i > 0
+            ? [
+                values[base + i - 1]!,
+                values[base + count + i - 1]!,
+                values[base + 2 * count + i - 1]!,
+                values[base + 3 * count + i - 1]!,
+              ]
+            : hasBefore
+              ? before
+              : [Number.NaN, Number.NaN, Number.NaN, Number.NaN];
+        speeds[i] = predictSpeed(
+          values[base + count + i]! - px!,
+          values[base + 2 * count + i]! - py!,
+          values[base + 3 * count + i]! - pz!,
+          values[base + i]! - pt!,
+          frame.quantization,
+        );
+      }
+    }
+    if (!undelta(values, start, count, base, state[column], kind, optional, step, speeds)) {
       return `column ${column} has a missing value`;
     }
     const end = start + count;
@@ -549,21 +655,22 @@ function undeltaPlayer(
     } else {
       for (let i = start; i < end; i++) {
         const q = values[i]!;
-        if (!(q >= -MAX_QUANTIZED && q <= MAX_QUANTIZED))
+        if (!(q >= -MAX_QUANTIZED && q <= MAX_QUANTIZED)) {
           return `column ${column} decodes out of range`;
+        }
       }
     }
   }
   for (let i = base; i < base + count; i++) {
-    if (origin + values[i]! < 0) return 'a time decodes before the epoch';
+    if (frame.origin + values[i]! < 0) return 'a time decodes before the epoch';
   }
   return undefined;
 }
 
 /**
  * Replaces the residuals `values[start .. start + count)` by values, in place; the samples'
- * times are `values[times .. times + count)` (the `t` column, decoded first). False if a
- * required value is missing.
+ * times are `values[times .. times + count)` (the `t` column, decoded first), and `speeds` the
+ * speed predictor's guesses. False if a required value is missing.
  */
 function undelta(
   values: Float64Array,
@@ -574,23 +681,23 @@ function undelta(
   kind: Predictor,
   optional: boolean,
   step: number,
+  speeds: Float64Array | undefined,
 ): boolean {
   const end = start + count;
   const shift = times - start;
-  if ((kind === DELTA || kind === STEP) && !optional) {
-    // The hot path (t, lag): a running sum, state kept in locals.
-    const add = kind === STEP ? step : 0;
+  if (kind === STEP && !optional) {
+    // The hot path (t): a running sum, state kept in locals.
     let { h, q1, q2, s1, s2 } = state;
     for (let i = start; i < end; i++) {
       const r = values[i]!;
       if (Number.isNaN(r)) return false;
-      const q = h === 0 ? r : q1 + add + r;
+      const q = h === 0 ? r : q1 + step + r;
       values[i] = q;
       q2 = q1;
       s2 = s1;
       q1 = q;
-      s1 = values[i + shift]!;
-      if (h < 2) h++;
+      s1 = q;
+      if (h < FLOOR_WINDOW) h++;
     }
     state.h = h;
     state.q1 = q1;
@@ -606,9 +713,9 @@ function undelta(
       continue;
     }
     const s = values[i + shift]!;
-    const q = predict(kind, state, s, step) + r;
+    const q = predict(kind, state, s, step, speeds ? speeds[i - start]! : Number.NaN) + r;
     values[i] = q;
-    advance(state, q, s);
+    advance(state, q, s, kind);
   }
   return true;
 }

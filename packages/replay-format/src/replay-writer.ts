@@ -39,7 +39,8 @@ export interface ReplaySink {
 export interface ReplayWriterOptions {
   /**
    * Cut a gzip member when a message arrives this long (host receive time) after the first
-   * message of the current one; at most this much is lost if the host dies. Default 2000 ms.
+   * message of the current one; at most this much is lost if the host dies. Default 5000 ms
+   * (1000 ms costs about 15% more bytes; see the README).
    * There are no timers: when messages stop, call `flush()` yourself.
    */
   readonly flushIntervalMs?: number;
@@ -125,7 +126,7 @@ export function createReplayWriter(
   headerInit: ReplayHeaderInit,
   options: ReplayWriterOptions = {},
 ): ReplayWriter {
-  const flushIntervalMs = options.flushIntervalMs ?? 2000;
+  const flushIntervalMs = options.flushIntervalMs ?? 5000;
   const keyframeIntervalMs = options.keyframeIntervalMs ?? 10_000;
   const maxMemberRecords = options.maxMemberRecords ?? 50_000;
   const level = options.level ?? 6;

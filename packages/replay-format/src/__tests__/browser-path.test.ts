@@ -29,8 +29,8 @@ describe('the browser path', () => {
     const expected = await collect(readReplay(race.bytes));
     // What a browser has: a fetch Response body, a Blob stream (Node's own implementations of
     // these use Buffer inside, so they run before Buffer is taken away).
-    expect(await collect(readReplay(new Response(race.bytes).body!))).toEqual(expected);
-    expect(await collect(readReplay(new Blob([race.bytes]).stream()))).toEqual(expected);
+    expect(await collect(readReplay(new Response(race.bytes.slice()).body!))).toEqual(expected);
+    expect(await collect(readReplay(new Blob([race.bytes.slice()]).stream()))).toEqual(expected);
     vi.stubGlobal('Buffer', undefined);
     expect(globalThis.Buffer).toBeUndefined();
     expect(await collect(readReplay(race.bytes.slice().buffer))).toEqual(expected);

@@ -30,7 +30,7 @@ function referenceDecode(text: string) {
   let index: unknown;
   const states = new Map<
     string,
-    Map<string, { h: number; q1: number; q2: number; s1: number; s2: number }>
+    Map<string, { h: number; q1: number; q2: number; s1: number; s2: number; w: number[] }>
   >();
   for (const line of lines.slice(1)) {
     const record = JSON.parse(line);
@@ -56,12 +56,16 @@ function referenceDecode(text: string) {
       record.players.forEach((playerId: string, p: number) => {
         if (record.key || record.fresh?.includes(p)) states.set(playerId, new Map());
         const state = states.get(playerId)!;
+        // The previous sample of this player, for the speed predictor.
+        const last = state.get('t')?.h
+          ? ['t', 'x', 'y', 'z'].map((c) => state.get(c)!.q1)
+          : undefined;
         const n: number = record.n[p];
         const columns: Record<string, (number | undefined)[]> = {};
         for (const col of cols) {
           let st = state.get(col);
           if (!st) {
-            st = { h: 0, q1: 0, q2: 0, s1: 0, s2: 0 };
+            st = { h: 0, q1: 0, q2: 0, s1: 0, s2: 0, w: [] };
             state.set(col, st);
           }
           const values: (number | undefined)[] = [];
@@ -73,8 +77,29 @@ function referenceDecode(text: string) {
             }
             const s = col === 't' ? undefined : columns.t![i]!;
             let pred = 0;
-            if (st.h >= 1) {
+            const prev =
+              col !== 'v'
+                ? undefined
+                : i > 0
+                  ? ['t', 'x', 'y', 'z'].map((c) => columns[c]![i - 1]!)
+                  : last;
+            let speed = Number.NaN;
+            if (col === 'v' && prev) {
+              const [dt, dx, dy, dz] = ['t', 'x', 'y', 'z'].map(
+                (c, k) => columns[c]![i]! - prev[k]!,
+              );
+              if (dt! > 0 && Math.max(Math.abs(dx!), Math.abs(dy!), Math.abs(dz!)) <= 2 ** 26) {
+                speed = Math.floor(
+                  (Math.sqrt(dx! * dx! + dy! * dy! + dz! * dz!) * (speedScale * timeScale)) /
+                    (positionScale * dt!) +
+                    0.5,
+                );
+              }
+            }
+            if (!Number.isNaN(speed)) pred = speed;
+            else if (st.h >= 1) {
               if (col === 't') pred = st.q1 + step;
+              else if (col === 'lag') pred = Math.min(...st.w);
               else if (st.h === 1 || !['x', 'y', 'z', 'tick'].includes(col)) pred = st.q1;
               else if (col === 'tick') pred = 2 * st.q1 - st.q2;
               else {
@@ -93,7 +118,8 @@ function referenceDecode(text: string) {
             st.s2 = st.s1;
             st.q1 = q;
             st.s1 = col === 't' ? q : s!;
-            st.h = Math.min(2, st.h + 1);
+            st.h = Math.min(8, st.h + 1);
+            if (col === 'lag') st.w = [...st.w, q].slice(-8);
           }
           columns[col] = values;
         }

@@ -145,7 +145,7 @@ describe('position lines (the delta codec)', () => {
         x: 100_000 + i * 240,
         y: 6000 + (i % 4),
         z: -50_000 - i * 130,
-        v: 240,
+        v: 273, // what the move says: hypot(2.4, 1.3) m per 0.1 s
         mapId: undefined,
         mount: undefined,
         tick: undefined,

@@ -1,0 +1,303 @@
+/**
+ * replay-format benchmark: size, write and read rates, and seeking, each beside its baseline
+ * measured in the same run on the same simulated race.
+ *
+ * - Size: bytes per position sample, ours vs the spec's plain format (one JSON line per position,
+ *   gzipped as one stream), at equal precision and as received.
+ * - Rates: samples per second written and read, ours vs plain.
+ * - Seek: a random instant in a 2-hour, 100-racer recording, vs decoding from the start.
+ *
+ * Run: pnpm --filter @gw2race/replay-format bench
+ */
+import { cpus, loadavg } from 'node:os';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { ReceivedMessage } from '@gw2race/protocol';
+import {
+  createReplayDecoder,
+  createReplayWriter,
+  openReplay,
+  type ReplayEntry,
+  type ReplayWriterOptions,
+  readReplay,
+} from '../src/index';
+import { type SimulatedRace, simulateRace } from './simulated-race';
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+};
+const time = (run: () => void, repeat: number): number => {
+  const times: number[] = [];
+  for (let i = 0; i < repeat; i++) {
+    const start = performance.now();
+    run();
+    times.push(performance.now() - start);
+  }
+  return median(times);
+};
+const timeAsync = async (run: () => Promise<void>, repeat: number): Promise<number> => {
+  const times: number[] = [];
+  for (let i = 0; i < repeat; i++) {
+    const start = performance.now();
+    await run();
+    times.push(performance.now() - start);
+  }
+  return median(times);
+};
+const rate = (count: number, ms: number) => `${(((count / ms) * 1000) / 1e6).toFixed(2)} M/s`;
+const fixed = (value: number, digits = 2) => value.toFixed(digits);
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+function writeOurs(
+  race: SimulatedRace,
+  messages: readonly ReplayEntry[],
+  options: ReplayWriterOptions = {},
+) {
+  const parts: Uint8Array[] = [];
+  const writer = createReplayWriter(
+    { write: (part) => void parts.push(part) },
+    { raceId: race.raceId, createdAt: race.startAt, track: race.track, state: race.state },
+    options,
+  );
+  for (const message of messages) writer.append(message);
+  void writer.close(); // a synchronous sink: every member is out before close() first awaits
+  return concat(parts);
+}
+
+const round = (value: number, digits: number) => Number(value.toFixed(digits));
+
+/** The spec's plain recording: one JSON line per message, the whole file gzipped once. */
+function plainLine(message: ReceivedMessage, equalPrecision: boolean): string {
+  if (message.kind !== 'pos' || !equalPrecision) return JSON.stringify(message);
+  const m = message.message;
+  return JSON.stringify({
+    kind: 'pos',
+    at: round(message.at, 3),
+    playerId: m.playerId,
+    t: round(m.t, 3),
+    x: round(m.x, 2),
+    y: round(m.y, 2),
+    z: round(m.z, 2),
+    ...(m.v === undefined ? {} : { v: round(m.v, 1) }),
+    ...(m.mapId === undefined ? {} : { mapId: m.mapId, mount: m.mount, tick: m.tick, seq: m.seq }),
+  });
+}
+function writePlain(messages: readonly ReceivedMessage[], equalPrecision: boolean): Uint8Array {
+  const text = `${messages.map((m) => plainLine(m, equalPrecision)).join('\n')}\n`;
+  return new Uint8Array(gzipSync(text));
+}
+function readPlain(bytes: Uint8Array): number {
+  const text = gunzipSync(bytes).toString('utf8');
+  let count = 0;
+  let start = 0;
+  for (;;) {
+    const end = text.indexOf('\n', start);
+    if (end < 0) break;
+    const value = JSON.parse(text.slice(start, end)) as { kind: string };
+    if (value.kind === 'pos') count++;
+    start = end + 1;
+  }
+  return count;
+}
+
+console.log(
+  `replay-format benchmark · node ${process.version} · ${cpus()[0]?.model ?? 'cpu'} × ${cpus().length} · load ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
+console.log('Simulated race: 20 racers, 10 minutes, 10 Hz (see bench/simulated-race.ts).\n');
+
+// --- size -------------------------------------------------------------------------------------
+const sizeRows: Record<string, string | number>[] = [];
+let main: { race: SimulatedRace; bytes: Uint8Array; plain: Uint8Array } | undefined;
+for (const [label, options] of [
+  ['positions, spec fields (t x y z v)', { positionsOnly: true }],
+  ['positions, all fields (+ mapId mount tick seq)', { positionsOnly: true, fields: 'all' }],
+  ['positions, naive client (t = poll time)', { positionsOnly: true, stamping: 'poll' }],
+  ['whole recording (positions + every event)', {}],
+] as const) {
+  const race = simulateRace({ racers: 20, durationS: 600, hz: 10, ...options });
+  const ours = writeOurs(race, race.messages);
+  const plain = writePlain(race.messages, true);
+  const raw = writePlain(race.messages, false);
+  main ??= { race, bytes: ours, plain };
+  const n = race.positionCount;
+  sizeRows.push({
+    recording: label,
+    samples: n,
+    'ours B/sample': fixed(ours.length / n),
+    'plain B/sample (equal precision)': fixed(plain.length / n),
+    'plain B/sample (as received)': fixed(raw.length / n),
+    'ours vs plain': `${fixed(plain.length / ours.length, 1)}× smaller`,
+  });
+}
+console.log(
+  'Bytes per position sample (file bytes / position samples; defaults: 5 s members, 10 s keyframes)',
+);
+console.table(sizeRows);
+
+const { race, bytes, plain } = main!;
+const n = race.positionCount;
+const flushRows: Record<string, string | number>[] = [];
+for (const flushIntervalMs of [1000, 2000, 5000, 10_000]) {
+  const size = writeOurs(race, race.messages, { flushIntervalMs }).length;
+  flushRows.push({
+    'flush interval (most lost in a crash)': `${flushIntervalMs / 1000} s`,
+    'B/sample': fixed(size / n),
+    'vs plain': `${fixed(plain.length / size, 1)}×`,
+  });
+}
+console.log('Member (flush) interval vs size, same race');
+console.table(flushRows);
+
+// --- rates ------------------------------------------------------------------------------------
+const writeMs = time(() => void writeOurs(race, race.messages), 5);
+const plainWriteMs = time(() => void writePlain(race.messages, true), 5);
+const tracksMs = time(() => {
+  const opened = openReplay(bytes);
+  if (!opened.ok) throw opened.error;
+  opened.value.tracks();
+}, 7);
+const decoderMs = time(() => {
+  const decoder = createReplayDecoder();
+  decoder.push(bytes);
+  decoder.finish();
+}, 5);
+const streamMs = await timeAsync(async () => {
+  for await (const _ of readReplay(bytes)) {
+    // iterate
+  }
+}, 5);
+const plainReadMs = time(() => void readPlain(plain), 5);
+console.log('Write and read rates (median of several runs)');
+console.table([
+  {
+    operation: 'write (append + gzip members)',
+    ours: rate(n, writeMs),
+    'plain (JSON lines + gzip)': rate(n, plainWriteMs),
+  },
+  {
+    operation: 'read → per-racer typed columns (openReplay().tracks())',
+    ours: rate(n, tracksMs),
+    'plain (JSON lines + gzip)': rate(n, plainReadMs),
+  },
+  {
+    operation: 'read → message objects (createReplayDecoder)',
+    ours: rate(n, decoderMs),
+    'plain (JSON lines + gzip)': rate(n, plainReadMs),
+  },
+  {
+    operation: 'read → message objects (for await readReplay)',
+    ours: rate(n, streamMs),
+    'plain (JSON lines + gzip)': rate(n, plainReadMs),
+  },
+]);
+
+// --- seek -------------------------------------------------------------------------------------
+// A 2-hour, 100-racer recording: the 10-minute race, its 20 racers five times over (renamed),
+// twelve times in a row.
+const block = simulateRace({
+  racers: 20,
+  durationS: 600,
+  hz: 10,
+  positionsOnly: true,
+  countdownS: 0,
+});
+const parts: Uint8Array[] = [];
+const long = createReplayWriter(
+  { write: (part) => void parts.push(part) },
+  { raceId: 'long-race', createdAt: block.startAt, t0: block.t0 },
+);
+const buildStart = performance.now();
+let longSamples = 0;
+for (let repeat = 0; repeat < 12; repeat++) {
+  const shift = repeat * 600;
+  const merged: ReplayEntry[] = [];
+  for (let copy = 0; copy < 5; copy++) {
+    for (const message of block.messages) {
+      if (message.kind !== 'pos') continue;
+      merged.push({
+        kind: 'pos',
+        at: message.at + shift + copy * 0.0001,
+        message: {
+          ...message.message,
+          playerId: `${message.message.playerId}-${copy}`,
+          t: message.message.t + shift,
+        },
+        playerId: `${message.message.playerId}-${copy}`,
+      });
+    }
+  }
+  merged.sort((a, b) => a.at - b.at);
+  for (const message of merged) long.append(message);
+  longSamples += merged.length;
+}
+await long.close();
+const longBytes = concat(parts);
+console.log(
+  `\n2-hour recording: ${longSamples.toLocaleString('en')} samples of 100 racers, ${(longBytes.length / 1e6).toFixed(1)} MB (${fixed(longBytes.length / longSamples)} B/sample), written in ${((performance.now() - buildStart) / 1000).toFixed(1)} s`,
+);
+
+let seed = 7;
+const random = () => {
+  seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+  return seed / 2 ** 31;
+};
+const openMs: number[] = [];
+const seekMs: number[] = [];
+for (let i = 0; i < 40; i++) {
+  const raceTimeMs = random() * 7200 * 1000;
+  const openStart = performance.now();
+  const opened = openReplay(longBytes);
+  if (!opened.ok) throw opened.error;
+  const seekStart = performance.now();
+  const snapshot = opened.value.seek(raceTimeMs);
+  const end = performance.now();
+  if (snapshot.positions.length < 90)
+    throw new Error(`seek found ${snapshot.positions.length} racers`);
+  openMs.push(seekStart - openStart);
+  seekMs.push(end - seekStart);
+}
+const scanMs: number[] = [];
+for (let i = 0; i < 3; i++) {
+  const target = block.t0 + random() * 7200;
+  const start = performance.now();
+  const decoder = createReplayDecoder();
+  let reached = false;
+  for (let at = 0; at < longBytes.length && !reached; at += 1 << 20) {
+    for (const message of decoder.push(longBytes.subarray(at, at + (1 << 20)))) {
+      if (message.at >= target) {
+        reached = true;
+        break;
+      }
+    }
+  }
+  scanMs.push(performance.now() - start);
+}
+console.log('Seek to a random instant (cold: a fresh openReplay each time, nothing cached)');
+console.table([
+  {
+    operation: 'open (read the member headers)',
+    median: `${fixed(median(openMs))} ms`,
+    max: `${fixed(Math.max(...openMs))} ms`,
+  },
+  {
+    operation: 'seek: positions of all 100 racers',
+    median: `${fixed(median(seekMs))} ms`,
+    max: `${fixed(Math.max(...seekMs))} ms`,
+  },
+  {
+    operation: 'baseline: decode from the start to the instant',
+    median: `${fixed(median(scanMs))} ms`,
+    max: `${fixed(Math.max(...scanMs))} ms`,
+  },
+]);
