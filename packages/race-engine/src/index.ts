@@ -33,7 +33,15 @@ export type {
   RaceState,
   RulingInput,
 } from './race-state';
-export { compareRacers, createRaceState, racerStatus } from './race-state';
+export {
+  compareRacers,
+  createRaceState,
+  findRacer,
+  listRacers,
+  racerAt,
+  racerStatus,
+} from './race-state';
+export type { RacerTable } from './racer-table';
 export type { RankingMessageOptions, RankingOptions } from './ranking';
 export { racerUncertainty, rankingEntries, stageOf, toRankingMessage } from './ranking';
 export type { Gate, Point3, Sphere } from './segment-crossing';

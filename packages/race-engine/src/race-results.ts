@@ -1,6 +1,6 @@
 import type { FlagMessage, RacerStatus, RankingEntry, StartRule } from '@gw2race/protocol';
 import type { Crossing } from './advance-course';
-import { finishTime, type RacePhase, type RacerState, type RaceState } from './race-state';
+import { finishTime, listRacers, type RacePhase, type RaceState, racerAt } from './race-state';
 import { racerUncertainty, rankingEntries } from './ranking';
 
 /** Everything the engine knows about one ranked racer at the end. Times are seconds. */
@@ -101,7 +101,7 @@ export function raceResults(state: RaceState): RaceResults {
   const flags: FlagMessage[] = [];
 
   state.order.forEach((i, position) => {
-    const racer = state.racers[i] as RacerState;
+    const racer = racerAt(state, i);
     const entry = ranking[position] as RankingEntry;
     const { crossings, startAt, finishAt } = racer.course;
     const sectors: number[][] = [];
@@ -162,7 +162,7 @@ export function raceResults(state: RaceState): RaceResults {
       ignoredSamples: racer.ignored,
     });
   });
-  for (const racer of state.racers) for (const flag of racer.flags) flags.push(flag);
+  for (const racer of listRacers(state)) for (const flag of racer.flags) flags.push(flag);
   flags.sort(
     (a, b) =>
       a.t - b.t ||

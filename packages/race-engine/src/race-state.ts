@@ -8,6 +8,7 @@ import type {
 import { type CourseState, createCourseState, type Sample } from './advance-course';
 import { type CourseDefinition, type CourseOptions, compileCourse } from './course';
 import { RaceEngineError } from './errors';
+import { type RacerTable, tableGet, tableOf, tableToArray } from './racer-table';
 import type { SpeedLimits } from './speed-limits';
 
 /** Options of the race engine ({@link createRaceState}, `adjudicate`). All times in seconds. */
@@ -148,8 +149,11 @@ export interface RaceState {
   readonly endReason: string | undefined;
   /** Racer index by player id. */
   readonly index: ReadonlyMap<string, number>;
-  /** Racers in order of first appearance. */
-  readonly racers: readonly RacerState[];
+  /**
+   * Racers in order of first appearance, in a persistent table (read with {@link racerAt},
+   * {@link findRacer} or {@link listRacers}).
+   */
+  readonly racers: RacerTable<RacerState>;
   /** Ranked racers (indices into `racers`), best first; spectators are left out. */
   readonly order: readonly number[];
   /** Earliest host time at which a pending report times out (Infinity if none). */
@@ -209,7 +213,7 @@ export function createRaceState(track: Track, options: EngineOptions = {}): Race
     endedAt: null,
     endReason: undefined,
     index,
-    racers,
+    racers: tableOf(racers),
     order: [],
     deadline: Number.POSITIVE_INFINITY,
     inputs: 0,
@@ -310,12 +314,28 @@ function group(racer: RacerState): number {
 /** Every ranked racer's index, sorted from scratch (used at creation and by tests). */
 export function sortedOrder(state: Pick<RaceState, 'racers'>): number[] {
   const order: number[] = [];
-  state.racers.forEach((racer, i) => {
+  listRacers(state).forEach((racer, i) => {
     if (!racer.spectator) order.push(i);
   });
-  return order.sort((a, b) =>
-    compareRacers(state.racers[a] as RacerState, state.racers[b] as RacerState),
-  );
+  return order.sort((a, b) => compareRacers(racerAt(state, a), racerAt(state, b)));
+}
+
+/** The racer at index `i` of `state.racers` (as in `state.order`). */
+export function racerAt(state: Pick<RaceState, 'racers'>, i: number): RacerState {
+  const racer = tableGet(state.racers, i);
+  if (racer === undefined) throw new RaceEngineError('INVALID_OPTIONS', `no racer at index ${i}`);
+  return racer;
+}
+
+/** The racer with this player id, if the engine has heard of them. */
+export function findRacer(state: RaceState, playerId: string): RacerState | undefined {
+  const i = state.index.get(playerId);
+  return i === undefined ? undefined : tableGet(state.racers, i);
+}
+
+/** Every racer (spectators included), in order of first appearance. */
+export function listRacers(state: Pick<RaceState, 'racers'>): RacerState[] {
+  return tableToArray(state.racers);
 }
 
 function positive(name: string, value: number): number {

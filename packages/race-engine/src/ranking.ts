@@ -5,6 +5,7 @@ import {
   lastRaceTime,
   type RacerState,
   type RaceState,
+  racerAt,
   racerStatus,
 } from './race-state';
 
@@ -22,7 +23,7 @@ export interface RankingOptions {
 export function rankingEntries(state: RaceState, options: RankingOptions = {}): RankingEntry[] {
   const includeSplits = options.splits ?? true;
   const course = state.config.course;
-  const racers = state.order.map((i) => state.racers[i] as RacerState);
+  const racers = state.order.map((i) => racerAt(state, i));
   const leader = racers[0];
   return racers.map((racer, position) => {
     const status = racerStatus(state, racer);

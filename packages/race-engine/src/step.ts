@@ -33,6 +33,7 @@ import {
   racerStatus,
   sortedOrder,
 } from './race-state';
+import type { RacerTable } from './racer-table';
 import { speedLimitFor } from './speed-limits';
 
 /** Something that happened, as data. The caller decides what to publish or show. */
@@ -166,10 +167,14 @@ class Draft {
   endReason: string | undefined;
   deadline: number;
   index: ReadonlyMap<string, number>;
-  racers: readonly RacerState[];
   order: readonly number[];
   events: EngineEvent[] | undefined;
-  private racersCopied = false;
+  /** Racer count. */
+  count: number;
+  // The racer table's chunks: shared with the base state until the first change, then the
+  // chunk list and each changed chunk are copied once per step.
+  private chunks: readonly (readonly RacerState[])[];
+  private copied: boolean[] | undefined;
 
   constructor(state: RaceState, at: number) {
     this.base = state;
@@ -182,33 +187,51 @@ class Draft {
     this.endReason = state.endReason;
     this.deadline = state.deadline;
     this.index = state.index;
-    this.racers = state.racers;
     this.order = state.order;
+    this.count = state.racers.size;
+    this.chunks = state.racers.chunks;
   }
 
   racer(i: number): RacerState {
-    return this.racers[i] as RacerState;
+    return (this.chunks[i >>> 5] as readonly RacerState[])[i & 31] as RacerState;
   }
 
   set(i: number, racer: RacerState): void {
-    if (!this.racersCopied) {
-      this.racers = this.racers.slice();
-      this.racersCopied = true;
+    this.writable(i >>> 5)[i & 31] = racer;
+  }
+
+  private writable(c: number): RacerState[] {
+    let copied = this.copied;
+    if (copied === undefined) {
+      this.chunks = this.chunks.slice();
+      copied = [];
+      this.copied = copied;
     }
-    (this.racers as RacerState[])[i] = racer;
+    const chunks = this.chunks as (readonly RacerState[])[];
+    if (c === chunks.length) chunks.push([]);
+    if (copied[c] !== true) {
+      chunks[c] = (chunks[c] as readonly RacerState[]).slice();
+      copied[c] = true;
+    }
+    return chunks[c] as RacerState[];
+  }
+
+  /** The racers as a table (the base state's when nothing changed). */
+  table(): RacerTable<RacerState> {
+    return this.copied === undefined ? this.base.racers : { size: this.count, chunks: this.chunks };
   }
 
   /** The racer's index, adding them (ranked unless `spectator`) if new. */
   ensure(playerId: string, spectator = false): number {
     const known = this.index.get(playerId);
     if (known !== undefined) return known;
-    const i = this.racers.length;
+    const i = this.count;
     const index = new Map(this.index);
     index.set(playerId, i);
     this.index = index;
     const racer = spectator ? { ...createRacer(playerId), spectator: true } : createRacer(playerId);
-    this.racers = [...this.racers, racer];
-    this.racersCopied = true;
+    this.writable(i >>> 5).push(racer);
+    this.count = i + 1;
     if (!spectator) this.insert(i);
     this.emit({ type: 'racer-added', playerId, at: this.now });
     return i;
@@ -290,7 +313,7 @@ class Draft {
       endedAt: this.endedAt,
       endReason: this.endReason,
       index: this.index,
-      racers: this.racers,
+      racers: this.table(),
       order: this.order,
       deadline: this.deadline,
       inputs: this.base.inputs + 1,
@@ -315,10 +338,9 @@ function onPos(draft: Draft, msg: PosMessage, topicPlayer: string | undefined, a
   }
   const i = draft.ensure(playerId);
   const before = draft.racer(i);
+  // `racer` changes only when a flag is raised; everything else is gathered in locals and the
+  // new racer is built once at the end (this is the path every position message takes).
   let racer = before;
-  if (before.spectator || !before.connected) {
-    racer = { ...racer, spectator: false, connected: true };
-  }
   if (topicPlayer !== undefined && msg.playerId !== topicPlayer) {
     racer = raise(draft, racer, 'malformed', 'warning', draft.now, {
       message: `position message names ${msg.playerId} but came on ${topicPlayer}'s topic`,
@@ -326,9 +348,10 @@ function onPos(draft: Draft, msg: PosMessage, topicPlayer: string | undefined, a
     commitIgnored(draft, i, before, racer);
     return;
   }
+  let posSeq = racer.posSeq;
   if (msg.seq !== undefined) {
-    if (msg.seq <= racer.posSeq) {
-      const replay = racer.posSeq - msg.seq >= config.duplicateWindow;
+    if (msg.seq <= posSeq) {
+      const replay = posSeq - msg.seq >= config.duplicateWindow;
       racer = raise(
         draft,
         racer,
@@ -337,16 +360,16 @@ function onPos(draft: Draft, msg: PosMessage, topicPlayer: string | undefined, a
         draft.now,
         {
           message: replay
-            ? `position seq ${msg.seq} replayed (highest seen ${racer.posSeq})`
+            ? `position seq ${msg.seq} replayed (highest seen ${posSeq})`
             : `position seq ${msg.seq} received again`,
-          data: { seq: msg.seq, highest: racer.posSeq },
+          data: { seq: msg.seq, highest: posSeq },
         },
         true,
       );
       commitIgnored(draft, i, before, racer);
       return;
     }
-    racer = { ...racer, posSeq: msg.seq };
+    posSeq = msg.seq;
   }
   if (
     !Number.isFinite(msg.x) ||
@@ -360,18 +383,16 @@ function onPos(draft: Draft, msg: PosMessage, topicPlayer: string | undefined, a
       'malformed',
       'warning',
       draft.now,
-      {
-        message: 'position with a non-finite coordinate or time',
-      },
+      { message: 'position with a non-finite coordinate or time' },
       true,
     );
-    commitIgnored(draft, i, before, racer);
+    commitIgnored(draft, i, before, racer, posSeq);
     return;
   }
   const t = toEpochSeconds(msg.t, draft.t0);
   const prev = racer.course.last;
   if (t === undefined || (prev !== null && !(t > prev.t))) {
-    commitIgnored(draft, i, before, racer);
+    commitIgnored(draft, i, before, racer, posSeq);
     return;
   }
   const sample: Sample =
@@ -430,9 +451,8 @@ function onPos(draft: Draft, msg: PosMessage, topicPlayer: string | undefined, a
       }
     }
   }
-  if (judged && msg.u !== undefined && msg.u > racer.timeBound) {
-    racer = { ...racer, timeBound: msg.u };
-  }
+  let timeBound = racer.timeBound;
+  if (judged && msg.u !== undefined && msg.u > timeBound) timeBound = msg.u;
   if (judged && t > at + config.futureTolerance + (msg.u ?? 0)) {
     racer = raise(
       draft,
@@ -457,7 +477,7 @@ function onPos(draft: Draft, msg: PosMessage, topicPlayer: string | undefined, a
     t0,
     traversable ? undefined : NOT_TRAVERSABLE,
   );
-  racer = { ...racer, course: result.course, anchor, samples: racer.samples + 1 };
+  racer = progressed(racer, result.course, anchor, posSeq, timeBound);
   const startAt = result.course.startAt;
   if (result.rearmed) draft.emit({ type: 'rearmed', playerId, t });
   if (result.started !== undefined) draft.emit({ type: 'started', playerId, t: result.started });
@@ -470,11 +490,62 @@ function onPos(draft: Draft, msg: PosMessage, topicPlayer: string | undefined, a
   else if (result.crossings.length > 0 || result.started !== undefined || result.rearmed) {
     draft.reposition(i);
   }
-  draft.statusChange(before, racer);
+  if (
+    !before.connected ||
+    result.started !== undefined ||
+    result.rearmed ||
+    result.crossings.length > 0
+  ) {
+    draft.statusChange(before, racer);
+  }
 }
 
-function commitIgnored(draft: Draft, i: number, before: RacerState, racer: RacerState): void {
-  const next = { ...racer, ignored: racer.ignored + 1 };
+/** The racer after a position was taken into account: built in one go (the hot path). */
+function progressed(
+  r: RacerState,
+  course: RacerState['course'],
+  anchor: Sample,
+  posSeq: number,
+  timeBound: number,
+): RacerState {
+  return {
+    playerId: r.playerId,
+    name: r.name,
+    spectator: false,
+    connected: true,
+    ruling: r.ruling,
+    rulingReason: r.rulingReason,
+    course,
+    anchor,
+    posSeq,
+    checkpointSeqs: r.checkpointSeqs,
+    reports: r.reports,
+    reported: r.reported,
+    lastReported: r.lastReported,
+    flags: r.flags,
+    flagAt: r.flagAt,
+    suppressed: r.suppressed,
+    clockBound: r.clockBound,
+    timeBound,
+    samples: r.samples + 1,
+    ignored: r.ignored,
+  };
+}
+
+function commitIgnored(
+  draft: Draft,
+  i: number,
+  before: RacerState,
+  racer: RacerState,
+  posSeq = racer.posSeq,
+): void {
+  const next = {
+    ...racer,
+    spectator: false,
+    connected: true,
+    posSeq,
+    ignored: racer.ignored + 1,
+  };
   draft.set(i, next);
   if (before.spectator) draft.insert(i);
   draft.statusChange(before, next);
@@ -826,7 +897,7 @@ function noCrossing(
 function sweepReports(draft: Draft): void {
   let deadline = Number.POSITIVE_INFINITY;
   const timeout = draft.config.reportTimeout;
-  for (let i = 0; i < draft.racers.length; i++) {
+  for (let i = 0; i < draft.count; i++) {
     const racer = draft.racer(i);
     if (racer.reports.length === 0) continue;
     const next = resolveReports(draft, racer, false);
@@ -891,17 +962,21 @@ function startRace(draft: Draft, t0: number): void {
     return; // START re-delivered (QoS 1)
   }
   const phaseBefore = draft.phase;
-  const restart = draft.racers.some((r) => r.course.startAt !== null || r.course.next > 0);
+  let restart = false;
+  for (let i = 0; i < draft.count && !restart; i++) {
+    const course = draft.racer(i).course;
+    restart = course.startAt !== null || course.next > 0;
+  }
   draft.t0 = t0;
   draft.phase = 'running';
   if (restart) {
-    for (let i = 0; i < draft.racers.length; i++) {
+    for (let i = 0; i < draft.count; i++) {
       const before = draft.racer(i);
       const racer = { ...before, course: createCourseState(), anchor: null, reports: [] };
       draft.set(i, racer);
       draft.statusChange(before, racer, phaseBefore);
     }
-    draft.order = sortedOrder(draft);
+    draft.order = sortedOrder({ racers: draft.table() });
   }
   draft.emit({ type: 'race', phase: 'running', t0, at: draft.now });
 }
@@ -912,7 +987,7 @@ function endRace(draft: Draft, phase: 'ended' | 'aborted', reason: string | unde
   draft.endedAt = draft.now;
   draft.endReason = reason;
   draft.phase = phase;
-  for (let i = 0; i < draft.racers.length; i++) {
+  for (let i = 0; i < draft.count; i++) {
     const before = draft.racer(i);
     const racer = before.reports.length > 0 ? resolveReports(draft, before, true) : before;
     if (racer !== before) draft.set(i, racer);
