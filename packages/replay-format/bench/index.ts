@@ -160,25 +160,25 @@ console.log('Member (flush) interval vs size, same race');
 console.table(flushRows);
 
 // --- rates ------------------------------------------------------------------------------------
-const writeMs = time(() => void writeOurs(race, race.messages), 5);
-const plainWriteMs = time(() => void writePlain(race.messages, true), 5);
+const writeMs = time(() => void writeOurs(race, race.messages), 7);
+const plainWriteMs = time(() => void writePlain(race.messages, true), 7);
 const tracksMs = time(() => {
   const opened = openReplay(bytes);
   if (!opened.ok) throw opened.error;
   opened.value.tracks();
-}, 7);
+}, 11);
 const decoderMs = time(() => {
   const decoder = createReplayDecoder();
   decoder.push(bytes);
   decoder.finish();
-}, 5);
+}, 7);
 const streamMs = await timeAsync(async () => {
   for await (const _ of readReplay(bytes)) {
     // iterate
   }
-}, 5);
-const plainReadMs = time(() => void readPlain(plain), 5);
-console.log('Write and read rates (median of several runs)');
+}, 7);
+const plainReadMs = time(() => void readPlain(plain), 7);
+console.log('Write and read rates, position samples per second: best run (median in brackets)');
 console.table([
   {
     operation: 'write (append + gzip members)',

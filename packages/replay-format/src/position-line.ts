@@ -223,7 +223,9 @@ interface ColumnState {
   q2: number;
   s1: number;
   s2: number;
+  /** Ring of the last values (floor predictor only); the next slot is `h % 8` while filling. */
   w: number[];
+  wi: number;
 }
 
 /** Delta state of one player: what their next values are relative to. */
@@ -233,7 +235,7 @@ export type RacerDeltaState = Record<PositionColumn, ColumnState>;
 export function createRacerDeltaState(): RacerDeltaState {
   const state = {} as RacerDeltaState;
   for (const column of POSITION_COLUMNS) {
-    state[column] = { h: 0, q1: 0, q2: 0, s1: 0, s2: 0, w: [] };
+    state[column] = { h: 0, q1: 0, q2: 0, s1: 0, s2: 0, w: [0, 0, 0, 0, 0, 0, 0, 0], wi: 0 };
   }
   return state;
 }
@@ -286,8 +288,10 @@ function predict(
   if (state.h === 0) return 0;
   if (kind === STEP) return state.q1 + step;
   if (kind === FLOOR) {
-    let min = state.w[0]!;
-    for (let i = 1; i < state.w.length; i++) if (state.w[i]! < min) min = state.w[i]!;
+    const w = state.w;
+    const size = state.h < FLOOR_WINDOW ? state.h : FLOOR_WINDOW;
+    let min = w[0]!;
+    for (let i = 1; i < size; i++) if (w[i]! < min) min = w[i]!;
     return min;
   }
   if (state.h === 1 || kind === DELTA) return state.q1;
@@ -304,11 +308,11 @@ function advance(state: ColumnState, q: number, s: number, kind: Predictor): voi
   state.s2 = state.s1;
   state.q1 = q;
   state.s1 = s;
-  if (state.h < FLOOR_WINDOW) state.h++;
   if (kind === FLOOR) {
-    if (state.w.length === FLOOR_WINDOW) state.w.shift();
-    state.w.push(q);
+    state.w[state.wi] = q;
+    state.wi = (state.wi + 1) % FLOOR_WINDOW;
   }
+  if (state.h < FLOOR_WINDOW) state.h++;
 }
 
 /** The `t` step the `step` predictor expects, in time units (a 10 Hz stream). */
@@ -597,6 +601,9 @@ export function decodePositionLine(
   return { ok: true, chunks, problems };
 }
 
+/** Speed predictions of the player being decoded (reused: decoding is synchronous). */
+let speedScratch = new Float64Array(256);
+
 /** Turns one player's residuals into values in place; returns a problem, or undefined. */
 function undeltaPlayer(
   values: Float64Array,
@@ -609,7 +616,10 @@ function undeltaPlayer(
   const step = sampleIntervalOf(frame.quantization);
   // The sample before this chunk (for the speed predictor), taken before the state moves on.
   const hasBefore = state.t.h > 0;
-  const before = [state.t.q1, state.x.q1, state.y.q1, state.z.q1];
+  const beforeT = state.t.q1;
+  const beforeX = state.x.q1;
+  const beforeY = state.y.q1;
+  const beforeZ = state.z.q1;
   for (let c = 0; c < names.length; c++) {
     const name = names[c]!;
     if (!KNOWN_COLUMNS.has(name)) continue;
@@ -620,24 +630,27 @@ function undeltaPlayer(
     let speeds: Float64Array | undefined;
     if (kind === SPEED) {
       // t x y z are the first four columns, already decoded.
-      speeds = new Float64Array(count);
+      if (speedScratch.length < count)
+        speedScratch = new Float64Array(Math.max(count, 2 * speedScratch.length));
+      speeds = speedScratch;
+      const tx = base;
+      const xx = base + count;
+      const yx = base + 2 * count;
+      const zx = base + 3 * count;
       for (let i = 0; i < count; i++) {
-        const [pt, px, py, pz] =
-          i > 0
-            ? [
-                values[base + i - 1]!,
-                values[base + count + i - 1]!,
-                values[base + 2 * count + i - 1]!,
-                values[base + 3 * count + i - 1]!,
-              ]
-            : hasBefore
-              ? before
-              : [Number.NaN, Number.NaN, Number.NaN, Number.NaN];
+        if (i === 0 && !hasBefore) {
+          speeds[0] = Number.NaN;
+          continue;
+        }
+        const pt = i > 0 ? values[tx + i - 1]! : beforeT;
+        const px = i > 0 ? values[xx + i - 1]! : beforeX;
+        const py = i > 0 ? values[yx + i - 1]! : beforeY;
+        const pz = i > 0 ? values[zx + i - 1]! : beforeZ;
         speeds[i] = predictSpeed(
-          values[base + count + i]! - px!,
-          values[base + 2 * count + i]! - py!,
-          values[base + 3 * count + i]! - pz!,
-          values[base + i]! - pt!,
+          values[xx + i]! - px,
+          values[yx + i]! - py,
+          values[zx + i]! - pz,
+          values[tx + i]! - pt,
           frame.quantization,
         );
       }
@@ -697,6 +710,40 @@ function undelta(
       s2 = s1;
       q1 = q;
       s1 = q;
+      if (h < FLOOR_WINDOW) h++;
+    }
+    state.h = h;
+    state.q1 = q1;
+    state.q2 = q2;
+    state.s1 = s1;
+    state.s2 = s2;
+    return true;
+  }
+  if (kind === MOTION && !optional) {
+    // x, y, z: the hot path, state in locals.
+    let { h, q1, q2, s1, s2 } = state;
+    for (let i = start; i < end; i++) {
+      const r = values[i]!;
+      if (Number.isNaN(r)) return false;
+      const s = values[i + shift]!;
+      let p: number;
+      if (h === 0) p = 0;
+      else if (h === 1) p = q1;
+      else {
+        const velocity = q1 - q2;
+        const d0 = s1 - s2;
+        const d1 = s - s1;
+        p =
+          d0 <= 0 || d1 < 0 || Math.abs(velocity * d1) > MOTION_LIMIT
+            ? q1
+            : q1 + floorDiv(2 * velocity * d1 + d0, 2 * d0);
+      }
+      const q = p + r;
+      values[i] = q;
+      q2 = q1;
+      s2 = s1;
+      q1 = q;
+      s1 = s;
       if (h < FLOOR_WINDOW) h++;
     }
     state.h = h;
