@@ -69,6 +69,18 @@ function interleave(inputs: readonly EngineInput[], random: () => number): Engin
   return out;
 }
 
+/** How many reception instants carry messages about two racers or more. */
+function sharedInstants(inputs: readonly EngineInput[]): number {
+  const players = new Map<number, Set<string>>();
+  for (const input of inputs) {
+    if (input.kind !== 'pos' && input.kind !== 'checkpoint') continue;
+    const set = players.get(input.at) ?? new Set<string>();
+    set.add(input.message.playerId);
+    players.set(input.at, set);
+  }
+  return [...players.values()].filter((set) => set.size > 1).length;
+}
+
 describe('adjudicate', () => {
   it('gives the same results every time for the same stream (property)', () => {
     fc.assert(
@@ -94,7 +106,7 @@ describe('adjudicate', () => {
         const reordered = interleave(inputs, random);
         expect(reordered).toHaveLength(inputs.length);
         // The rounding gives plenty of same-instant messages from different racers to reorder.
-        expect(reordered.filter((m, i) => m !== inputs[i]).length).toBeGreaterThan(50);
+        expect(sharedInstants(inputs)).toBeGreaterThan(20);
         const a = adjudicate(track, inputs);
         const b = adjudicate(track, reordered);
         expect(b.ranking).toEqual(a.ranking);

@@ -1,0 +1,133 @@
+import type { FlagKind, FlagMessage, FlagSeverity } from '@gw2race/protocol';
+import type { Sample } from './advance-course';
+import type { Draft } from './draft';
+import type { RacerState } from './race-state';
+
+// ---------------------------------------------------------------------------------------------
+// Flags
+
+export interface FlagDetails {
+  message: string;
+  cp?: number;
+  samples?: FlagMessage['samples'];
+  data?: Record<string, unknown>;
+}
+
+/**
+ * Raises a flag on `racer` (returning the updated racer) and emits it. With `cooldown`, a flag of
+ * the same kind within `flagCooldown` seconds of the last one is counted but not raised.
+ */
+export function raise(
+  draft: Draft,
+  racer: RacerState,
+  kind: FlagKind,
+  severity: FlagSeverity,
+  t: number,
+  details: FlagDetails,
+  cooldown = false,
+): RacerState {
+  const last = racer.flagAt[kind];
+  if (cooldown && last !== undefined && t - last < draft.config.flagCooldown && t >= last) {
+    return { ...racer, suppressed: racer.suppressed + 1 };
+  }
+  const flag: FlagMessage = {
+    ...(draft.raceId === undefined ? {} : { raceId: draft.raceId }),
+    playerId: racer.playerId,
+    id: `${racer.playerId}#${racer.flags.length + 1}`,
+    kind,
+    severity,
+    t: Math.max(0, t),
+    message: details.message,
+    ...(details.cp === undefined ? {} : { cp: details.cp }),
+    ...(details.samples === undefined ? {} : { samples: details.samples }),
+    ...(details.data === undefined ? {} : { data: details.data }),
+  };
+  draft.emit({ type: 'flag', flag });
+  return { ...racer, flags: [...racer.flags, flag], flagAt: { ...racer.flagAt, [kind]: t } };
+}
+
+export function evidence(
+  s: { t: number; x: number; y: number; z: number },
+  v?: number,
+): NonNullable<FlagMessage['samples']>[number] {
+  return v === undefined || !(v >= 0)
+    ? { t: Math.max(0, s.t), x: s.x, y: s.y, z: s.z }
+    : { t: Math.max(0, s.t), x: s.x, y: s.y, z: s.z, v };
+}
+
+export function fmt(value: number, digits = 3): string {
+  return value.toFixed(digits);
+}
+
+export function flagMapChange(
+  draft: Draft,
+  racer: RacerState,
+  prev: Sample,
+  sample: Sample,
+): RacerState {
+  const course = draft.config.course;
+  const nextCp = course.lap[racer.course.next % course.lap.length];
+  const expected = nextCp?.mapId !== undefined && nextCp.mapId === sample.mapId;
+  return raise(
+    draft,
+    racer,
+    'map-change',
+    expected ? 'info' : 'warning',
+    sample.t,
+    {
+      message: `map changed from ${prev.mapId} to ${sample.mapId}${expected ? ' (the next checkpoint is there)' : ''}`,
+      samples: [evidence(prev), evidence(sample)],
+      data: { from: prev.mapId, to: sample.mapId },
+    },
+    true,
+  );
+}
+
+export function flagTeleport(
+  draft: Draft,
+  racer: RacerState,
+  prev: Sample,
+  sample: Sample,
+  distance: number,
+): RacerState {
+  const dt = sample.t - prev.t;
+  const reset = draft.config.course.resets.find(
+    (r) => (sample.x - r.x) ** 2 + (sample.y - r.y) ** 2 + (sample.z - r.z) ** 2 <= r.r * r.r,
+  );
+  return raise(
+    draft,
+    racer,
+    'teleport',
+    reset === undefined ? 'critical' : 'info',
+    sample.t,
+    {
+      message: `moved ${fmt(distance, 1)} m in ${fmt(dt)} s${reset === undefined ? '' : ', landing on a reset point'}`,
+      samples: [evidence(prev), evidence(sample)],
+      data: { distance, seconds: dt, speed: distance / dt, resetPoint: reset !== undefined },
+    },
+    true,
+  );
+}
+
+export function flagSpeed(
+  draft: Draft,
+  racer: RacerState,
+  from: Sample,
+  to: Sample,
+  speed: number,
+  limit: number,
+): RacerState {
+  return raise(
+    draft,
+    racer,
+    'speed',
+    speed > limit * 1.25 ? 'critical' : 'warning',
+    to.t,
+    {
+      message: `${fmt(speed, 1)} m/s over ${fmt(to.t - from.t)} s, limit ${limit} m/s`,
+      samples: [evidence(from), evidence(to, speed)],
+      data: { speed, limit, mount: to.mount ?? null, seconds: to.t - from.t },
+    },
+    true,
+  );
+}
