@@ -3,9 +3,7 @@ import type { Sample } from './advance-course';
 import type { Draft } from './draft';
 import type { RacerState } from './race-state';
 
-// ---------------------------------------------------------------------------------------------
-// Flags
-
+/** @internal What a flag says beyond its kind and severity. */
 export interface FlagDetails {
   message: string;
   cp?: number;
@@ -46,6 +44,7 @@ export function raise(
   return { ...racer, flags: [...racer.flags, flag], flagAt: { ...racer.flagAt, [kind]: t } };
 }
 
+/** @internal A position kept as evidence (`{t, x, y, z, v?}` of the flag schema). */
 export function evidence(
   s: { t: number; x: number; y: number; z: number },
   v?: number,
@@ -55,10 +54,12 @@ export function evidence(
     : { t: Math.max(0, s.t), x: s.x, y: s.y, z: s.z, v };
 }
 
+/** @internal A number for a flag's message, with `digits` decimals. */
 export function fmt(value: number, digits = 3): string {
   return value.toFixed(digits);
 }
 
+/** @internal Flags a map change: info when the next checkpoint is on the new map. */
 export function flagMapChange(
   draft: Draft,
   racer: RacerState,
@@ -83,6 +84,7 @@ export function flagMapChange(
   );
 }
 
+/** @internal Flags a jump no speed explains: info when it lands on a reset point. */
 export function flagTeleport(
   draft: Draft,
   racer: RacerState,
@@ -109,6 +111,7 @@ export function flagTeleport(
   );
 }
 
+/** @internal Flags speeding over a window: critical beyond 125% of the limit. */
 export function flagSpeed(
   draft: Draft,
   racer: RacerState,

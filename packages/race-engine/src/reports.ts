@@ -4,9 +4,11 @@ import type { Draft } from './draft';
 import { evidence, fmt, raise } from './flags';
 import type { PendingReport, RacerState } from './race-state';
 
-// ---------------------------------------------------------------------------------------------
-// Client-reported checkpoints
-
+/**
+ * @internal A client's `checkpoint` report: checks topic, sequence and course order, then keeps
+ * it until the stream can confirm or refute it (see {@link resolveReports}). Reports never credit
+ * anything: the position stream does.
+ */
 export function onCheckpoint(
   draft: Draft,
   msg: CheckpointMessage,
@@ -234,6 +236,7 @@ function noCrossing(
   });
 }
 
+/** @internal Judges every report whose host-clock timeout has passed, and sets the next one. */
 export function sweepReports(draft: Draft): void {
   let deadline = Number.POSITIVE_INFINITY;
   const timeout = draft.config.reportTimeout;

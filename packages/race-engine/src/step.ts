@@ -29,6 +29,7 @@ import {
 import { onCheckpoint, resolveReports, sweepReports } from './reports';
 import { speedLimitFor } from './speed-limits';
 
+/** Re-exported here: what `step` returns besides the state. */
 export type { EngineEvent } from './engine-event';
 
 const NOT_TRAVERSABLE: AdvanceOptions = Object.freeze({ traversable: false });
