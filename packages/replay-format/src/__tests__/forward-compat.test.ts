@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { encodeMember, inflateMember, readMemberHeader } from '../gzip-member';
+import { createReplayDecoder } from '../replay-decoder';
+import type { ReplayEntry } from '../replay-entry';
+import { concat, record } from './helpers';
+
+const createdAt = 1_724_312_300;
+const pos = (i: number): ReplayEntry => ({
+  kind: 'pos',
+  at: createdAt + 1 + i * 0.1 + 0.04,
+  message: { playerId: 'p1', t: createdAt + 1 + i * 0.1, x: i * 2.5, y: 10, z: -i, v: 25 },
+  playerId: 'p1',
+});
+
+/** Rewrites the text of data member `k` of a recording. */
+function rewriteMember(members: Uint8Array[], k: number, edit: (lines: string[]) => string[]): Uint8Array {
+  const member = members[k]!;
+  const header = readMemberHeader(member, 0);
+  if (header.kind !== 'ours') throw new Error('not ours');
+  const text = inflateMember(member, 0, header);
+  if (!text.ok) throw text.error;
+  const lines = new TextDecoder().decode(text.value).split('\n').filter(Boolean);
+  const edited = new TextEncoder().encode(`${edit(lines).join('\n')}\n`);
+  const copy = [...members];
+  copy[k] = encodeMember(edited, { ...header.info, records: header.info.records });
+  return concat(copy);
+}
+
+describe('forward compatibility', () => {
+  it('skips unknown columns, line types and header fields from a newer writer', async () => {
+    const messages = Array.from({ length: 20 }, (_, i) => pos(i));
+    const { bytes, members } = await record(messages, { raceId: 'r1', createdAt }, { flushIntervalMs: 60_000 });
+    const expected = (() => {
+      const decoder = createReplayDecoder();
+      return [...decoder.push(bytes), ...decoder.finish()];
+    })();
+    const newer = rewriteMember(members, 1, (lines) => [
+      '{"type":"weather","rain":true}',
+      ...lines.map((line) => {
+        const value = JSON.parse(line);
+        if (value.type !== 'pos') return line;
+        // A newer column after the known ones: n more values for the (only) player.
+        return JSON.stringify({ ...value, cols: `${value.cols} heading`, data: `${value.data}${'2'.repeat(value.n[0])}`, extra: 1 });
+      }),
+    ]);
+    const decoder = createReplayDecoder();
+    const back = [...decoder.push(newer), ...decoder.finish()];
+    expect(back).toEqual(expected);
+    expect(decoder.issues.map((issue) => [issue.code, issue.line])).toEqual([['UNKNOWN_LINE', 1]]);
+  });
+
+  it('reports a line that is not JSON with its member offset and line, and goes on', async () => {
+    const messages: ReplayEntry[] = [
+      { kind: 'chat', at: createdAt + 1, message: { text: 'one' } },
+      { kind: 'chat', at: createdAt + 2, message: { text: 'two' } },
+      { kind: 'chat', at: createdAt + 3, message: { text: 'three' } },
+    ];
+    const { members } = await record(messages, { raceId: 'r1', createdAt }, { flushIntervalMs: 60_000 });
+    const broken = rewriteMember(members, 1, (lines) => [lines[0]!, '{"type":"event",', lines[2]!]);
+    const decoder = createReplayDecoder();
+    const back = [...decoder.push(broken), ...decoder.finish()];
+    expect(back.map((m) => m.kind === 'chat' && m.message.text)).toEqual(['one', 'three']);
+    expect(decoder.issues).toHaveLength(1);
+    expect(decoder.issues[0]).toMatchObject({ code: 'CORRUPT_LINE', offset: members[0]!.length, line: 2 });
+    // An event whose message breaks its schema is reported as such.
+    const invalid = rewriteMember(members, 1, (lines) => [lines[0]!, lines[1]!.replace('"text":"two"', '"text":""'), lines[2]!]);
+    const second = createReplayDecoder();
+    second.push(invalid);
+    second.finish();
+    expect(second.issues.map((issue) => issue.code)).toEqual(['INVALID_MESSAGE']);
+  });
+});
