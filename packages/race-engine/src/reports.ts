@@ -71,6 +71,11 @@ export function onCheckpoint(
   }
   const lapLength = course.lap.length;
   const position = course.lap.findIndex((cp) => cp.id === msg.cp);
+  if (position < 0 && msg.cp === course.start.id) {
+    // Leaving the start is not a crossing of the course (some clients report it): nothing to judge.
+    done(racer);
+    return;
+  }
   if (position < 0) {
     done(
       raise(draft, racer, 'malformed', 'warning', ts, {

@@ -389,6 +389,21 @@ describe('validation flags', () => {
     expect(results.ranking[0]).toMatchObject({ playerId: 'liar', checkpoints: 1, status: 'dnf' });
   });
 
+  it('ignores a report of leaving the start, and flags one for a checkpoint not on the track', () => {
+    const inputs = simulateRace(track, [{ playerId: 'a', speed: 30 }], { seed: 19 });
+    const extra: EngineInput[] = [0, 42].map((cp) => ({
+      kind: 'checkpoint',
+      at: T0 + 1,
+      playerId: 'a',
+      message: { playerId: 'a', cp, ts: T0 + 0.5 },
+    }));
+    const at = inputs.findIndex((i) => i.at > T0 + 1);
+    const { events } = run([...inputs.slice(0, at), ...extra, ...inputs.slice(at)]);
+    expect(flagsOf(events, 'a')).toMatchObject([
+      { kind: 'malformed', cp: 42, severity: 'warning' },
+    ]);
+  });
+
   it('flags reports out of course order', () => {
     const { events } = race({
       playerId: 'skipper',
@@ -523,6 +538,9 @@ describe('race control', () => {
         .map((e) => (e as { lap: number }).lap),
     ).toEqual([1, 2, 3]);
     expect(results.bestLap?.playerId).toBe('a');
+    // The clients' reports (the start closing each lap included) all match the stream.
+    expect(serious(results.flags)).toEqual([]);
+    expect(events.filter((e) => e.type === 'report-confirmed')).toHaveLength(24);
     // Laps 2 and 3 ride the same loop at the same speed; lap 1 starts from the start's centre,
     // 10 m past the line later laps cross, so it is 10 m / 30 m/s shorter.
     const [lap1, lap2, lap3] = (a?.lapTimes ?? []) as [number, number, number];
