@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import {
   type FlagMessage,
   flagMessageSchema,
@@ -6,6 +7,7 @@ import {
 } from '@gw2race/protocol';
 import { describe, expect, it } from 'vitest';
 import { adjudicate, replayRace } from '../adjudicate';
+import { parseBeetlerankCsv } from '../beetlerank-csv';
 import { isRaceEngineError } from '../errors';
 import { raceResults } from '../race-results';
 import { createRaceState, type EngineInput, type RaceState } from '../race-state';
@@ -130,6 +132,35 @@ describe('a mass-start race of honest racers', () => {
     const recording = inputs.map((i) => JSON.stringify(i)).join('\n');
     const replayed = recording.split('\n').map((line) => JSON.parse(line) as EngineInput);
     expect(JSON.stringify(adjudicate(track, replayed))).toBe(JSON.stringify(results));
+  });
+});
+
+describe('a race on a community track', () => {
+  it('judges two laps of Diessa Plateau imported from its Beetlerank file', () => {
+    const csv = readFileSync(
+      new URL('./fixtures/TYRIA DIESSA PLATEAU.csv', import.meta.url),
+      'utf8',
+    );
+    const imported = parseBeetlerankCsv(csv, { mapId: 32 });
+    if (!imported.ok) throw imported.error;
+    const diessa = imported.value;
+    const inputs = simulateRace(
+      diessa,
+      [
+        { playerId: 'a', speed: 33, lateral: 3 },
+        { playerId: 'b', speed: 31, lateral: -4 },
+      ],
+      { seed: 20, laps: 2, endAfter: 260 },
+    );
+    const results = adjudicate(diessa, inputs);
+    expect(results.ranking.map((e) => [e.playerId, e.status, e.checkpoints, e.lap])).toEqual([
+      ['a', 'finished', 24, 2],
+      ['b', 'finished', 24, 2],
+    ]);
+    expect(serious(results.flags)).toEqual([]);
+    const a = results.racers[0];
+    expect(a?.lapTimes).toHaveLength(2);
+    expect(a?.sectors.map((lap) => lap.length)).toEqual([12, 12]);
   });
 });
 
