@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// The demo race: gw2race-host with its embedded hub and the bundled Gendarran track, and five
+// simulated racers (gw2race-racer --simulate) whose bots drive the track through real MumbleLink
+// files. One racer cheats with a burst of impossible speed, so the host raises a flag.
+// Run with `pnpm demo` (which builds the apps first).
+import { spawn } from 'node:child_process';
+import { mkdirSync, openSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const host = join(root, 'apps/host-cli/dist/cli.js');
+const racer = join(root, 'apps/racer-cli/dist/cli.js');
+const out = join(process.cwd(), 'demo-results');
+mkdirSync(join(out, 'logs'), { recursive: true });
+
+async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const port = await freePort();
+const httpPort = await freePort();
+const raceId = 'demo';
+const racers = [
+  { name: 'Aurora', speed: 39.5 },
+  { name: 'Brakk', speed: 38.5 },
+  { name: 'Cinder', speed: 37.5 },
+  { name: 'Dusk', speed: 36.5 },
+  { name: 'Sneaky Pete', speed: 36, cheat: 'speed' },
+];
+
+console.log(`gw2race demo: a host and ${racers.length} simulated racers on the bundled Gendarran track.`);
+console.log(`Racer logs go to ${join(out, 'logs')}; the race takes about a minute and a half.\n`);
+
+const hostProcess = spawn(
+  process.execPath,
+  [
+    host, '--yes', '--no-ntp', '--name', 'gw2race demo', '--race', raceId, '--track', 'gendarran',
+    '--port', String(port), '--http-port', String(httpPort), '--auto-start', String(racers.length),
+    '--start-delay', '5', '--finish-timeout', '20', '--out', out,
+  ],
+  { stdio: 'inherit' },
+);
+
+const children = [];
+setTimeout(() => {
+  for (const [i, r] of racers.entries()) {
+    const log = openSync(join(out, 'logs', `racer-${i + 1}.log`), 'w');
+    const args = [racer, '--race', raceId, '--broker', `mqtt://127.0.0.1:${port}`, '--name', r.name, '--simulate',
+      '--sim-speed', String(r.speed), '--no-ntp', '--plain'];
+    if (r.cheat) args.push('--sim-cheat', r.cheat);
+    children.push(spawn(process.execPath, args, { stdio: ['ignore', log, log] }));
+  }
+}, 1500);
+
+const stopRacers = () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+};
+process.on('SIGINT', () => {
+  hostProcess.kill('SIGINT');
+});
+hostProcess.on('exit', (code) => {
+  setTimeout(() => {
+    stopRacers();
+    process.exit(code ?? 1);
+  }, 1000);
+});
