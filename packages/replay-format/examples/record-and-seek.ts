@@ -39,4 +39,6 @@ console.log(`read ${count} positions`);
 const opened = openReplay(file);
 if (!opened.ok) throw opened.error;
 const { positions } = opened.value.seek(5250);
-console.log(positions.map((p) => `${p.playerId} at x=${p.x.toFixed(2)} (interpolated: ${p.interpolated})`));
+console.log(
+  positions.map((p) => `${p.playerId} at x=${p.x.toFixed(2)} (interpolated: ${p.interpolated})`),
+);

@@ -289,7 +289,7 @@ function predict(
   if (kind === STEP) return state.q1 + step;
   if (kind === FLOOR) {
     const w = state.w;
-    const size = state.h < FLOOR_WINDOW ? state.h : FLOOR_WINDOW;
+    const size = Math.min(state.h, FLOOR_WINDOW);
     let min = w[0]!;
     for (let i = 1; i < size; i++) if (w[i]! < min) min = w[i]!;
     return min;
@@ -751,6 +751,37 @@ function undelta(
     state.q2 = q2;
     state.s1 = s1;
     state.s2 = s2;
+    return true;
+  }
+  if (kind === FLOOR && !optional) {
+    // lag: the smallest of the last values, from a ring kept in the state.
+    const { w } = state;
+    let { h, q1, q2, s1, s2, wi } = state;
+    for (let i = start; i < end; i++) {
+      const r = values[i]!;
+      if (Number.isNaN(r)) return false;
+      let p = 0;
+      if (h > 0) {
+        const size = Math.min(h, FLOOR_WINDOW);
+        p = w[0]!;
+        for (let k = 1; k < size; k++) if (w[k]! < p) p = w[k]!;
+      }
+      const q = p + r;
+      values[i] = q;
+      q2 = q1;
+      s2 = s1;
+      q1 = q;
+      s1 = values[i + shift]!;
+      w[wi] = q;
+      wi = wi + 1 === FLOOR_WINDOW ? 0 : wi + 1;
+      if (h < FLOOR_WINDOW) h++;
+    }
+    state.h = h;
+    state.q1 = q1;
+    state.q2 = q2;
+    state.s1 = s1;
+    state.s2 = s2;
+    state.wi = wi;
     return true;
   }
   for (let i = start; i < end; i++) {

@@ -126,19 +126,31 @@ export function readReplay(source: ReplaySource, options: ReplayDecoderOptions =
     get fatal() {
       return decoder.fatal;
     },
-    async *[Symbol.asyncIterator]() {
+    [Symbol.asyncIterator](): AsyncIterator<ReplayEntry> {
       if (iterating)
         throw new ReplayError('INVALID_ARGUMENT', 'a ReplayReader can be iterated once');
       iterating = true;
-      for (;;) {
-        const entry = take();
-        if (entry !== undefined) {
-          yield entry;
-          continue;
+      // A plain iterator rather than an async generator: most calls return a message that is
+      // already decoded, without resuming a generator.
+      const next = async (): Promise<IteratorResult<ReplayEntry>> => {
+        for (;;) {
+          const entry = take();
+          if (entry !== undefined) return { done: false, value: entry };
+          if (done || decoder.fatal) return { done: true, value: undefined };
+          await pull();
         }
-        if (done || decoder.fatal) return;
-        await pull();
-      }
+      };
+      return {
+        next() {
+          const entry = take();
+          return entry !== undefined ? Promise.resolve({ done: false, value: entry }) : next();
+        },
+        async return() {
+          done = true;
+          await pieces.return(undefined);
+          return { done: true, value: undefined };
+        },
+      };
     },
   };
 }

@@ -40,7 +40,7 @@ export interface ReplayWriterOptions {
   /**
    * Cut a gzip member when a message arrives this long (host receive time) after the first
    * message of the current one; at most this much is lost if the host dies. Default 5000 ms
-   * (1000 ms costs about 15% more bytes; see the README).
+   * (1000 ms costs about 25% more bytes; see the README).
    * There are no timers: when messages stop, call `flush()` yourself.
    */
   readonly flushIntervalMs?: number;

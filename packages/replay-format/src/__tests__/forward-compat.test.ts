@@ -13,7 +13,11 @@ const pos = (i: number): ReplayEntry => ({
 });
 
 /** Rewrites the text of data member `k` of a recording. */
-function rewriteMember(members: Uint8Array[], k: number, edit: (lines: string[]) => string[]): Uint8Array {
+function rewriteMember(
+  members: Uint8Array[],
+  k: number,
+  edit: (lines: string[]) => string[],
+): Uint8Array {
   const member = members[k]!;
   const header = readMemberHeader(member, 0);
   if (header.kind !== 'ours') throw new Error('not ours');
@@ -29,7 +33,11 @@ function rewriteMember(members: Uint8Array[], k: number, edit: (lines: string[])
 describe('forward compatibility', () => {
   it('skips unknown columns, line types and header fields from a newer writer', async () => {
     const messages = Array.from({ length: 20 }, (_, i) => pos(i));
-    const { bytes, members } = await record(messages, { raceId: 'r1', createdAt }, { flushIntervalMs: 60_000 });
+    const { bytes, members } = await record(
+      messages,
+      { raceId: 'r1', createdAt },
+      { flushIntervalMs: 60_000 },
+    );
     const expected = (() => {
       const decoder = createReplayDecoder();
       return [...decoder.push(bytes), ...decoder.finish()];
@@ -40,7 +48,12 @@ describe('forward compatibility', () => {
         const value = JSON.parse(line);
         if (value.type !== 'pos') return line;
         // A newer column after the known ones: n more values for the (only) player.
-        return JSON.stringify({ ...value, cols: `${value.cols} heading`, data: `${value.data}${'2'.repeat(value.n[0])}`, extra: 1 });
+        return JSON.stringify({
+          ...value,
+          cols: `${value.cols} heading`,
+          data: `${value.data}${'2'.repeat(value.n[0])}`,
+          extra: 1,
+        });
       }),
     ]);
     const decoder = createReplayDecoder();
@@ -55,15 +68,27 @@ describe('forward compatibility', () => {
       { kind: 'chat', at: createdAt + 2, message: { text: 'two' } },
       { kind: 'chat', at: createdAt + 3, message: { text: 'three' } },
     ];
-    const { members } = await record(messages, { raceId: 'r1', createdAt }, { flushIntervalMs: 60_000 });
+    const { members } = await record(
+      messages,
+      { raceId: 'r1', createdAt },
+      { flushIntervalMs: 60_000 },
+    );
     const broken = rewriteMember(members, 1, (lines) => [lines[0]!, '{"type":"event",', lines[2]!]);
     const decoder = createReplayDecoder();
     const back = [...decoder.push(broken), ...decoder.finish()];
     expect(back.map((m) => m.kind === 'chat' && m.message.text)).toEqual(['one', 'three']);
     expect(decoder.issues).toHaveLength(1);
-    expect(decoder.issues[0]).toMatchObject({ code: 'CORRUPT_LINE', offset: members[0]!.length, line: 2 });
+    expect(decoder.issues[0]).toMatchObject({
+      code: 'CORRUPT_LINE',
+      offset: members[0]!.length,
+      line: 2,
+    });
     // An event whose message breaks its schema is reported as such.
-    const invalid = rewriteMember(members, 1, (lines) => [lines[0]!, lines[1]!.replace('"text":"two"', '"text":""'), lines[2]!]);
+    const invalid = rewriteMember(members, 1, (lines) => [
+      lines[0]!,
+      lines[1]!.replace('"text":"two"', '"text":""'),
+      lines[2]!,
+    ]);
     const second = createReplayDecoder();
     second.push(invalid);
     second.finish();
