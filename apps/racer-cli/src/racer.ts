@@ -100,6 +100,8 @@ export interface RacerView {
 const PRESENCE_EVERY_MS = 1000;
 const POS_EVERY_MS = 100;
 const RESEND_AFTER_MS = 2000;
+/** A checkpoint report is sent at most this many times. */
+const MAX_SENDS = 5;
 /** Ping every 250 ms at first (a good offset in 2 s), every 2 s until the start, then every 10 s. */
 const PING_BURST = 8;
 const PING_BURST_MS = 250;
@@ -227,7 +229,8 @@ export async function runRacer(options: RacerOptions): Promise<number> {
   let simulation: Simulation | undefined;
   let t0: number | null = null;
   let raceStartedAt: number | undefined;
-  const pending: { message: CheckpointMessage; index: number; sentAt: number }[] = [];
+  const pending: { message: CheckpointMessage; index: number; sentAt: number; tries: number }[] =
+    [];
   let checkpointSeq = 0;
   let reader: MumbleLinkReader | undefined;
   const posTopic = buildTopic(raceId, 'pos', playerId);
@@ -295,6 +298,17 @@ export async function runRacer(options: RacerOptions): Promise<number> {
         if (control.to === undefined || control.to === playerId)
           note(control.text, control.level ?? 'info');
         break;
+      case 'RULING': {
+        const who = control.playerId === playerId ? 'you' : control.playerId;
+        const what = { dsq: 'disqualified', dnf: 'retired (DNF)', reinstate: 'reinstated' }[
+          control.action
+        ];
+        note(
+          `Ruling: ${who} ${what}${control.reason ? ` (${control.reason})` : ''}`,
+          control.playerId === playerId ? 'important' : 'info',
+        );
+        break;
+      }
       case 'SYNC_T0':
         break;
     }
@@ -461,7 +475,7 @@ export async function runRacer(options: RacerOptions): Promise<number> {
         clockBound: boundS,
         seq: checkpointSeq++,
       });
-      pending.push({ message, index: crossing.index, sentAt: performance.now() });
+      pending.push({ message, index: crossing.index, sentAt: performance.now(), tries: 1 });
       publish('checkpoint', checkpointsTopic, message);
       view.crossings = crossing.index + 1;
       view.unconfirmed = pending.length;
@@ -470,12 +484,24 @@ export async function runRacer(options: RacerOptions): Promise<number> {
 
   function resendUnconfirmed(all = false) {
     const now = performance.now();
-    for (const entry of pending) {
-      if (all || now - entry.sentAt >= RESEND_AFTER_MS) {
-        entry.sentAt = now;
-        publish('checkpoint', checkpointsTopic, entry.message);
+    for (let i = pending.length - 1; i >= 0; i--) {
+      const entry = pending[i] as (typeof pending)[number];
+      if (!all && now - entry.sentAt < RESEND_AFTER_MS) continue;
+      // The host credits checkpoints from positions, not reports: after a few unanswered tries
+      // this report is not what the host saw, and repeating it would only be noise.
+      if (entry.tries >= MAX_SENDS) {
+        pending.splice(i, 1);
+        note(
+          `the host has not credited checkpoint ${entry.message.cp}; it judges from your positions`,
+          'warning',
+        );
+        continue;
       }
+      entry.sentAt = now;
+      entry.tries++;
+      publish('checkpoint', checkpointsTopic, entry.message);
     }
+    view.unconfirmed = pending.length;
   }
 
   function startSimulated(track: Track) {

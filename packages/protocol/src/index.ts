@@ -27,6 +27,7 @@ export {
   msgCommandSchema,
   pauseCommandSchema,
   resumeCommandSchema,
+  rulingCommandSchema,
   startCommandSchema,
   syncT0CommandSchema,
 } from './messages/control';

@@ -49,6 +49,8 @@ interface Row {
   y: number;
   z: number;
   r: number;
+  /** ANGLE, when the file has one and it is not -1 (a flat marker). */
+  angle: number | undefined;
 }
 
 /**
@@ -61,8 +63,9 @@ interface Row {
  * - a step listed more than once gives alternative spheres: touching any of them counts;
  * - step -1 (`reset`) rows become the track's reset points;
  * - older files have no RADIUS column (`defaultRadius`, 15 m, is used); ANGLE is how Speedometer
- *   draws the marker (-1 flat, else a vertical disc facing that heading) and is checked but not
- *   kept: every Beetlerank checkpoint is judged as a sphere, as the community's tools do;
+ *   draws the marker (-1 flat, else a vertical disc facing that heading): it is kept as the
+ *   checkpoint's `angle` (for overlays and a faithful export) but every Beetlerank checkpoint is
+ *   judged as a sphere, as the community's tools do;
  * - LF, CRLF and bare CR line endings, a UTF-8 byte-order mark, blank lines and quoted fields
  *   are accepted.
  *
@@ -178,13 +181,15 @@ function readRow(
     }
   }
   const angleText = get('ANGLE');
-  if (angleText !== undefined && angleText !== '' && number(angleText) === undefined) {
+  const angleValue = angleText === undefined || angleText === '' ? undefined : number(angleText);
+  if (angleText !== undefined && angleText !== '' && angleValue === undefined) {
     return fail('CSV_ROW', line, `ANGLE is not a number: "${angleText}"`);
   }
+  const angle = angleValue === undefined || angleValue === -1 ? undefined : angleValue;
   const [x, y, z] = coordinates as [number, number, number];
   const name = (get('STEPNAME') ?? '').toLowerCase();
   const fallback = step === -1 ? (options.resetRadius ?? 5) : (options.defaultRadius ?? 15);
-  return ok({ line, step, name, x, y, z, r: r ?? fallback });
+  return ok({ line, step, name, x, y, z, r: r ?? fallback, angle });
 }
 
 function buildTrack(rows: Row[], options: BeetlerankCsvOptions): Result<Track, RaceEngineError> {
@@ -231,7 +236,12 @@ function buildTrack(rows: Row[], options: BeetlerankCsvOptions): Result<Track, R
         `"end" is step ${previous.step} but step ${row.step} follows it`,
       );
     }
-    checkpoints.push({ id: row.step, role: 'checkpoint', ...sphere(row) });
+    checkpoints.push({
+      id: row.step,
+      role: 'checkpoint',
+      ...sphere(row),
+      ...(row.angle === undefined ? {} : { angle: row.angle }),
+    });
     previous = row;
   }
   if (checkpoints.length < 2) {
@@ -292,7 +302,7 @@ export function encodeBeetlerankCsv(track: Track, options: BeetlerankEncodeOptio
       lines.push(row(step, name, x, y, z, r, heading));
       return;
     }
-    lines.push(row(step, name, cp.x, cp.y, cp.z, cp.r, -1));
+    lines.push(row(step, name, cp.x, cp.y, cp.z, cp.r, cp.angle ?? -1));
     for (const alt of cp.alternatives ?? [])
       lines.push(row(step, name, alt.x, alt.y, alt.z, alt.r, -1));
   });

@@ -394,6 +394,15 @@ function onControl(draft: Draft, msg: ControlMessage): void {
     case 'ABORT':
       endRace(draft, 'aborted', msg.reason);
       return;
+    case 'RULING':
+      onRuling(draft, {
+        kind: 'ruling',
+        at: draft.now,
+        playerId: msg.playerId,
+        action: msg.action,
+        ...(msg.reason === undefined ? {} : { reason: msg.reason }),
+      });
+      return;
     default:
       return;
   }

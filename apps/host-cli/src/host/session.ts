@@ -20,6 +20,7 @@ import {
 import {
   createRaceState,
   type EngineEvent,
+  type EngineInput,
   type RaceResults,
   type RaceState,
   raceResults,
@@ -29,7 +30,7 @@ import {
 import { quantizeMessage, type ReplayEntry, type ReplayWriter } from '@gw2race/replay-format';
 import { createReplayFileWriter } from '@gw2race/replay-format/node';
 import type { MqttClient } from 'mqtt';
-import { engineInputOf, rulingEntry } from './engine-input';
+import { engineInputOf } from './engine-input';
 import { encodeResultsCsv } from './results-format';
 
 /** A client the host has heard from. */
@@ -217,9 +218,10 @@ export class HostSession {
     }
     const input = engineInputOf(entry);
     if (!input) return;
+    // Judge exactly what the recording will give back: positions rounded to its quantization.
     const [next, events] = step(
       this.engine,
-      input.kind === 'ruling' ? input : quantizeMessage(input, this.writer.header),
+      quantizeMessage(entry, this.writer.header) as EngineInput,
     );
     this.engine = next;
     this.onEvents(events);
@@ -391,9 +393,15 @@ export class HostSession {
     );
   }
 
-  /** An organizer's decision about a racer, recorded and judged like any input. */
+  /** An organizer's decision about a racer: published, recorded and judged like any command. */
   rule(playerId: string, action: 'dsq' | 'dnf' | 'reinstate', reason?: string): void {
-    this.ingest(rulingEntry({ at: this.now(), playerId, action, ...(reason ? { reason } : {}) }));
+    this.publishControl({
+      cmd: 'RULING',
+      playerId,
+      action,
+      at: this.now(),
+      ...(reason ? { reason } : {}),
+    });
     this.options.log(`ruling: ${action} ${this.nameOf(playerId)}${reason ? ` (${reason})` : ''}`);
     this.rankingDirty = true;
   }

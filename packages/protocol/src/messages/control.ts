@@ -63,6 +63,20 @@ export const msgCommandSchema = z.object({
   ...integrityFields,
 });
 
+/**
+ * `RULING`: the organizer's decision about a racer after reviewing flags: disqualify (`dsq`),
+ * retire (`dnf`), or undo either (`reinstate`). Public, so racers see it, and recorded, so a
+ * re-judgement of the race applies it too.
+ */
+export const rulingCommandSchema = z.object({
+  cmd: z.literal('RULING'),
+  playerId: idSchema,
+  action: z.enum(['dsq', 'dnf', 'reinstate']),
+  reason: z.string().max(500).optional(),
+  at: epochSecondsSchema.optional(),
+  ...integrityFields,
+});
+
 /** `race/{raceId}/control`: organizer commands, QoS 1. */
 export const controlMessageSchema = z.discriminatedUnion('cmd', [
   syncT0CommandSchema,
@@ -72,6 +86,7 @@ export const controlMessageSchema = z.discriminatedUnion('cmd', [
   abortCommandSchema,
   endCommandSchema,
   msgCommandSchema,
+  rulingCommandSchema,
 ]);
 
 /** An organizer command. */

@@ -19,6 +19,12 @@ export const sphereCheckpointSchema = z.object({
   mapId: mapIdSchema
     .optional()
     .describe('Map of this checkpoint when it differs from the track map.'),
+  angle: z
+    .number()
+    .optional()
+    .describe(
+      "Beetlerank's ANGLE: how overlays draw the marker (-1 flat, else a vertical disc facing this heading, degrees). Judging ignores it.",
+    ),
   alternatives: z
     .array(z.object({ x: z.number(), y: z.number(), z: z.number(), r: z.number().positive() }))
     .max(16)

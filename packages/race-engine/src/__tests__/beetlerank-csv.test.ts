@@ -72,11 +72,22 @@ describe('parseBeetlerankCsv on format variants', () => {
     expect(parsed(text, { defaultRadius: 10, resetRadius: 4 }).resets?.[0]?.r).toBe(4);
   });
 
-  it('accepts the ANGLE column (Speedometer draws with it; the sphere is what is judged)', () => {
+  it('keeps the ANGLE column (Speedometer draws with it; the sphere is what is judged)', () => {
     const text =
       'STEP,STEPNAME,X,Y,Z,RADIUS,ANGLE\r0,start,1,2,3,15,-1\r1,*,4,5,6,12,213.5\r2,end,7,8,9,15,-1';
     const track = parsed(text);
-    expect(track.checkpoints[1]).toEqual({ id: 1, role: 'checkpoint', x: 4, y: 5, z: 6, r: 12 });
+    expect(track.checkpoints[0]).toEqual({ id: 0, role: 'start', x: 1, y: 2, z: 3, r: 15 });
+    expect(track.checkpoints[1]).toEqual({
+      id: 1,
+      role: 'checkpoint',
+      x: 4,
+      y: 5,
+      z: 6,
+      r: 12,
+      angle: 213.5,
+    });
+    // and writes it back
+    expect(encodeBeetlerankCsv(track).split('\n')[2]).toBe('1,*,4,5,6,12,213.5');
   });
 
   it('turns a step listed twice into alternatives', () => {

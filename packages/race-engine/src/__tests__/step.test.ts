@@ -282,6 +282,42 @@ describe('statuses', () => {
     expect(undone.ranking.map((e) => e.playerId)).toEqual(['a', 'b']);
   });
 
+  it('takes the RULING control command exactly like a ruling input', () => {
+    const inputs = simulateRace(
+      track,
+      [
+        { playerId: 'a', speed: 30 },
+        { playerId: 'b', speed: 25 },
+      ],
+      { seed: 8 },
+    );
+    const end = inputs.length - 1;
+    const at = (inputs[end] as EngineInput).at - 0.5;
+    const asControl: EngineInput = {
+      kind: 'control',
+      at,
+      message: { cmd: 'RULING', playerId: 'a', action: 'dsq', reason: 'cut the course' },
+    };
+    const asRuling: EngineInput = {
+      kind: 'ruling',
+      at,
+      playerId: 'a',
+      action: 'dsq',
+      reason: 'cut the course',
+    };
+    const viaControl = adjudicate(track, [
+      ...inputs.slice(0, end),
+      asControl,
+      ...inputs.slice(end),
+    ]);
+    const viaRuling = adjudicate(track, [...inputs.slice(0, end), asRuling, ...inputs.slice(end)]);
+    expect(viaControl.ranking).toEqual(viaRuling.ranking);
+    expect(viaControl.ranking.map((e) => [e.playerId, e.status])).toEqual([
+      ['b', 'finished'],
+      ['a', 'dsq'],
+    ]);
+  });
+
   it('keeps spectators out of the ranking', () => {
     const inputs = simulateRace(track, [{ playerId: 'a', speed: 30 }], { seed: 9 });
     const spectator: EngineInput = {
