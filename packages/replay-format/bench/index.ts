@@ -20,6 +20,7 @@ import {
   type ReplayWriterOptions,
   readReplay,
 } from '../src/index';
+import { nodeGunzip } from '../src/node/index';
 import { type SimulatedRace, simulateRace } from './simulated-race';
 
 const median = (values: number[]) => {
@@ -174,6 +175,11 @@ const tracksMs = time(() => {
   if (!opened.ok) throw opened.error;
   opened.value.tracks();
 }, 11);
+const nativeTracksMs = time(() => {
+  const opened = openReplay(bytes, { gunzip: nodeGunzip });
+  if (!opened.ok) throw opened.error;
+  opened.value.tracks();
+}, 11);
 const decoderMs = time(() => {
   const decoder = createReplayDecoder();
   decoder.push(bytes);
@@ -195,6 +201,11 @@ console.table([
   {
     operation: 'read → per-racer typed columns (openReplay().tracks())',
     ours: rate(n, tracksMs),
+    'plain (JSON lines + gzip)': rate(n, plainReadMs),
+  },
+  {
+    operation: 'read → per-racer typed columns, node:zlib inflating (openReplayFile)',
+    ours: rate(n, nativeTracksMs),
     'plain (JSON lines + gzip)': rate(n, plainReadMs),
   },
   {

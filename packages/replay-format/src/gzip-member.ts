@@ -206,6 +206,19 @@ export function readMemberHeader(bytes: Uint8Array, offset: number): MemberHeade
 }
 
 /**
+ * Inflates one whole gzip member and checks its CRC-32 and length, throwing when it is
+ * damaged: a faster native inflater to use instead of fflate where there is one, such as
+ * `node:zlib`'s `gunzipSync` (which `@gw2race/replay-format/node` passes for you).
+ */
+export type GunzipMember = (member: Uint8Array) => Uint8Array;
+
+/** How to inflate members: check CRC-32s (default true), and an optional native inflater. */
+export interface InflateOptions {
+  readonly verifyChecksums?: boolean;
+  readonly gunzip?: GunzipMember;
+}
+
+/**
  * Inflates one of our members (`bytes[offset .. offset + info.length)`) and checks its CRC-32
  * and length. `fileOffset` is where the member is in the file, for messages (when `bytes` is
  * a window of it). Never throws.
@@ -214,9 +227,10 @@ export function inflateMember(
   bytes: Uint8Array,
   offset: number,
   header: { readonly info: MemberInfo; readonly dataStart: number },
-  verifyCrc = true,
+  options: InflateOptions = {},
   fileOffset = offset,
 ): Result<Uint8Array, ReplayError> {
+  const verifyCrc = options.verifyChecksums ?? true;
   const end = offset + header.info.length;
   if (end > bytes.length) {
     return err(
@@ -244,7 +258,9 @@ export function inflateMember(
   }
   let text: Uint8Array;
   try {
-    text = inflateSync(deflated, { out: new Uint8Array(size) });
+    text = options.gunzip
+      ? options.gunzip(bytes.subarray(offset, end))
+      : inflateSync(deflated, { out: new Uint8Array(size) });
   } catch (cause) {
     return err(
       new ReplayError('CORRUPT_MEMBER', `member at byte ${fileOffset} does not inflate`, {
@@ -253,7 +269,8 @@ export function inflateMember(
       }),
     );
   }
-  if (text.length !== size || (verifyCrc && crc32(text) !== expectedCrc)) {
+  // A native gunzip has checked the CRC-32 already.
+  if (text.length !== size || (verifyCrc && !options.gunzip && crc32(text) !== expectedCrc)) {
     return err(
       new ReplayError(
         'CORRUPT_MEMBER',

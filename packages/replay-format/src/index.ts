@@ -9,7 +9,13 @@ export {
 } from './export-csv';
 export type { JsonExport, JsonExportOptions, JsonExportTrack } from './export-json';
 export { encodeJsonExport } from './export-json';
-export type { DeflateLevel, MemberHeader, MemberInfo } from './gzip-member';
+export type {
+  DeflateLevel,
+  GunzipMember,
+  InflateOptions,
+  MemberHeader,
+  MemberInfo,
+} from './gzip-member';
 export { KIND_BITS, MEMBER_FLAGS, readMemberHeader } from './gzip-member';
 export type {
   OpenReplayOptions,

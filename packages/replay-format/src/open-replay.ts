@@ -1,5 +1,5 @@
 import { err, ok, type RankingMessage, type Result, type StateMessage } from '@gw2race/protocol';
-import { inflateMember, MEMBER_FLAGS } from './gzip-member';
+import { type GunzipMember, inflateMember, MEMBER_FLAGS } from './gzip-member';
 import {
   type DecodedEvent,
   type DecodedMember,
@@ -25,6 +25,8 @@ import { type ScannedMember, scanMembers } from './scan-members';
 export interface OpenReplayOptions {
   /** Check each member's CRC-32 when it is first decoded (default true). */
   readonly verifyChecksums?: boolean;
+  /** A native inflater for members (e.g. `node:zlib`'s `gunzipSync`); fflate otherwise. */
+  readonly gunzip?: GunzipMember;
   /** Decoded members kept in memory for repeated seeks (default 64). */
   readonly cacheMembers?: number;
 }
@@ -175,7 +177,10 @@ export function openReplay(
   bytes: Uint8Array,
   options: OpenReplayOptions = {},
 ): Result<Replay, ReplayError> {
-  const verify = options.verifyChecksums ?? true;
+  const inflateOptions = {
+    ...(options.verifyChecksums === undefined ? {} : { verifyChecksums: options.verifyChecksums }),
+    ...(options.gunzip ? { gunzip: options.gunzip } : {}),
+  };
   const cacheLimit = Math.max(2, options.cacheMembers ?? 64);
   const issues: ReplayError[] = [];
   const seenIssues = new Set<string>();
@@ -194,7 +199,7 @@ export function openReplay(
   if (first?.offset !== 0 || scan.foreignAt !== undefined) {
     return openWhole(bytes, options);
   }
-  const headerText = inflateMember(bytes, first.offset, first, verify);
+  const headerText = inflateMember(bytes, first.offset, first, inflateOptions);
   if (!headerText.ok) return err(headerText.error);
   const headerMember = decodeMember(headerText.value, 0, new Map(), undefined);
   const parsed = parseReplayHeader(headerMember.headerLine);
@@ -207,7 +212,7 @@ export function openReplay(
   const last = scan.members[scan.members.length - 1]!;
   const dataMembers = scan.members.filter((member) => !(member.info.flags & MEMBER_FLAGS.index));
   if (last !== first && last.info.flags & MEMBER_FLAGS.index) {
-    const text = inflateMember(bytes, last.offset, last, verify);
+    const text = inflateMember(bytes, last.offset, last, inflateOptions);
     if (text.ok) {
       const decoded = decodeMember(text.value, last.offset, new Map(), header);
       trailer = parseReplayIndex(decoded.indexLine);
@@ -251,7 +256,7 @@ export function openReplay(
 
   const inflateSlot = (i: number): Uint8Array | undefined => {
     const scanned = slots[i]!.scanned!;
-    const text = inflateMember(bytes, scanned.offset, scanned, verify);
+    const text = inflateMember(bytes, scanned.offset, scanned, inflateOptions);
     if (!text.ok) {
       report(text.error);
       return undefined;
@@ -598,20 +603,23 @@ class TrackBuilder {
     }
     const { timeScale, positionScale, speedScale } = header.quantization;
     const { origin } = header;
-    const { values } = chunk;
+    const { values, n } = chunk;
     const c = this.columns;
-    for (let k = 0; k < chunk.n; k++) {
-      const at = this.length + k;
+    const at0 = this.length;
+    for (let k = 0; k < n; k++) {
       const t = values[chunk.t + k]!;
-      c.t[at] = (origin + t) / timeScale;
-      c.at[at] = (origin + t + values[chunk.lag + k]!) / timeScale;
-      c.x[at] = values[chunk.x + k]! / positionScale;
-      c.y[at] = values[chunk.y + k]! / positionScale;
-      c.z[at] = values[chunk.z + k]! / positionScale;
-      c.v[at] = chunk.v >= 0 ? values[chunk.v + k]! / speedScale : Number.NaN;
-      c.mapId[at] = chunk.mapId >= 0 ? values[chunk.mapId + k]! : Number.NaN;
-      c.mount[at] = chunk.mount >= 0 ? values[chunk.mount + k]! : Number.NaN;
+      c.t[at0 + k] = (origin + t) / timeScale;
+      c.at[at0 + k] = (origin + t + values[chunk.lag + k]!) / timeScale;
+      c.x[at0 + k] = values[chunk.x + k]! / positionScale;
+      c.y[at0 + k] = values[chunk.y + k]! / positionScale;
+      c.z[at0 + k] = values[chunk.z + k]! / positionScale;
     }
+    if (chunk.v >= 0) for (let k = 0; k < n; k++) c.v[at0 + k] = values[chunk.v + k]! / speedScale;
+    else c.v.fill(Number.NaN, at0, needed);
+    if (chunk.mapId >= 0) c.mapId.set(values.subarray(chunk.mapId, chunk.mapId + n), at0);
+    else c.mapId.fill(Number.NaN, at0, needed);
+    if (chunk.mount >= 0) c.mount.set(values.subarray(chunk.mount, chunk.mount + n), at0);
+    else c.mount.fill(Number.NaN, at0, needed);
     this.length = needed;
   }
 
@@ -621,14 +629,15 @@ class TrackBuilder {
     return {
       playerId: this.playerId,
       length: n,
-      t: c.t.slice(0, n),
-      at: c.at.slice(0, n),
-      x: c.x.slice(0, n),
-      y: c.y.slice(0, n),
-      z: c.z.slice(0, n),
-      v: c.v.slice(0, n),
-      mapId: c.mapId.slice(0, n),
-      mount: c.mount.slice(0, n),
+      // Views, not copies: the builder is dropped once finished.
+      t: c.t.subarray(0, n),
+      at: c.at.subarray(0, n),
+      x: c.x.subarray(0, n),
+      y: c.y.subarray(0, n),
+      z: c.z.subarray(0, n),
+      v: c.v.subarray(0, n),
+      mapId: c.mapId.subarray(0, n),
+      mount: c.mount.subarray(0, n),
     };
   }
 }
@@ -641,6 +650,7 @@ class TrackBuilder {
 function openWhole(bytes: Uint8Array, options: OpenReplayOptions): Result<Replay, ReplayError> {
   const decoder = createReplayDecoder({
     ...(options.verifyChecksums === undefined ? {} : { verifyChecksums: options.verifyChecksums }),
+    ...(options.gunzip ? { gunzip: options.gunzip } : {}),
   });
   const entries = [...decoder.push(bytes), ...decoder.finish()];
   const header = decoder.header;

@@ -85,7 +85,7 @@ export function unpackIntegers(
   text: string,
   start: number,
   count: number,
-  out: number[] | Float64Array,
+  out: Float64Array,
   outStart = 0,
 ): number {
   let i = start;
@@ -142,7 +142,7 @@ function countPacked(text: string): number {
 export function decodePackedIntegers(text: string): (number | undefined)[] | undefined {
   const count = countPacked(text);
   if (count < 0) return undefined;
-  const out = new Array<number>(count);
+  const out = new Float64Array(count);
   if (unpackIntegers(text, 0, count, out) !== text.length) return undefined;
   const values: (number | undefined)[] = new Array(count);
   for (let i = 0; i < count; i++) {

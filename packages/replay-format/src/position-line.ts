@@ -231,6 +231,20 @@ interface ColumnState {
 /** Delta state of one player: what their next values are relative to. */
 export type RacerDeltaState = Record<PositionColumn, ColumnState>;
 
+/** Resets a state in place, as at a keyframe (saves allocating a new one). */
+function resetRacerDeltaState(state: RacerDeltaState): RacerDeltaState {
+  for (const column of POSITION_COLUMNS) {
+    const st = state[column];
+    st.h = 0;
+    st.q1 = 0;
+    st.q2 = 0;
+    st.s1 = 0;
+    st.s2 = 0;
+    st.wi = 0;
+  }
+  return state;
+}
+
 /** A fresh state, as at a keyframe. */
 export function createRacerDeltaState(): RacerDeltaState {
   const state = {} as RacerDeltaState;
@@ -294,7 +308,7 @@ function predict(
     for (let i = 1; i < size; i++) if (w[i]! < min) min = w[i]!;
     return min;
   }
-  if (state.h === 1 || kind === DELTA) return state.q1;
+  if (state.h === 1 || kind === DELTA || kind === SPEED) return state.q1;
   const velocity = state.q1 - state.q2;
   if (kind === DELTA2) return state.q1 + velocity;
   const d0 = state.s1 - state.s2;
@@ -530,7 +544,12 @@ export function decodePositionLine(
     }
     sig = value.sig;
   }
-  if (key) states.clear();
+  // On a key line every player starts again; players not in it are forgotten.
+  let previous: Map<string, RacerDeltaState> | undefined;
+  if (key) {
+    previous = new Map(states);
+    states.clear();
+  }
   const topic = value.topic === true;
   const width = names.length;
   const values = new Float64Array(total * width);
@@ -558,7 +577,8 @@ export function decodePositionLine(
     sampleStart += count;
     let state = states.get(playerId);
     if (key || freshSet.has(p)) {
-      state = createRacerDeltaState();
+      const reusable = key ? previous?.get(playerId) : state;
+      state = reusable ? resetRacerDeltaState(reusable) : createRacerDeltaState();
       states.set(playerId, state);
     } else if (!state) {
       problems.push({
@@ -601,9 +621,6 @@ export function decodePositionLine(
   return { ok: true, chunks, problems };
 }
 
-/** Speed predictions of the player being decoded (reused: decoding is synchronous). */
-let speedScratch = new Float64Array(256);
-
 /** Turns one player's residuals into values in place; returns a problem, or undefined. */
 function undeltaPlayer(
   values: Float64Array,
@@ -627,36 +644,28 @@ function undeltaPlayer(
     const kind = PREDICTOR[column];
     const start = base + c * count;
     const optional = c >= REQUIRED_COUNT;
-    let speeds: Float64Array | undefined;
     if (kind === SPEED) {
-      // t x y z are the first four columns, already decoded.
-      if (speedScratch.length < count)
-        speedScratch = new Float64Array(Math.max(count, 2 * speedScratch.length));
-      speeds = speedScratch;
-      const tx = base;
-      const xx = base + count;
-      const yx = base + 2 * count;
-      const zx = base + 3 * count;
-      for (let i = 0; i < count; i++) {
-        if (i === 0 && !hasBefore) {
-          speeds[0] = Number.NaN;
-          continue;
-        }
-        const pt = i > 0 ? values[tx + i - 1]! : beforeT;
-        const px = i > 0 ? values[xx + i - 1]! : beforeX;
-        const py = i > 0 ? values[yx + i - 1]! : beforeY;
-        const pz = i > 0 ? values[zx + i - 1]! : beforeZ;
-        speeds[i] = predictSpeed(
-          values[xx + i]! - px,
-          values[yx + i]! - py,
-          values[zx + i]! - pz,
-          values[tx + i]! - pt,
+      if (
+        !undeltaSpeed(
+          values,
+          start,
+          count,
+          base,
+          state[column],
           frame.quantization,
-        );
+          hasBefore,
+          beforeT,
+          beforeX,
+          beforeY,
+          beforeZ,
+        )
+      ) {
+        return `column ${column} decodes out of range`;
       }
+      continue;
     }
-    if (!undelta(values, start, count, base, state[column], kind, optional, step, speeds)) {
-      return `column ${column} has a missing value`;
+    if (!undelta(values, start, count, base, state[column], kind, optional, step)) {
+      return `column ${column} has a missing value or decodes out of range`;
     }
     const end = start + count;
     if (optional) {
@@ -664,13 +673,6 @@ function undeltaPlayer(
       for (let i = start; i < end; i++) {
         const q = values[i]!;
         if (q < 0 || q > limit) return `column ${column} decodes to ${q}, out of range`;
-      }
-    } else {
-      for (let i = start; i < end; i++) {
-        const q = values[i]!;
-        if (!(q >= -MAX_QUANTIZED && q <= MAX_QUANTIZED)) {
-          return `column ${column} decodes out of range`;
-        }
       }
     }
   }
@@ -681,9 +683,55 @@ function undeltaPlayer(
 }
 
 /**
+ * The `v` column: speed predictor, falling back to delta, in place. The player's t x y z are the
+ * first four columns at `base`; `before*` is their last sample before this line, if any.
+ */
+function undeltaSpeed(
+  values: Float64Array,
+  start: number,
+  count: number,
+  base: number,
+  state: ColumnState,
+  quantization: ReplayQuantization,
+  hasBefore: boolean,
+  beforeT: number,
+  beforeX: number,
+  beforeY: number,
+  beforeZ: number,
+): boolean {
+  const xs = base + count;
+  const ys = base + 2 * count;
+  const zs = base + 3 * count;
+  for (let i = 0; i < count; i++) {
+    const r = values[start + i]!;
+    if (Number.isNaN(r)) continue;
+    let p = Number.NaN;
+    if (i > 0 || hasBefore) {
+      p = predictSpeed(
+        values[xs + i]! - (i > 0 ? values[xs + i - 1]! : beforeX),
+        values[ys + i]! - (i > 0 ? values[ys + i - 1]! : beforeY),
+        values[zs + i]! - (i > 0 ? values[zs + i - 1]! : beforeZ),
+        values[base + i]! - (i > 0 ? values[base + i - 1]! : beforeT),
+        quantization,
+      );
+    }
+    if (Number.isNaN(p)) p = state.h === 0 ? 0 : state.q1;
+    const q = p + r;
+    if (!(q >= -MAX_QUANTIZED && q <= MAX_QUANTIZED)) return false;
+    values[start + i] = q;
+    state.q2 = state.q1;
+    state.s2 = state.s1;
+    state.q1 = q;
+    state.s1 = values[base + i]!;
+    if (state.h < FLOOR_WINDOW) state.h++;
+  }
+  return true;
+}
+
+/**
  * Replaces the residuals `values[start .. start + count)` by values, in place; the samples'
- * times are `values[times .. times + count)` (the `t` column, decoded first), and `speeds` the
- * speed predictor's guesses. False if a required value is missing.
+ * times are `values[times .. times + count)` (the `t` column, decoded first). False if a
+ * required value is missing or a value decodes out of range.
  */
 function undelta(
   values: Float64Array,
@@ -694,7 +742,6 @@ function undelta(
   kind: Predictor,
   optional: boolean,
   step: number,
-  speeds: Float64Array | undefined,
 ): boolean {
   const end = start + count;
   const shift = times - start;
@@ -705,6 +752,7 @@ function undelta(
       const r = values[i]!;
       if (Number.isNaN(r)) return false;
       const q = h === 0 ? r : q1 + step + r;
+      if (!(q >= -MAX_QUANTIZED && q <= MAX_QUANTIZED)) return false;
       values[i] = q;
       q2 = q1;
       s2 = s1;
@@ -739,6 +787,7 @@ function undelta(
             : q1 + floorDiv(2 * velocity * d1 + d0, 2 * d0);
       }
       const q = p + r;
+      if (!(q >= -MAX_QUANTIZED && q <= MAX_QUANTIZED)) return false;
       values[i] = q;
       q2 = q1;
       s2 = s1;
@@ -767,6 +816,7 @@ function undelta(
         for (let k = 1; k < size; k++) if (w[k]! < p) p = w[k]!;
       }
       const q = p + r;
+      if (!(q >= -MAX_QUANTIZED && q <= MAX_QUANTIZED)) return false;
       values[i] = q;
       q2 = q1;
       s2 = s1;
@@ -791,7 +841,8 @@ function undelta(
       continue;
     }
     const s = values[i + shift]!;
-    const q = predict(kind, state, s, step, speeds ? speeds[i - start]! : Number.NaN) + r;
+    const q = predict(kind, state, s, step, Number.NaN) + r;
+    if (!(q >= -MAX_QUANTIZED && q <= MAX_QUANTIZED)) return false;
     values[i] = q;
     advance(state, q, s, kind);
   }

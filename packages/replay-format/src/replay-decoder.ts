@@ -1,4 +1,4 @@
-import { inflateMember, readMemberHeader } from './gzip-member';
+import { type GunzipMember, inflateMember, readMemberHeader } from './gzip-member';
 import { type DecodedMember, type DeltaStates, decodeMember } from './member-decoder';
 import { memberEntries } from './member-entries';
 import type { QuantizationFrame } from './position-line';
@@ -12,6 +12,8 @@ import { inflateForeign } from './scan-members';
 export interface ReplayDecoderOptions {
   /** Check each member's CRC-32 (default true). */
   readonly verifyChecksums?: boolean;
+  /** A native inflater for members (e.g. `node:zlib`'s `gunzipSync`); fflate otherwise. */
+  readonly gunzip?: GunzipMember;
   /** Called with each problem as it is found (they are also kept in `issues`). */
   readonly onIssue?: (issue: ReplayError) => void;
 }
@@ -47,7 +49,10 @@ export interface ReplayDecoder {
  * decoder.finish();
  */
 export function createReplayDecoder(options: ReplayDecoderOptions = {}): ReplayDecoder {
-  const verify = options.verifyChecksums ?? true;
+  const inflateOptions = {
+    ...(options.verifyChecksums === undefined ? {} : { verifyChecksums: options.verifyChecksums }),
+    ...(options.gunzip ? { gunzip: options.gunzip } : {}),
+  };
   const issues: ReplayError[] = [];
   let buffer = new Uint8Array(64 * 1024);
   let length = 0; // bytes held in buffer
@@ -158,7 +163,7 @@ export function createReplayDecoder(options: ReplayDecoderOptions = {}): ReplayD
       }
       if (start + found.info.length > length) break; // wait for the rest
       sawMember = true;
-      const text = inflateMember(view, start, found, verify, offset);
+      const text = inflateMember(view, start, found, inflateOptions, offset);
       start += found.info.length;
       if (!text.ok) {
         if (!header) {

@@ -5,13 +5,16 @@ import { describe, expect, it } from 'vitest';
 import { simulateRace } from '../../bench/simulated-race';
 import {
   createReplayFileWriter,
+  nodeGunzip,
   openReplayFile,
   readReplayFile,
   recoverReplayFile,
 } from '../node/index';
+import { openReplay } from '../open-replay';
 import { readReplay } from '../read-replay';
+import { createReplayDecoder } from '../replay-decoder';
 import { parseReplayFileName, replayFileName } from '../replay-file-name';
-import { collect } from './helpers';
+import { collect, recordedRace } from './helpers';
 
 describe('the node file helper', () => {
   it('names files by race and UTC time, safe on Windows', () => {
@@ -70,5 +73,22 @@ describe('the node file helper', () => {
     expect(readdirSync(dir)).toContain('race_crashed_20240822T073905Z.recovered.replay.jsonl.gz');
     const reopened = await openReplayFile(recovered.value.path);
     expect(reopened.ok && reopened.value.complete).toBe(true);
+  });
+});
+
+describe('native inflating', () => {
+  it('gives the same messages as fflate, and still catches a damaged member', async () => {
+    const race = await recordedRace({ racers: 3, durationS: 20 }, { flushIntervalMs: 1000 });
+    const withFflate = openReplay(race.bytes);
+    const native = openReplay(race.bytes, { gunzip: nodeGunzip });
+    if (!withFflate.ok || !native.ok) throw new Error('not opened');
+    expect(native.value.messages()).toEqual(withFflate.value.messages());
+    const damaged = race.bytes.slice();
+    const offset = race.members.slice(0, 5).reduce((sum, m) => sum + m.length, 0);
+    damaged[offset + race.members[5]!.length - 6]! ^= 0x01; // inside the CRC-32
+    const decoder = createReplayDecoder({ gunzip: nodeGunzip });
+    decoder.push(damaged);
+    decoder.finish();
+    expect(decoder.issues[0]).toMatchObject({ code: 'CORRUPT_MEMBER', offset });
   });
 });

@@ -1,7 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { open, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import type { Result } from '@gw2race/protocol';
+import type { GunzipMember } from '../gzip-member';
 import { type OpenReplayOptions, openReplay, type Replay } from '../open-replay';
 import { type ReplayReader, readReplay } from '../read-replay';
 import { type RecoveredReplay, recoverReplay } from '../recover-replay';
@@ -15,6 +17,15 @@ import {
   type ReplayWriter,
   type ReplayWriterOptions,
 } from '../replay-writer';
+
+/**
+ * Node's native gunzip for the readers' `gunzip` option: inflates a member several times faster
+ * than fflate and checks its CRC-32. The file helpers below use it by default.
+ *
+ * @example
+ * openReplay(bytes, { gunzip: nodeGunzip });
+ */
+export const nodeGunzip: GunzipMember = (member) => gunzipSync(member);
 
 /** Options of {@link createFileSink}. */
 export interface FileSinkOptions {
@@ -86,18 +97,24 @@ export async function createReplayFileWriter(
   }
 }
 
-/** Reads a recording file as a stream of messages (see `readReplay`). */
+/** Reads a recording file as a stream of messages (see `readReplay`), inflating natively. */
 export function readReplayFile(path: string, options: ReplayDecoderOptions = {}): ReplayReader {
-  return readReplay(createReadStream(path, { highWaterMark: 256 * 1024 }), options);
+  return readReplay(createReadStream(path, { highWaterMark: 256 * 1024 }), {
+    gunzip: nodeGunzip,
+    ...options,
+  });
 }
 
-/** Opens a recording file for random access (see `openReplay`). */
+/** Opens a recording file for random access (see `openReplay`), inflating natively. */
 export async function openReplayFile(
   path: string,
   options: OpenReplayOptions = {},
 ): Promise<Result<Replay, ReplayError>> {
   const bytes = await readFile(path);
-  return openReplay(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), options);
+  return openReplay(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
+    gunzip: nodeGunzip,
+    ...options,
+  });
 }
 
 /**
