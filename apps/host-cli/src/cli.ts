@@ -1,4 +1,5 @@
 import { AppError, runMain } from '@gw2race/app-shared';
+import { replayCommand } from './commands/replay';
 import { resultsCommand } from './commands/results';
 import { RUN_USAGE, runCommand } from './commands/run';
 
@@ -9,7 +10,9 @@ const USAGE = `Usage: gw2race-host <command> [options]
 
   gw2race-host [run] [options]          host a race (default; see gw2race-host run --help)
   gw2race-host results FILE [--format json|csv]
-                                        re-judge a recording and print the results
+                                                                                re-judge a recording and print the results
+  gw2race-host replay FILE [--http-port N]
+                                        watch a recording in the race viewer
   gw2race-host --version | --help`;
 
 async function main(): Promise<number> {
@@ -23,6 +26,7 @@ async function main(): Promise<number> {
     return 0;
   }
   if (first === 'results') return resultsCommand(rest);
+  if (first === 'replay') return replayCommand(rest, VERSION);
   if (first === 'run') return runCommand(rest, VERSION);
   if (first === undefined || first.startsWith('-'))
     return runCommand(process.argv.slice(2), VERSION);

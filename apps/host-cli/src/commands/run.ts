@@ -25,6 +25,8 @@ import { createRaceAccess, HOST_USERNAME } from '../host/access';
 import { BUNDLED_TRACKS, DEFAULT_TRACK, loadTrack } from '../host/load-track';
 import { createHostSession, type HostOutcome } from '../host/session';
 import { renderHostScreen } from '../ui/host-screen';
+import { webAppDir } from '../web/static-dir';
+import { attachWebApp } from '../web/web-server';
 
 export const RUN_USAGE = `Usage: gw2race-host [run] [options]
 
@@ -231,13 +233,7 @@ export async function runCommand(args: string[], version: string): Promise<numbe
         max: 65535,
         integer: true,
       });
-      http = createServer((request, response) => {
-        response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
-        response.end(
-          `gw2race-host: race ${raceId.value}. MQTT over WebSocket is at ${MQTT_WS_PATH}.\n`,
-        );
-        void request;
-      });
+      http = createServer();
       await new Promise<void>((resolve, reject) => {
         http?.once('error', (error: NodeJS.ErrnoException) =>
           reject(
@@ -282,6 +278,7 @@ export async function runCommand(args: string[], version: string): Promise<numbe
   });
 
   let keysLine = '';
+  const staticDir = webAppDir();
   const session = createHostSession({
     client,
     raceId: raceId.value,
@@ -319,10 +316,32 @@ export async function runCommand(args: string[], version: string): Promise<numbe
           : '';
     screen.render(renderHostScreen(session, info, colors));
   }
+  if (http) {
+    attachWebApp(http, {
+      staticDir,
+      info: () => ({
+        mode: 'live',
+        raceId: raceId.value,
+        name,
+        track,
+        mqttPath: MQTT_WS_PATH,
+        recording: session.recordingPath !== '',
+        version,
+      }),
+      recordingPath: () => session.recordingPath || undefined,
+      hostToken,
+      onCommand: (command) => session.command(command),
+    });
+  }
   await session.start();
   screen.log(
     `race ${raceId.value} is open on ${shownHub}: racers join with  gw2race-racer --race ${raceId.value}${broker ? '' : ` --broker ${shownHub}`}`,
   );
+  if (webUrl) {
+    screen.log(
+      `viewer: ${webUrl}   organizer controls: ${webUrl}?token=${hostToken}${staticDir ? '' : ' (the web viewer is not built)'}`,
+    );
+  }
 
   // Keys, in a terminal.
   let promptOpen = false;

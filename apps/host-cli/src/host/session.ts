@@ -30,6 +30,7 @@ import {
 import { quantizeMessage, type ReplayEntry, type ReplayWriter } from '@gw2race/replay-format';
 import { createReplayFileWriter } from '@gw2race/replay-format/node';
 import type { MqttClient } from 'mqtt';
+import type { WebCommand, WebCommandResult } from '../web/web-server';
 import { engineInputOf } from './engine-input';
 import { encodeResultsCsv } from './results-format';
 
@@ -386,10 +387,61 @@ export class HostSession {
   }
 
   togglePause(): void {
-    if (this.stage !== 'active') return;
-    this.paused = !this.paused;
-    this.publishControl(
-      this.paused ? { cmd: 'PAUSE', at: this.now() } : { cmd: 'RESUME', at: this.now() },
+    if (this.paused) this.resume();
+    else this.pause();
+  }
+
+  pause(): boolean {
+    if (this.stage !== 'active' || this.paused) return false;
+    this.paused = true;
+    this.publishControl({ cmd: 'PAUSE', at: this.now() });
+    return true;
+  }
+
+  resume(): boolean {
+    if (this.stage !== 'active' || !this.paused) return false;
+    this.paused = false;
+    this.publishControl({ cmd: 'RESUME', at: this.now() });
+    return true;
+  }
+
+  /** Carries out an organizer command from the web app; says why when it cannot. */
+  command(command: WebCommand): WebCommandResult {
+    const refuse = (error: string): WebCommandResult => ({ ok: false, error });
+    switch (command.action) {
+      case 'start':
+        if (this.stage !== 'pre') return refuse('the race has already started');
+        this.startRace(command.delay);
+        return { ok: true };
+      case 'message':
+        if (this.stage === 'post') return refuse('the race is over');
+        this.announce(command.text, command.to);
+        return { ok: true };
+      case 'pause':
+        return this.pause()
+          ? { ok: true }
+          : refuse(this.stage !== 'active' ? 'the race is not running' : 'already paused');
+      case 'resume':
+        return this.resume() ? { ok: true } : refuse('the race is not paused');
+      case 'end':
+        if (this.stage === 'post') return refuse('the race is already over');
+        void this.end(command.reason ?? 'ended by the organizer');
+        return { ok: true };
+      case 'abort':
+        if (this.stage === 'post') return refuse('the race is already over');
+        void this.abort(command.reason ?? 'aborted by the organizer');
+        return { ok: true };
+      case 'ruling':
+        if (!this.engineKnows(command.playerId))
+          return refuse(`no racer "${command.playerId}" in this race`);
+        this.rule(command.playerId, command.ruling, command.reason);
+        return { ok: true };
+    }
+  }
+
+  private engineKnows(playerId: string): boolean {
+    return toRankingMessage(this.engine, { splits: false }).entries.some(
+      (entry) => entry.playerId === playerId,
     );
   }
 

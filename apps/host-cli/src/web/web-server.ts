@@ -1,0 +1,229 @@
+import { timingSafeEqual } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import type { Track } from '@gw2race/protocol';
+
+/** What the web app learns from `GET /api/info`. */
+export interface WebInfo {
+  /** `live`: a race on this host's hub; `replay`: a recording served by `gw2race-host replay`. */
+  mode: 'live' | 'replay';
+  raceId: string | undefined;
+  name: string | undefined;
+  track: Track | null;
+  /** Path of MQTT over WebSocket on this server (live mode). */
+  mqttPath: string | undefined;
+  /** `GET /api/recording` serves the recording (replay mode; live mode once recording started). */
+  recording: boolean;
+  version: string;
+}
+
+/** An organizer command from the web app (`POST /api/control`, with the host token). */
+export type WebCommand =
+  | { action: 'start'; delay?: number }
+  | { action: 'message'; text: string; to?: string }
+  | { action: 'pause' }
+  | { action: 'resume' }
+  | { action: 'end'; reason?: string }
+  | { action: 'abort'; reason?: string }
+  | { action: 'ruling'; playerId: string; ruling: 'dsq' | 'dnf' | 'reinstate'; reason?: string };
+
+/** Outcome of a command: done, or why not (HTTP 409). */
+export type WebCommandResult = { ok: true } | { ok: false; error: string };
+
+/** Options of {@link attachWebApp}. */
+export interface WebAppOptions {
+  /** The built web app (index.html and assets); `undefined` when it is not available. */
+  staticDir: string | undefined;
+  info: () => WebInfo;
+  /** The recording file to serve, if any. */
+  recordingPath: () => string | undefined;
+  /** The token organizer commands must carry; `undefined` refuses all commands (replay mode). */
+  hostToken: string | undefined;
+  onCommand: (command: WebCommand) => WebCommandResult;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+};
+
+const MAX_BODY = 16 * 1024;
+
+function send(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
+  response.end(text);
+}
+
+function tokenMatches(given: string | undefined, expected: string | undefined): boolean {
+  if (!given || !expected) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new Error('body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Checks an untrusted command body; returns the command or what is wrong with it. */
+export function parseWebCommand(value: unknown): WebCommand | string {
+  if (typeof value !== 'object' || value === null) return 'the body must be a JSON object';
+  const body = value as Record<string, unknown>;
+  const text = (key: string, max: number) =>
+    typeof body[key] === 'string' &&
+    (body[key] as string).length > 0 &&
+    (body[key] as string).length <= max
+      ? (body[key] as string)
+      : undefined;
+  switch (body.action) {
+    case 'start': {
+      if (body.delay === undefined) return { action: 'start' };
+      const delay = body.delay;
+      return typeof delay === 'number' && Number.isFinite(delay) && delay >= 0 && delay <= 86_400
+        ? { action: 'start', delay }
+        : 'delay must be a number of seconds between 0 and 86400';
+    }
+    case 'message': {
+      const message = text('text', 500);
+      if (!message) return 'text must be 1 to 500 characters';
+      const to = text('to', 64);
+      return { action: 'message', text: message, ...(to ? { to } : {}) };
+    }
+    case 'pause':
+    case 'resume':
+      return { action: body.action };
+    case 'end':
+    case 'abort': {
+      const reason = text('reason', 500);
+      return { action: body.action, ...(reason ? { reason } : {}) };
+    }
+    case 'ruling': {
+      const playerId = text('playerId', 64);
+      if (!playerId) return 'playerId is required';
+      if (body.ruling !== 'dsq' && body.ruling !== 'dnf' && body.ruling !== 'reinstate') {
+        return 'ruling must be dsq, dnf or reinstate';
+      }
+      const reason = text('reason', 500);
+      return { action: 'ruling', playerId, ruling: body.ruling, ...(reason ? { reason } : {}) };
+    }
+    default:
+      return 'action must be start, message, pause, resume, end, abort or ruling';
+  }
+}
+
+/**
+ * Serves the race viewer on an HTTP server: the web app's files (any unknown path gets
+ * `index.html`, so `/overlay` and `/replay` work), `GET /api/info`, `GET /api/recording`, and
+ * `POST /api/control` for the organizer, which needs `Authorization: Bearer <host token>`.
+ */
+export function attachWebApp(server: Server, options: WebAppOptions): void {
+  const root = options.staticDir ? resolve(options.staticDir) : undefined;
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    void handle(request, response).catch((error: unknown) => {
+      if (!response.headersSent) send(response, 500, { error: `internal error: ${String(error)}` });
+      else response.destroy();
+    });
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const path = decodeURIComponent(url.pathname);
+    if (path === '/mqtt') return; // the WebSocket upgrade is handled by the broker
+    if (path === '/api/info' && request.method === 'GET')
+      return send(response, 200, options.info());
+    if (path === '/api/recording' && request.method === 'GET') {
+      const file = options.recordingPath();
+      if (!file) return send(response, 404, { error: 'no recording yet' });
+      const size = (await stat(file)).size;
+      response.writeHead(200, {
+        'content-type': 'application/gzip',
+        'content-length': String(size),
+        'cache-control': 'no-store',
+        'content-disposition': `attachment; filename="${file.split(sep).pop() ?? 'race.replay.jsonl.gz'}"`,
+      });
+      createReadStream(file, { start: 0, end: Math.max(0, size - 1) }).pipe(response);
+      return;
+    }
+    if (path === '/api/control') {
+      if (request.method !== 'POST') return send(response, 405, { error: 'use POST' });
+      const auth = request.headers.authorization ?? '';
+      const token = auth.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
+      if (!tokenMatches(token, options.hostToken)) {
+        return send(response, 401, {
+          error: 'organizer controls need the host token (printed by gw2race-host)',
+        });
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(await readBody(request));
+      } catch (error) {
+        return send(response, 400, { error: `the body is not JSON (${(error as Error).message})` });
+      }
+      const command = parseWebCommand(body);
+      if (typeof command === 'string') return send(response, 400, { error: command });
+      const result = options.onCommand(command);
+      return result.ok
+        ? send(response, 200, { ok: true })
+        : send(response, 409, { error: result.error });
+    }
+    if (path.startsWith('/api/'))
+      return send(response, 404, { error: `no such endpoint: ${path}` });
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return send(response, 405, { error: 'use GET' });
+    if (!root) {
+      response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end(
+        'gw2race-host: the web viewer is not built (pnpm --filter @gw2race/web build). MQTT over WebSocket is at /mqtt.\n',
+      );
+      return;
+    }
+    // Static files, never outside the app's folder; unknown paths get the app (client routing).
+    const candidate = normalize(join(root, path));
+    let file =
+      candidate.startsWith(root + sep) || candidate === root ? candidate : join(root, 'index.html');
+    try {
+      if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
+    } catch {
+      file = join(root, 'index.html');
+    }
+    let content: Buffer;
+    try {
+      content = await readFile(file);
+    } catch {
+      return send(response, 404, { error: 'not found' });
+    }
+    const type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream';
+    response.writeHead(200, {
+      'content-type': type,
+      'content-length': String(content.length),
+      'x-content-type-options': 'nosniff',
+      'cache-control': file.includes(`${sep}assets${sep}`)
+        ? 'public, max-age=31536000, immutable'
+        : 'no-cache',
+    });
+    response.end(request.method === 'HEAD' ? undefined : content);
+  }
+}
