@@ -405,7 +405,8 @@ export function openReplay(
   };
 
   let racers: readonly string[] | undefined = trailer?.racers;
-  const index = (): ReplayIndex => ({
+  let builtIndex: ReplayIndex | undefined;
+  const index = (): ReplayIndex => (builtIndex ??= {
     type: 'index',
     raceId: header.raceId,
     t0,
@@ -417,7 +418,7 @@ export function openReplay(
       : [...buildTracks().values()].reduce((sum, track) => sum + track.length, 0),
     racers: replay.racers,
     members: [memberEntry(first.offset, first.info), ...slots.slice(1).map((slot) => slot.entry)],
-  });
+  }));
 
   const positionsAt = (time: number, opts: PositionsAtOptions = {}): RacerPosition[] => {
     const maxGap = (opts.maxGapMs ?? 1000) / 1000;

@@ -254,12 +254,13 @@ export function createRacerDeltaState(): RacerDeltaState {
   return state;
 }
 
-function floorDiv(a: number, b: number): number {
-  let q = Math.floor(a / b);
-  const r = a - q * b;
-  if (r < 0) q -= 1;
-  else if (r >= b) q += 1;
-  return q;
+/**
+ * floor(a / b) for integers with |a| < 2^52 and b > 0. The double division is then exact enough:
+ * a quotient just below an integer k is at least 1/b below it, more than half the spacing of
+ * doubles near k (that would need k·b > 2^53), so it never rounds up to k.
+ */
+export function floorDiv(a: number, b: number): number {
+  return Math.floor(a / b);
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   decodePositionLine,
   dequantizePosition,
   encodePositionLine,
+  floorDiv,
   MAX_QUANTIZED,
   type QuantizedSample,
   quantizePosition,
@@ -114,6 +115,26 @@ function decodeAll(lines: string[]) {
 }
 
 describe('position lines (the delta codec)', () => {
+  it('divides exactly (the motion predictor in doubles equals exact integer floor division)', () => {
+    const bigFloor = (a: bigint, b: bigint) => (a >= 0n ? a / b : -((-a + b - 1n) / b));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -(2 ** 52) + 1, max: 2 ** 52 - 1 }),
+        fc.integer({ min: 1, max: 2 ** 48 }),
+        (a, b) => {
+          expect(BigInt(floorDiv(a, b))).toBe(bigFloor(BigInt(a), BigInt(b)));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    // Near the edge: quotients just below an integer.
+    for (const b of [3, 7, 2 ** 20 + 1, 2 ** 48]) {
+      const k = Math.floor((2 ** 52 - 1) / b);
+      expect(floorDiv(k * b - 1, b)).toBe(k - 1);
+      expect(floorDiv(-(k * b) + 1, b)).toBe(-k);
+    }
+  });
+
   it('round-trip every integer exactly across members, keyframes and new players', () => {
     fc.assert(
       fc.property(streamArb, (members) => {
