@@ -406,19 +406,22 @@ export function openReplay(
 
   let racers: readonly string[] | undefined = trailer?.racers;
   let builtIndex: ReplayIndex | undefined;
-  const index = (): ReplayIndex => (builtIndex ??= {
-    type: 'index',
-    raceId: header.raceId,
-    t0,
-    from,
-    to,
-    records,
-    positions: trailer
-      ? trailer.positions
-      : [...buildTracks().values()].reduce((sum, track) => sum + track.length, 0),
-    racers: replay.racers,
-    members: [memberEntry(first.offset, first.info), ...slots.slice(1).map((slot) => slot.entry)],
-  }));
+  const index = (): ReplayIndex => {
+    builtIndex ??= {
+      type: 'index',
+      raceId: header.raceId,
+      t0,
+      from,
+      to,
+      records,
+      positions: trailer
+        ? trailer.positions
+        : [...buildTracks().values()].reduce((sum, track) => sum + track.length, 0),
+      racers: replay.racers,
+      members: [memberEntry(first.offset, first.info), ...slots.slice(1).map((slot) => slot.entry)],
+    };
+    return builtIndex;
+  };
 
   const positionsAt = (time: number, opts: PositionsAtOptions = {}): RacerPosition[] => {
     const maxGap = (opts.maxGapMs ?? 1000) / 1000;
