@@ -207,39 +207,45 @@ export function openReplay(
   const header = parsed.value.header;
   for (const warning of parsed.value.warnings) report(warning);
 
-  // The trailer, if the last member is one and it agrees with the scan.
-  let trailer: ReplayIndex | undefined;
   const last = scan.members[scan.members.length - 1]!;
   const dataMembers = scan.members.filter((member) => !(member.info.flags & MEMBER_FLAGS.index));
-  if (last !== first && last.info.flags & MEMBER_FLAGS.index) {
+  // The trailer, read only when asked for (opening stays cheap): used if it agrees with the scan.
+  let trailerRead = false;
+  let trailerValue: ReplayIndex | undefined;
+  const trailer = (): ReplayIndex | undefined => {
+    if (trailerRead) return trailerValue;
+    trailerRead = true;
+    if (last === first || !(last.info.flags & MEMBER_FLAGS.index)) return undefined;
     const text = inflateMember(bytes, last.offset, last, inflateOptions);
-    if (text.ok) {
-      const decoded = decodeMember(text.value, last.offset, new Map(), header);
-      trailer = parseReplayIndex(decoded.indexLine);
-      const agrees =
-        trailer !== undefined &&
-        trailer.members.length === dataMembers.length &&
-        trailer.members.every(
-          (member, i) =>
-            member.offset === dataMembers[i]!.offset &&
-            member.length === dataMembers[i]!.info.length,
-        );
-      if (!agrees) {
-        report(
-          new ReplayError(
-            'INDEX_MISMATCH',
-            'the index trailer does not match the members; rebuilt by scanning',
-            {
-              offset: last.offset,
-            },
-          ),
-        );
-        trailer = undefined;
-      }
-    } else {
+    if (!text.ok) {
       report(text.error);
+      return undefined;
     }
-  }
+    const parsedIndex = parseReplayIndex(
+      decodeMember(text.value, last.offset, new Map(), header).indexLine,
+    );
+    const agrees =
+      parsedIndex !== undefined &&
+      parsedIndex.members.length === dataMembers.length &&
+      parsedIndex.members.every(
+        (member, i) =>
+          member.offset === dataMembers[i]!.offset && member.length === dataMembers[i]!.info.length,
+      );
+    if (!agrees) {
+      report(
+        new ReplayError(
+          'INDEX_MISMATCH',
+          'the index trailer does not match the members; rebuilt by scanning',
+          {
+            offset: last.offset,
+          },
+        ),
+      );
+      return undefined;
+    }
+    trailerValue = parsedIndex;
+    return trailerValue;
+  };
 
   const slots: Slot[] = dataMembers.map((scanned) => ({
     entry: memberEntry(scanned.offset, scanned.info),
@@ -338,23 +344,24 @@ export function openReplay(
     return undefined;
   };
 
-  // t0: the trailer's; else the last one announced (state or START/RESUME), else the header's.
-  let t0: number | null = trailer ? trailer.t0 : header.t0;
-  if (!trailer) {
-    for (let i = slots.length - 1; i >= 1 && t0 === header.t0; i--) {
-      if (!hasKind(i, 'state') && !hasKind(i, 'control')) continue;
-      const events = eventsOf(i);
-      for (let k = events.length - 1; k >= 0; k--) {
-        const { entry } = events[k]!;
-        if (entry.kind === 'state' && typeof entry.message.t0 === 'number') t0 = entry.message.t0;
-        else if (
-          entry.kind === 'control' &&
-          (entry.message.cmd === 'START' || entry.message.cmd === 'RESUME') &&
-          typeof entry.message.t0 === 'number'
-        ) {
-          t0 = entry.message.t0;
-        }
-        if (t0 !== header.t0) break;
+  // t0: the last one the recording announced (state, START/RESUME), else the header's.
+  let t0: number | null = header.t0;
+  search: for (let i = slots.length - 1; i >= 1; i--) {
+    if (!hasKind(i, 'state') && !hasKind(i, 'control')) continue;
+    const events = eventsOf(i);
+    for (let k = events.length - 1; k >= 0; k--) {
+      const { entry } = events[k]!;
+      if (entry.kind === 'state' && typeof entry.message.t0 === 'number') {
+        t0 = entry.message.t0;
+        break search;
+      }
+      if (
+        entry.kind === 'control' &&
+        (entry.message.cmd === 'START' || entry.message.cmd === 'RESUME') &&
+        typeof entry.message.t0 === 'number'
+      ) {
+        t0 = entry.message.t0;
+        break search;
       }
     }
   }
@@ -404,7 +411,7 @@ export function openReplay(
     return allTracks;
   };
 
-  let racers: readonly string[] | undefined = trailer?.racers;
+  let racers: readonly string[] | undefined;
   let builtIndex: ReplayIndex | undefined;
   const index = (): ReplayIndex => {
     builtIndex ??= {
@@ -414,9 +421,9 @@ export function openReplay(
       from,
       to,
       records,
-      positions: trailer
-        ? trailer.positions
-        : [...buildTracks().values()].reduce((sum, track) => sum + track.length, 0),
+      positions:
+        trailer()?.positions ??
+        [...buildTracks().values()].reduce((sum, track) => sum + track.length, 0),
       racers: replay.racers,
       members: [memberEntry(first.offset, first.info), ...slots.slice(1).map((slot) => slot.entry)],
     };
@@ -505,7 +512,9 @@ export function openReplay(
     get index() {
       return index();
     },
-    complete: trailer !== undefined,
+    get complete() {
+      return trailer() !== undefined;
+    },
     get issues() {
       return issues;
     },
@@ -514,7 +523,7 @@ export function openReplay(
     from,
     to,
     get racers() {
-      racers ??= [...buildTracks().keys()];
+      racers ??= trailer()?.racers ?? [...buildTracks().keys()];
       return racers;
     },
     raceTimeMs: (time) => (time - raceTimeOrigin) * 1000,
