@@ -34,15 +34,35 @@ const racers = [
   { name: 'Sneaky Pete', speed: 36, cheat: 'speed' },
 ];
 
-console.log(`gw2race demo: a host and ${racers.length} simulated racers on the bundled Gendarran track.`);
+console.log(
+  `gw2race demo: a host and ${racers.length} simulated racers on the bundled Gendarran track.`,
+);
 console.log(`Racer logs go to ${join(out, 'logs')}; the race takes about a minute and a half.\n`);
 
 const hostProcess = spawn(
   process.execPath,
   [
-    host, '--yes', '--no-ntp', '--name', 'gw2race demo', '--race', raceId, '--track', 'gendarran',
-    '--port', String(port), '--http-port', String(httpPort), '--auto-start', String(racers.length),
-    '--start-delay', '5', '--finish-timeout', '20', '--out', out,
+    host,
+    '--yes',
+    '--no-ntp',
+    '--name',
+    'gw2race demo',
+    '--race',
+    raceId,
+    '--track',
+    'gendarran',
+    '--port',
+    String(port),
+    '--http-port',
+    String(httpPort),
+    '--auto-start',
+    String(racers.length),
+    '--start-delay',
+    '5',
+    '--finish-timeout',
+    '20',
+    '--out',
+    out,
   ],
   { stdio: 'inherit' },
 );
@@ -51,8 +71,20 @@ const children = [];
 setTimeout(() => {
   for (const [i, r] of racers.entries()) {
     const log = openSync(join(out, 'logs', `racer-${i + 1}.log`), 'w');
-    const args = [racer, '--race', raceId, '--broker', `mqtt://127.0.0.1:${port}`, '--name', r.name, '--simulate',
-      '--sim-speed', String(r.speed), '--no-ntp', '--plain'];
+    const args = [
+      racer,
+      '--race',
+      raceId,
+      '--broker',
+      `mqtt://127.0.0.1:${port}`,
+      '--name',
+      r.name,
+      '--simulate',
+      '--sim-speed',
+      String(r.speed),
+      '--no-ntp',
+      '--plain',
+    ];
     if (r.cheat) args.push('--sim-cheat', r.cheat);
     children.push(spawn(process.execPath, args, { stdio: ['ignore', log, log] }));
   }

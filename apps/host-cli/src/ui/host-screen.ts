@@ -61,7 +61,7 @@ export function renderHostScreen(session: HostSession, info: HostScreenInfo, c: 
   if (session.stage === 'pre' || clientRows.length === 0) {
     lines.push(`Clients (${clientRows.length}):`);
     if (clientRows.length === 0)
-      lines.push(c.dim('  nobody yet: racers join with gw2race-racer --race ' + options.raceId));
+      lines.push(c.dim(`  nobody yet: racers join with gw2race-racer --race ${options.raceId}`));
     else {
       lines.push(
         formatTable(
