@@ -36,7 +36,7 @@ async function subscribe(port: number, topic: string, count: number): Promise<st
 }
 
 describe.skipIf(!haveMosquitto).concurrent('on a real Mosquitto broker', () => {
-  it('runs a whole race with gw2race-host --broker and simulated racers', async () => {
+  it('runs a whole race with gw2race-host --broker, position streams spread over two more connections', async () => {
     const mosquitto = await startMosquitto();
     const out = tempDir();
     const host = start('host', HOST_CLI, [
@@ -54,6 +54,8 @@ describe.skipIf(!haveMosquitto).concurrent('on a real Mosquitto broker', () => {
       '--auto-start',
       '2',
       '--start-delay',
+      '2',
+      '--hub-connections',
       '2',
     ]);
     await host.waitFor(/race e2e-mosq is open on mqtt:/);

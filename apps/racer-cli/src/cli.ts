@@ -34,7 +34,9 @@ the organizer's, and sends positions and checkpoints to the race hub.
   --sim-cheat KIND     the bot misbehaves once: teleport, speed or skip
   --ntp SERVERS        SNTP servers, comma-separated (default ${DEFAULT_SNTP_SERVERS.join(',')})
   --no-ntp             skip SNTP (the race runs on the organizer's clock either way)
-  --codec json|msgpack position encoding (default msgpack, about 40% smaller)
+    --codec json|msgpack position encoding (default msgpack, about 40% smaller)
+  --rate HZ            positions per second, 1 to 10 (default 10; lower it on hubs that cap a
+                       client's publishes, e.g. 8 on a 10-per-second tier: presence takes 1)
   --wait-for-race S    seconds to wait for the race to appear on the hub (default 5)
   --stay               keep running after the race ends
   --plain              no screen redraw: print updates as lines
@@ -74,6 +76,7 @@ async function main(): Promise<number> {
       ntp: { type: 'string' },
       'no-ntp': { type: 'boolean' },
       codec: { type: 'string' },
+      rate: { type: 'string' },
       'wait-for-race': { type: 'string' },
       stay: { type: 'boolean' },
       plain: { type: 'boolean' },
@@ -191,6 +194,7 @@ async function main(): Promise<number> {
       : {}),
     ntp,
     codec,
+    positionRate: numberOption(values.rate, 'rate', 10, { min: 1, max: 10 }),
     waitForRaceMs:
       numberOption(values['wait-for-race'], 'wait-for-race', 5, { min: 0, max: 3600 }) * 1000,
     stay: values.stay ?? false,

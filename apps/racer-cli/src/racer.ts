@@ -62,6 +62,8 @@ export interface RacerOptions {
   ntp: readonly string[] | false;
   /** Encoding of position messages. */
   codec: Codec;
+  /** Positions per second (at most 10: the protocol's ceiling). */
+  positionRate: number;
   /** How long to wait for the race's retained state before saying the code is wrong, ms. */
   waitForRaceMs: number;
   /** Keep running after the race ends. */
@@ -98,7 +100,7 @@ export interface RacerView {
 }
 
 const PRESENCE_EVERY_MS = 1000;
-const POS_EVERY_MS = 100;
+
 const RESEND_AFTER_MS = 2000;
 /** A checkpoint report is sent at most this many times. */
 const MAX_SENDS = 5;
@@ -598,7 +600,7 @@ export async function runRacer(options: RacerOptions): Promise<number> {
           },
           options.codec,
         );
-      }, POS_EVERY_MS),
+      }, 1000 / options.positionRate),
     );
     timers.push(setInterval(() => resendUnconfirmed(), 500));
   }

@@ -51,7 +51,9 @@ Hub:
   --username U, --password P, --ca FILE   credentials and certificate authority for --broker
   --listen HOST        interface of the embedded hub (default 127.0.0.1; 0.0.0.0 for a LAN race)
   --port N             MQTT port of the embedded hub (default 1883)
-  --http-port N        MQTT over WebSocket for browsers, on /mqtt (default 8080; 0 picks a free port)
+  --http-port N        the race viewer and MQTT over WebSocket on /mqtt (default 8080; 0 picks a free port)
+  --hub-connections N  spread racers' position streams over N more connections (hubs that cap one
+                       connection's incoming messages; see the README)
   --no-http            no WebSocket/HTTP server
 Other:
   --ntp SERVERS        SNTP servers for the organizer clock (default ${DEFAULT_SNTP_SERVERS.join(',')})
@@ -102,6 +104,7 @@ export async function runCommand(args: string[], version: string): Promise<numbe
       port: { type: 'string' },
       'http-port': { type: 'string' },
       'no-http': { type: 'boolean' },
+      'hub-connections': { type: 'string' },
       ntp: { type: 'string' },
       'no-ntp': { type: 'boolean' },
       yes: { type: 'boolean', short: 'y' },
@@ -265,22 +268,40 @@ export async function runCommand(args: string[], version: string): Promise<numbe
   }
   const shownHub = redactUrl(parseHubUrl(hubUrl));
 
+  // The host logs in to its embedded hub with its token; on another hub, as the organizer says.
+  const credentials = broker
+    ? { username: HOST_USERNAME, password: hostToken }
+    : {
+        ...(values.username !== undefined ? { username: values.username } : {}),
+        ...(values.password !== undefined ? { password: values.password } : {}),
+        ...(values.ca !== undefined ? { caFile: values.ca } : {}),
+      };
   const client = await connectHub(hubUrl, {
     clientId: `gw2race-host-${raceId.value}-${randomBytes(3).toString('hex')}`,
-    ...(broker
-      ? { username: HOST_USERNAME, password: hostToken }
-      : {
-          ...(values.username !== undefined ? { username: values.username } : {}),
-          ...(values.password !== undefined ? { password: values.password } : {}),
-          ...(values.ca !== undefined ? { caFile: values.ca } : {}),
-        }),
+    ...credentials,
     onStatus: (status) => screen.log(`hub: ${status}`),
   });
+  const extraConnections = numberOption(values['hub-connections'], 'hub-connections', 0, {
+    min: 0,
+    max: 64,
+    integer: true,
+  });
+  const positionClients = [];
+  for (let i = 1; i <= extraConnections; i++) {
+    positionClients.push(
+      await connectHub(hubUrl, {
+        clientId: `gw2race-host-${raceId.value}-pos${i}-${randomBytes(3).toString('hex')}`,
+        ...credentials,
+        onStatus: (status) => screen.log(`hub (positions ${i}): ${status}`),
+      }),
+    );
+  }
 
   let keysLine = '';
   const staticDir = webAppDir();
   const session = createHostSession({
     client,
+    positionClients,
     raceId: raceId.value,
     track,
     name,
@@ -393,6 +414,7 @@ export async function runCommand(args: string[], version: string): Promise<numbe
   // Let the final ranking reach every client before the hub goes away.
   await new Promise((resolve) => setTimeout(resolve, 1500));
   await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
+  for (const positions of positionClients) positions.end(true);
   await broker?.close();
   await new Promise<void>((resolve) => (http ? http.close(() => resolve()) : resolve()));
 

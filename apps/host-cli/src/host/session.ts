@@ -51,6 +51,12 @@ export interface ClientInfo {
 /** Options of {@link createHostSession}. */
 export interface HostSessionOptions {
   client: MqttClient;
+  /**
+   * More connections that carry only position streams, one subscription per racer, spread over
+   * them. Hubs that cap what one connection may receive (see the README) need them for big fields;
+   * without them the main connection subscribes to every racer's positions with one wildcard.
+   */
+  positionClients?: readonly MqttClient[];
   raceId: string;
   track: Track;
   /** Tournament name. */
@@ -168,10 +174,14 @@ export class HostSession {
     this.writer = writer;
     this.recordingPath = path;
     client.on('message', (topic, payload) => this.onMessage(topic, payload));
+    const sharded = (this.options.positionClients?.length ?? 0) > 0;
+    for (const positions of this.options.positionClients ?? []) {
+      positions.on('message', (topic, payload) => this.onMessage(topic, payload));
+    }
     await client.subscribeAsync({
       [buildTopic(raceId, 'presence')]: { qos: 1 },
       [buildTopic(raceId, 'checkpoints')]: { qos: 1 },
-      [topicFilter(raceId, 'pos')]: { qos: 0 },
+      ...(sharded ? {} : { [topicFilter(raceId, 'pos')]: { qos: 0 } }),
       [buildTopic(raceId, 'ping')]: { qos: 0 },
       [buildTopic(raceId, 'chat')]: { qos: 1 },
     });
@@ -311,6 +321,7 @@ export class HostSession {
     info.connected = kind !== 'leave' && kind !== 'disconnected';
     if (!known) {
       this.clients.set(message.playerId, info);
+      this.followPositions(message.playerId);
       this.options.log(`${info.name ?? info.playerId} joined as ${info.mode}`);
       if (info.mode === 'racer' && this.stage === 'pre') this.publishState();
     } else if (wasConnected && !info.connected) {
@@ -321,6 +332,18 @@ export class HostSession {
       this.options.log(`${info.name ?? info.playerId} is back`);
     }
     this.options.changed();
+  }
+
+  /** With position connections, subscribes to a new racer's stream on one of them (by a stable hash). */
+  private followPositions(playerId: string): void {
+    const connections = this.options.positionClients ?? [];
+    if (connections.length === 0) return;
+    let hash = 0;
+    for (let i = 0; i < playerId.length; i++) hash = (hash * 31 + playerId.charCodeAt(i)) >>> 0;
+    const connection = connections[hash % connections.length] as MqttClient;
+    connection.subscribe(buildTopic(this.options.raceId, 'pos', playerId), { qos: 0 }, (error) => {
+      if (error) this.problem(`cannot subscribe to ${playerId}'s positions: ${error.message}`);
+    });
   }
 
   private onEvents(events: readonly EngineEvent[]): void {
