@@ -43,13 +43,19 @@ async function* piecesOf(source: ReplaySource): AsyncGenerator<Uint8Array> {
   }
   if (typeof (source as ReadableStream<Uint8Array>).getReader === 'function') {
     const reader = (source as ReadableStream<Uint8Array>).getReader();
+    let finished = false;
     try {
       for (;;) {
         const { done, value } = await reader.read();
-        if (done) return;
+        if (done) {
+          finished = true;
+          return;
+        }
         yield value;
       }
     } finally {
+      // Stopped early (a break out of the loop): stop the download too.
+      if (!finished) await reader.cancel().catch(() => undefined);
       reader.releaseLock();
     }
   }

@@ -367,7 +367,16 @@ export function createReplayWriter(
           to: Number.NaN,
         });
       }
-      run(() => sink.close?.());
+      if (failure) {
+        // Release the sink anyway (a file handle, say); the failure is what the caller hears.
+        try {
+          await sink.close?.();
+        } catch {
+          // already failing
+        }
+      } else {
+        run(() => sink.close?.());
+      }
       await settled();
       return index;
     })();

@@ -43,6 +43,21 @@ describe('the browser path', () => {
       },
     });
     expect(await collect(readReplay(pieces))).toEqual(expected);
+    // Leaving the loop early cancels the stream (a fetch stops downloading).
+    let cancelled = false;
+    const endless = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(race.bytes.slice());
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    for await (const message of readReplay(endless)) {
+      expect(message.at).toBeGreaterThan(0);
+      break;
+    }
+    expect(cancelled).toBe(true);
     const opened = openReplay(race.bytes);
     expect(opened.ok && opened.value.seek(5000).positions.length).toBe(3);
     expect(recoverReplay(race.bytes.subarray(0, race.bytes.length - 10)).ok).toBe(true);

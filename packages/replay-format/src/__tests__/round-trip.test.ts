@@ -253,6 +253,26 @@ describe('the writer', () => {
     }
     expect(isReplayError(thrown) && thrown.code).toBe('SINK_FAILED');
     await expect(failing.flush()).rejects.toMatchObject({ code: 'SINK_FAILED' });
+
+    // The sink is released even so (a file handle must not leak).
+    let closed = 0;
+    const broken = createReplayWriter(
+      {
+        write: () => {
+          if (closed === 0 && fail) throw new Error('disk full');
+        },
+        close: () => {
+          closed++;
+        },
+      },
+      header,
+    );
+    // The header member already failed to write.
+    expect(() =>
+      broken.append({ kind: 'chat', at: header.createdAt + 9, message: { text: 'c' } }),
+    ).toThrow(expect.objectContaining({ code: 'SINK_FAILED' }));
+    await expect(broken.close()).rejects.toMatchObject({ code: 'SINK_FAILED' });
+    expect(closed).toBe(1);
   });
 
   it('refuses bad arguments', () => {
