@@ -5,7 +5,8 @@ import type { ReplayEntry } from './replay-entry';
  * The message as a reader of the recording will give it back: positions rounded to the
  * quantization (`t` and `at` to the time step, x/y/z to the position step, `v` to the speed
  * step), everything else unchanged. A host that feeds its race engine these instead of the raw
- * messages gets bit-for-bit the same results live and when re-judging the recording.
+ * messages gives it the same values live as a re-judgement of the recording will (messages
+ * received within the same millisecond may come back in another order: see the README).
  * (Positions the writer must store exactly, and every position when the writer was created with
  * `compactPositions: false`, come back unchanged; so does a position whose topic player id is
  * present when the first position of its member had none, or the reverse.)
