@@ -55,3 +55,4 @@ export type { SpeedLimits } from './speed-limits';
 export { DEFAULT_SPEED_LIMITS, MOUNT_NAMES, ROLLER_BEETLE, speedLimitFor } from './speed-limits';
 export type { EngineEvent } from './step';
 export { step } from './step';
+export { trackFromState } from './track-from-state';
