@@ -56,3 +56,10 @@ export { DEFAULT_SPEED_LIMITS, MOUNT_NAMES, ROLLER_BEETLE, speedLimitFor } from 
 export type { EngineEvent } from './step';
 export { step } from './step';
 export { trackFromState } from './track-from-state';
+export {
+  TRACK_WARNING_CODES,
+  type TrackWarning,
+  type TrackWarningCode,
+  type ValidateTrackOptions,
+  validateTrack,
+} from './validate-track';
