@@ -57,9 +57,11 @@ const len = (a: Vec3) => Math.hypot(a.x, a.y, a.z);
 
 /**
  * Creates a bot that drives a track: it waits on the start, reacts to the signal, accelerates,
- * cruises with a wandering speed, and aims at a random point inside each checkpoint (never
- * exactly the centre, as a person would). Deterministic for a seed. A misbehaving bot
- * teleports, drives impossibly fast, or skips a checkpoint, once, mid-course.
+ * and cruises with a wandering speed. When the track has a reference line (`referenceLine`, the
+ * ideal line an organizer rode), the bot follows it, once per lap; otherwise it aims at a random
+ * point inside each checkpoint (never exactly the centre, as a person would). Deterministic for
+ * a seed. A misbehaving bot teleports, drives impossibly fast, or skips a checkpoint, once,
+ * mid-course.
  */
 export function createBot(track: Track, options: BotOptions): Bot {
   const random = createRandom(options.seed);
@@ -76,19 +78,27 @@ export function createBot(track: Track, options: BotOptions): Bot {
     const lapCps = track.circuit ? [...cps.slice(1), cps[0] as TrackCheckpoint] : cps.slice(1);
     order.push(...lapCps);
   }
-  const startCentre = centre(cps[0] as TrackCheckpoint);
-  const waypoints: Vec3[] = [startCentre];
-  for (const cp of order) {
-    const c = centre(cp);
-    const spread = radius(cp) * 0.45;
-    const angle = random() * Math.PI * 2;
-    const distance = Math.sqrt(random()) * spread;
-    waypoints.push({
-      x: c.x + Math.cos(angle) * distance,
-      y: c.y + (random() - 0.5) * spread * 0.3,
-      z: c.z + Math.sin(angle) * distance,
-    });
+  const line = referencePath(track, laps);
+  // The middle checkpoint of the course: where a misbehaving bot misbehaves (1-based in `order`).
+  const misbehaveLeg = Math.max(1, Math.floor((order.length + 1) / 2));
+  let waypoints: Vec3[];
+  if (line) {
+    waypoints = line;
+  } else {
+    waypoints = [centre(cps[0] as TrackCheckpoint)];
+    for (const cp of order) {
+      const c = centre(cp);
+      const spread = radius(cp) * 0.45;
+      const angle = random() * Math.PI * 2;
+      const distance = Math.sqrt(random()) * spread;
+      waypoints.push({
+        x: c.x + Math.cos(angle) * distance,
+        y: c.y + (random() - 0.5) * spread * 0.3,
+        z: c.z + Math.sin(angle) * distance,
+      });
+    }
   }
+  const startCentre = { ...(waypoints[0] as Vec3) };
   // A little beyond the finish, so the bot drives through it.
   const lastLeg = sub(
     waypoints[waypoints.length - 1] as Vec3,
@@ -102,31 +112,37 @@ export function createBot(track: Track, options: BotOptions): Bot {
     z: end.z + (lastLeg.z / lastLen) * 10,
   });
 
-  const misbehaveLeg = Math.max(1, Math.floor((waypoints.length - 1) / 2));
-  if (options.misbehave === 'skip' && waypoints.length > 4) {
-    // Cut the corner: pass this checkpoint two and a half radii to the side, never inside it.
+  if (options.misbehave === 'skip' && order.length > 2) {
     const cp = order[misbehaveLeg - 1] as TrackCheckpoint;
-    const c = centre(cp);
-    const before = waypoints[misbehaveLeg - 1] as Vec3;
-    const after = waypoints[misbehaveLeg + 1] as Vec3;
-    const dx = after.x - before.x;
-    const dz = after.z - before.z;
-    const n = Math.hypot(dx, dz) || 1;
-    const offset = radius(cp) * 2.5;
-    waypoints[misbehaveLeg] = { x: c.x - (dz / n) * offset, y: c.y, z: c.z + (dx / n) * offset };
+    if (line) {
+      const marks = courseMarks(waypoints, order);
+      waypoints = detour(
+        waypoints,
+        cp,
+        marks[misbehaveLeg - 2] ?? 0,
+        marks[misbehaveLeg] ?? Number.POSITIVE_INFINITY,
+      );
+    } else {
+      // Cut the corner: pass this checkpoint two and a half radii to the side, never inside it.
+      const c = centre(cp);
+      const before = waypoints[misbehaveLeg - 1] as Vec3;
+      const after = waypoints[misbehaveLeg + 1] as Vec3;
+      const dx = after.x - before.x;
+      const dz = after.z - before.z;
+      const n = Math.hypot(dx, dz) || 1;
+      const offset = radius(cp) * 2.5;
+      waypoints[misbehaveLeg] = { x: c.x - (dz / n) * offset, y: c.y, z: c.z + (dx / n) * offset };
+    }
   }
 
-  const cumulative = [0];
-  for (let i = 1; i < waypoints.length; i++) {
-    cumulative.push(
-      (cumulative[i - 1] as number) + len(sub(waypoints[i] as Vec3, waypoints[i - 1] as Vec3)),
-    );
-  }
+  const cumulative = cumulativeLengths(waypoints);
   const length = cumulative[cumulative.length - 1] as number;
-  const teleportAt = (cumulative[misbehaveLeg] as number) - 5;
-  const teleportJump = Math.min(300, (cumulative[misbehaveLeg + 1] ?? length) - teleportAt - 5);
-  const speedFrom = cumulative[misbehaveLeg - 1] as number;
-  const speedTo = cumulative[misbehaveLeg] as number;
+  // Distance along the path at each checkpoint of the course (`marks[k]` for `order[k]`).
+  const marks = line ? courseMarks(waypoints, order) : cumulative.slice(1, order.length + 1);
+  const teleportAt = (marks[misbehaveLeg - 1] as number) - 5;
+  const teleportJump = Math.min(300, (marks[misbehaveLeg] ?? length) - teleportAt - 5);
+  const speedFrom = marks[misbehaveLeg - 2] ?? 0;
+  const speedTo = marks[misbehaveLeg - 1] as number;
 
   // Integrate distance over time once, at 20 ms steps; `at` interpolates in this table.
   const phases = Array.from({ length: 4 }, () => random() * Math.PI * 2);
@@ -206,4 +222,111 @@ export function createBot(track: Track, options: BotOptions): Bot {
       return { position, front, speed: speeds[index] as number, finished: false };
     },
   };
+}
+
+function cumulativeLengths(points: readonly Vec3[]): number[] {
+  const cumulative = [0];
+  for (let i = 1; i < points.length; i++) {
+    cumulative.push(
+      (cumulative[i - 1] as number) + len(sub(points[i] as Vec3, points[i - 1] as Vec3)),
+    );
+  }
+  return cumulative;
+}
+
+/**
+ * The track's reference line as the path to drive, repeated for every lap, without repeated
+ * points; `undefined` when the track has no line of at least two distinct points.
+ */
+function referencePath(track: Track, laps: number): Vec3[] | undefined {
+  const rows = track.referenceLine;
+  if (rows === undefined || rows.length < 2) return undefined;
+  const path: Vec3[] = [];
+  for (let lap = 0; lap < laps; lap++) {
+    for (const [, x, y, z] of rows) {
+      const last = path[path.length - 1];
+      if (last && last.x === x && last.y === y && last.z === z) continue;
+      path.push({ x, y, z });
+    }
+  }
+  return path.length >= 2 ? path : undefined;
+}
+
+/**
+ * Where along the path each checkpoint of the course is passed, in order: the first entry into
+ * its reach after the previous checkpoint's mark, else the nearest point after it (a line that
+ * misses a checkpoint still gets a mark).
+ */
+function courseMarks(path: readonly Vec3[], order: readonly TrackCheckpoint[]): number[] {
+  const cumulative = cumulativeLengths(path);
+  const marks: number[] = [];
+  let from = 0; // distance along the path already passed
+  for (const cp of order) {
+    const c = centre(cp);
+    const reach = radius(cp);
+    let entered: number | undefined;
+    let nearest = { distance: Number.POSITIVE_INFINITY, at: from };
+    for (let i = 1; i < path.length && entered === undefined; i++) {
+      const legEnd = cumulative[i] as number;
+      if (legEnd < from) continue;
+      const a = path[i - 1] as Vec3;
+      const b = path[i] as Vec3;
+      const legStart = cumulative[i - 1] as number;
+      const legLen = legEnd - legStart;
+      const d = sub(b, a);
+      const f = legLen === 0 ? 0 : (c.x - a.x) * d.x + (c.y - a.y) * d.y + (c.z - a.z) * d.z;
+      const lo = legLen === 0 ? 0 : Math.max(0, (from - legStart) / legLen);
+      const u = legLen === 0 ? 0 : Math.min(1, Math.max(lo, f / (legLen * legLen)));
+      const p = { x: a.x + d.x * u, y: a.y + d.y * u, z: a.z + d.z * u };
+      const distance = len(sub(p, c));
+      if (distance < nearest.distance) nearest = { distance, at: legStart + u * legLen };
+      if (distance <= reach) entered = legStart + u * legLen;
+    }
+    from = entered ?? nearest.at;
+    marks.push(from);
+  }
+  return marks;
+}
+
+/**
+ * The path bent around a checkpoint, two and a half reaches from its centre, between the
+ * distances `from` and `to` along it (other laps' passes are left alone). The stretch is first
+ * cut into steps of at most 2 m, so no chord between two bent points dips back into it.
+ */
+function detour(path: readonly Vec3[], cp: TrackCheckpoint, from: number, to: number): Vec3[] {
+  const c = centre(cp);
+  const away = radius(cp) * 2.5;
+  const cumulative = cumulativeLengths(path);
+  const out: Vec3[] = [path[0] as Vec3];
+  for (let i = 1; i < path.length; i++) {
+    const a = path[i - 1] as Vec3;
+    const b = path[i] as Vec3;
+    const legStart = cumulative[i - 1] as number;
+    const legEnd = cumulative[i] as number;
+    const inside = legEnd >= from && legStart <= to;
+    const steps = inside ? Math.max(1, Math.ceil((legEnd - legStart) / 2)) : 1;
+    const d = sub(b, a);
+    const n = Math.hypot(d.x, d.z) || 1;
+    for (let k = 1; k <= steps; k++) {
+      const p = {
+        x: a.x + (d.x * k) / steps,
+        y: a.y + (d.y * k) / steps,
+        z: a.z + (d.z * k) / steps,
+      };
+      const at = legStart + ((legEnd - legStart) * k) / steps;
+      const dx = p.x - c.x;
+      const dz = p.z - c.z;
+      const h = Math.hypot(dx, dz);
+      if (!inside || at < from || at > to || h >= away) {
+        out.push(p);
+        continue;
+      }
+      // Straight through the centre: step aside to the left of the direction of travel.
+      const [ux, uz] = h > 1e-6 ? [dx / h, dz / h] : [-d.z / n, d.x / n];
+      const bent = { x: c.x + ux * away, y: p.y, z: c.z + uz * away };
+      const last = out[out.length - 1] as Vec3;
+      if (len(sub(bent, last)) > 1e-9) out.push(bent);
+    }
+  }
+  return out;
 }
