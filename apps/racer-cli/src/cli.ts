@@ -10,6 +10,7 @@ import {
 } from '@gw2race/app-shared';
 import { DEFAULT_SNTP_SERVERS } from '@gw2race/clock-sync/node';
 import { parseId } from '@gw2race/protocol';
+import { idFromName } from './player-id';
 import { runRacer } from './racer';
 
 declare const __VERSION__: string;
@@ -43,17 +44,6 @@ the organizer's, and sends positions and checkpoints to the race hub.
   -h, --help, --version`;
 
 const MISBEHAVIOURS: readonly BotMisbehaviour[] = ['teleport', 'speed', 'skip'];
-
-/** A player id from a display name: letters and digits, lower case. */
-function idFromName(name: string): string {
-  const slug = name
-    .normalize('NFKD')
-    .replace(/[^A-Za-z0-9._-]+/g, '-')
-    .replace(/^[^A-Za-z0-9]+|-+$/g, '')
-    .toLowerCase()
-    .slice(0, 40);
-  return slug.length > 0 ? slug : `racer-${Math.random().toString(36).slice(2, 8)}`;
-}
 
 async function main(): Promise<number> {
   const { values } = parseCommandLine(

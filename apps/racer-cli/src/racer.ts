@@ -39,6 +39,7 @@ import {
   type CrossingDetector,
   createCrossingDetector,
   toCheckpointMessage,
+  trackFromState,
 } from '@gw2race/race-engine';
 import type { MqttClient } from 'mqtt';
 import { renderRacerScreen } from './screen';
@@ -111,19 +112,6 @@ const PING_PRE_RACE_MS = 2000;
 const PING_RACE_MS = 10_000;
 /** A position unchanged for this long is sent again, so the host knows the racer is still there. */
 const POS_KEEPALIVE_MS = 1000;
-
-function trackFromState(state: StateMessage): Track {
-  return {
-    format: 'gw2race-track',
-    version: 1,
-    id: /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(state.trackId) ? state.trackId : 'track',
-    name: state.trackName ?? state.trackId,
-    ...(state.mapId !== undefined ? { mapId: state.mapId } : {}),
-    ...(state.circuit !== undefined ? { circuit: state.circuit } : {}),
-    ...(state.laps !== undefined ? { laps: state.laps } : {}),
-    checkpoints: state.checkpoints,
-  };
-}
 
 /**
  * Runs a racer (or spectator) session until the race ends or the user interrupts: clock sync,

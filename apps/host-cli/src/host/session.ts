@@ -27,11 +27,12 @@ import {
   step,
   toRankingMessage,
 } from '@gw2race/race-engine';
-import { quantizeMessage, type ReplayEntry, type ReplayWriter } from '@gw2race/replay-format';
+import type { ReplayEntry, ReplayWriter } from '@gw2race/replay-format';
 import { createReplayFileWriter } from '@gw2race/replay-format/node';
 import type { MqttClient } from 'mqtt';
 import type { WebCommand, WebCommandResult } from '../web/web-server';
 import { engineInputOf } from './engine-input';
+import { createRecordedOrder, type RecordedOrder } from './recorded-order';
 import { encodeResultsCsv } from './results-format';
 
 /** A client the host has heard from. */
@@ -118,6 +119,7 @@ export class HostSession {
   private writer!: ReplayWriter;
   private rankingDirty = false;
   private recordingClosed = false;
+  private order!: RecordedOrder;
   private lastRankingAt = 0;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly pong;
@@ -172,6 +174,7 @@ export class HostSession {
       meta: { tournament: this.options.name, host: `gw2race-host ${this.options.version}` },
     });
     this.writer = writer;
+    this.order = createRecordedOrder(writer.header);
     this.recordingPath = path;
     client.on('message', (topic, payload) => this.onMessage(topic, payload));
     const sharded = (this.options.positionClients?.length ?? 0) > 0;
@@ -219,21 +222,18 @@ export class HostSession {
   }
 
   /** The single path of every entry: recorded, then (quantized as the recording will give it back) judged. */
-  private ingest(entry: ReplayEntry): void {
+  private ingest(received: ReplayEntry): void {
     // Once the recording is closed the race is over: nothing more is judged.
     if (this.recordingClosed) return;
+    const { entry, recorded } = this.order.place(received);
     try {
       this.writer.append(entry);
     } catch (error) {
       this.problem(`recording: ${error instanceof Error ? error.message : String(error)}`);
     }
-    const input = engineInputOf(entry);
+    const input = engineInputOf(recorded);
     if (!input) return;
-    // Judge exactly what the recording will give back: positions rounded to its quantization.
-    const [next, events] = step(
-      this.engine,
-      quantizeMessage(entry, this.writer.header) as EngineInput,
-    );
+    const [next, events] = step(this.engine, input);
     this.engine = next;
     this.onEvents(events);
   }
@@ -356,8 +356,7 @@ export class HostSession {
             Buffer.from(encodeMessage('flag', event.flag)),
             { qos: 1 },
           );
-          if (!this.recordingClosed)
-            this.writer.append({ kind: 'flag', at: this.now(), message: event.flag });
+          this.ingest({ kind: 'flag', at: this.now(), message: event.flag });
           this.options.log(
             `FLAG ${event.flag.severity} ${event.flag.kind} ${event.flag.playerId}: ${event.flag.message}`,
           );
