@@ -75,12 +75,13 @@ export const POSITIONS_CSV_COLUMNS = [
   'mount',
   'tick',
   'seq',
+  'u',
 ] as const;
 
 /**
  * CSV of every position sample, one row each (RFC 4180, CRLF): `playerId`, `t` (epoch s),
  * `raceTime` (s since t0), `at` (host receive time, epoch s), `x`, `y`, `z` (m), `v` (m/s),
- * `mapId`, `mount`, `tick`, `seq` (empty when absent). Yields text in chunks, so a long race
+ * `mapId`, `mount`, `tick`, `seq`, `u` (± s of `t`; empty when absent). Yields text in chunks, so a long race
  * can be streamed to a file.
  *
  * @example
@@ -107,6 +108,7 @@ export function encodePositionsCsv(
       field(m.mount),
       field(m.tick),
       field(m.seq),
+      field(m.u),
     ].join(',');
   });
 }

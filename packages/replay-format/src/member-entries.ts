@@ -39,6 +39,10 @@ export function chunkSampleEntry(
     const value = values[chunk.seq + i]!;
     if (!Number.isNaN(value)) message.seq = value;
   }
+  if (chunk.u >= 0) {
+    const value = values[chunk.u + i]!;
+    if (!Number.isNaN(value)) message.u = value / timeScale;
+  }
   if (chunk.sig) {
     const sig = chunk.sig[i];
     if (typeof sig === 'string') message.sig = sig;

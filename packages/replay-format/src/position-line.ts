@@ -23,6 +23,7 @@ import type { ReplayQuantization } from './replay-header';
  * | `lag` | `round(at × timeScale) − origin − t` (host receive time minus `t`) | floor |
  * | `v` | `round(v × speedScale)` | speed |
  * | `mapId` `mount` `seq` | as sent | delta |
+ * | `u` | `ceil(u × timeScale)` (rounded up: an uncertainty is never understated) | delta |
  * | `tick` | as sent | delta2 |
  *
  * The first five are always there, in that order; optional ones follow (in this order) when any
@@ -58,13 +59,14 @@ export const POSITION_COLUMNS = [
   'mount',
   'tick',
   'seq',
+  'u',
 ] as const;
 
 /** A position column name. */
 export type PositionColumn = (typeof POSITION_COLUMNS)[number];
 
 const REQUIRED_COUNT = 5;
-const OPTIONAL_COLUMNS = ['v', 'mapId', 'mount', 'tick', 'seq'] as const;
+const OPTIONAL_COLUMNS = ['v', 'mapId', 'mount', 'tick', 'seq', 'u'] as const;
 type OptionalColumn = (typeof OPTIONAL_COLUMNS)[number];
 
 /** Predictor kinds: 0 delta, 1 delta2, 2 motion, 3 step, 4 floor, 5 speed. */
@@ -90,6 +92,7 @@ const PREDICTOR: Record<PositionColumn, Predictor> = {
   mount: DELTA,
   tick: DELTA2,
   seq: DELTA,
+  u: DELTA,
 };
 
 /** Largest magnitude of a quantized value; larger ones are written as plain event lines. */
@@ -106,6 +109,7 @@ const POS_KEYS = new Set([
   'mount',
   'tick',
   'seq',
+  'u',
   'sig',
 ]);
 
@@ -121,6 +125,8 @@ export interface QuantizedSample {
   mount: number | undefined;
   tick: number | undefined;
   seq: number | undefined;
+  /** `ceil(u × timeScale)`: the sender's ± on `t`, rounded up so it is never understated. */
+  u: number | undefined;
   sig: string | undefined;
 }
 
@@ -161,6 +167,8 @@ export function quantizePosition(
   const v = message.v === undefined ? undefined : Math.round(message.v * speedScale) + 0;
   if (!fits(t) || !fits(lag) || !fits(x) || !fits(y) || !fits(z) || tq < 0) return undefined;
   if (v !== undefined && (!fits(v) || v < 0)) return undefined;
+  const u = message.u === undefined ? undefined : Math.ceil(message.u * timeScale - 1e-9) + 0;
+  if (u !== undefined && (!fits(u) || u < 0)) return undefined;
   if (
     !fitsOptional(message.mapId) ||
     !fitsOptional(message.mount) ||
@@ -181,6 +189,7 @@ export function quantizePosition(
     mount: message.mount,
     tick: message.tick,
     seq: message.seq,
+    u,
     sig: message.sig,
   };
 }
@@ -208,6 +217,7 @@ export function dequantizePosition(
   if (sample.mount !== undefined) message.mount = sample.mount;
   if (sample.tick !== undefined) message.tick = sample.tick;
   if (sample.seq !== undefined) message.seq = sample.seq;
+  if (sample.u !== undefined) message.u = sample.u / timeScale;
   if (sample.sig !== undefined) message.sig = sample.sig;
   const at = (frame.origin + sample.t + sample.lag) / timeScale;
   return topic ? { kind: 'pos', at, message, playerId } : { kind: 'pos', at, message };
@@ -447,6 +457,7 @@ export interface DecodedChunk {
   readonly mount: number;
   readonly tick: number;
   readonly seq: number;
+  readonly u: number;
   /** This player's signatures, when the line has any. */
   readonly sig: readonly (string | null)[] | undefined;
 }
@@ -470,6 +481,7 @@ const OPTIONAL_LIMITS: Record<OptionalColumn, number> = {
   mount: 255,
   tick: 0xffffffff,
   seq: MAX_QUANTIZED,
+  u: MAX_QUANTIZED,
 };
 
 const REQUIRED_COLUMNS = 't x y z lag';
@@ -614,6 +626,7 @@ export function decodePositionLine(
       mount: offsetOf('mount'),
       tick: offsetOf('tick'),
       seq: offsetOf('seq'),
+      u: offsetOf('u'),
       sig: sig ? (sig.slice(sampleOffset, sampleOffset + count) as (string | null)[]) : undefined,
     });
   }

@@ -35,6 +35,7 @@ const sampleArb: fc.Arbitrary<QuantizedSample> = fc.record({
   mount: opt(fc.integer({ min: 0, max: 255 })),
   tick: opt(fc.integer({ min: 0, max: 0xffffffff })),
   seq: opt(fc.integer({ min: 0, max: MAX_QUANTIZED })),
+  u: opt(fc.integer({ min: 0, max: MAX_QUANTIZED })),
   sig: opt(fc.string({ maxLength: 43 })),
 });
 
@@ -61,6 +62,7 @@ const smoothArb = fc
         mount: 6,
         tick: 1000 + i * 6,
         seq: i,
+        u: undefined,
         sig: undefined,
       }),
     ),
@@ -99,7 +101,8 @@ function decodedSamples(chunk: ReturnType<typeof decodeAll>[number][number]) {
     mapId: col(chunk.mapId, i),
     mount: col(chunk.mount, i),
     tick: col(chunk.tick, i),
-    seq: col(chunk.seq, i),
+        seq: col(chunk.seq, i),
+    u: col(chunk.u, i),
     sig: chunk.sig?.[i] ?? undefined,
   }));
 }
@@ -171,6 +174,7 @@ describe('position lines (the delta codec)', () => {
         mount: undefined,
         tick: undefined,
         seq: undefined,
+        u: undefined,
         sig: undefined,
       }),
     );
@@ -198,6 +202,7 @@ describe('position lines (the delta codec)', () => {
       mount: undefined,
       tick: undefined,
       seq: undefined,
+      u: undefined,
       sig: undefined,
     });
     const writer = new Map<string, RacerDeltaState>();
@@ -248,6 +253,7 @@ describe('position lines (the delta codec)', () => {
                   mount: undefined,
                   tick: undefined,
                   seq: undefined,
+                  u: undefined,
                   sig: undefined,
                 },
               ],

@@ -158,6 +158,35 @@ describe('round trip of a whole race', () => {
     });
   });
 
+  it('stores positions that state their uncertainty compactly, rounding u up to the time step', async () => {
+    const at = header.createdAt + 1;
+    const messages: ReplayEntry[] = Array.from({ length: 50 }, (_, i) => ({
+      kind: 'pos',
+      at: at + i * 0.1 + 0.03,
+      playerId: 'a',
+      message: {
+        playerId: 'a',
+        t: at + i * 0.1,
+        x: i * 2.5,
+        y: 2,
+        z: 3,
+        v: 25,
+        u: 0.0095 + (i % 3) * 0.0001,
+      },
+    }));
+    const { bytes } = await record(messages, header);
+    const reader = readReplay(bytes);
+    const back = await collect(reader);
+    expect(reader.issues).toEqual([]);
+    expect(back.map((e) => e.kind === 'pos' && e.message.u)).toEqual(messages.map(() => 0.01));
+    // One compact position line, not fifty event lines.
+    const { gunzipSync } = await import('node:zlib');
+    const lines = gunzipSync(bytes).toString('utf8').split('\n').filter(Boolean);
+    expect(lines.filter((line) => line.startsWith('{"type":"event"'))).toHaveLength(0);
+    const positionLine = lines.find((line) => line.startsWith('{"type":"pos"'));
+    expect(positionLine && JSON.parse(positionLine).cols).toBe('t x y z lag v u');
+  });
+
   it('stores every position exactly with compactPositions: false', async () => {
     const at = header.createdAt + 1;
     const messages: ReplayEntry[] = Array.from({ length: 30 }, (_, i) => ({
