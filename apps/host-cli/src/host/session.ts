@@ -20,7 +20,6 @@ import {
 import {
   createRaceState,
   type EngineEvent,
-  type EngineInput,
   type RaceResults,
   type RaceState,
   raceResults,

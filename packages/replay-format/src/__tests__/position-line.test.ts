@@ -101,7 +101,7 @@ function decodedSamples(chunk: ReturnType<typeof decodeAll>[number][number]) {
     mapId: col(chunk.mapId, i),
     mount: col(chunk.mount, i),
     tick: col(chunk.tick, i),
-        seq: col(chunk.seq, i),
+    seq: col(chunk.seq, i),
     u: col(chunk.u, i),
     sig: chunk.sig?.[i] ?? undefined,
   }));
