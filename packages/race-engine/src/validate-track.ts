@@ -54,6 +54,11 @@ export interface ValidateTrackOptions {
    * files use 5 to 50 m; a sphere larger than a football pitch lets racers cut the course.
    */
   maxRadius?: number;
+  /**
+   * The track is still being made (a recorder, an editor): its last checkpoint is not the finish
+   * yet. It is then named as a checkpoint, and a start equal to it is not reported.
+   */
+  draft?: boolean;
 }
 
 /** The thresholds {@link validateTrack} uses unless told otherwise. */
@@ -92,8 +97,9 @@ export function validateTrack(track: Track, options: ValidateTrackOptions = {}):
   const warnings: TrackWarning[] = [];
   const circuit = track.circuit === true;
   const count = track.checkpoints.length;
+  const draft = options.draft === true;
   const shapes = track.checkpoints.map((cp, index) =>
-    shapeOf(cp, index, labelOf(cp, index, count, circuit), track.mapId),
+    shapeOf(cp, index, labelOf(cp, index, count, circuit || draft), track.mapId),
   );
 
   for (const shape of shapes) warnings.push(...radiusWarnings(shape, minRadius, maxRadius));
@@ -101,7 +107,7 @@ export function validateTrack(track: Track, options: ValidateTrackOptions = {}):
   const start = shapes[0];
   const end = shapes[count - 1];
   let endsReported = false;
-  if (start !== undefined && end !== undefined && count > 1) {
+  if (start !== undefined && end !== undefined && count > 1 && !(draft && !circuit)) {
     const d = distanceOf(start, end);
     const reach = Math.max(radiusOf(start), radiusOf(end));
     if (sameMap(start, end) && d < reach) {

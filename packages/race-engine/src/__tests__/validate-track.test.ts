@@ -201,6 +201,15 @@ describe('validateTrack', () => {
         checkpointIds: [0, 3],
       },
     ]);
+    // A draft's last checkpoint is not the finish yet.
+    expect(validateTrack(track(loop), { draft: true })).toEqual([
+      {
+        code: 'TOO_CLOSE',
+        message:
+          "the start (0) and checkpoint 3 are closer (3.6 m) than their radii (15 m and 15 m): one holds the other's centre, racers on one part of the course pass through the other",
+        checkpointIds: [0, 3],
+      },
+    ]);
     // A circuit's last checkpoint and start are consecutive: an overlap says "both at once".
     const close = validateTrack(track([...CLEAN.slice(0, 3), sphere(3, 25, 0)], { circuit: true }));
     expect(close.map((w) => w.message)).toEqual([
