@@ -13,6 +13,7 @@ const USAGE = `Usage: gw2race-host <command> [options]
                                                                                 re-judge a recording and print the results
   gw2race-host replay FILE [--http-port N]
                                         watch a recording in the race viewer
+  gw2race-host track record|show|export|import  make, check, convert tracks (see track --help)
   gw2race-host --version | --help`;
 
 async function main(): Promise<number> {
@@ -28,6 +29,7 @@ async function main(): Promise<number> {
   if (first === 'results') return resultsCommand(rest);
   if (first === 'replay') return replayCommand(rest, VERSION);
   if (first === 'run') return runCommand(rest, VERSION);
+  if (first === 'track') return (await import('./commands/track')).trackCommand(rest);
   if (first === undefined || first.startsWith('-'))
     return runCommand(process.argv.slice(2), VERSION);
   throw new AppError('USAGE', `unknown command "${first}"`, { hint: USAGE });
