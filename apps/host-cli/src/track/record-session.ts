@@ -308,7 +308,7 @@ export function createRecordSession(options: RecordSessionOptions): RecordSessio
           finish(
             new AppError(
               'FAILED',
-              `the keys ran out with unsaved changes (${state.checkpoints.length} checkpoints): nothing after the last save was kept`,
+              `the keys ran out with unsaved changes (${state.checkpoints.length} checkpoint${state.checkpoints.length === 1 ? '' : 's'}): nothing after the last save was kept`,
               { hint: 'end a key script with w (save), then q' },
             ),
           );
