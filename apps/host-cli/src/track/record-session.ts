@@ -9,6 +9,7 @@ import { encodeBeetlerankCsv, type TrackWarning, validateTrack } from '@gw2race/
 import { actionForKey, KEY_HELP } from './keys';
 import {
   createRecorder,
+  draftWarnings,
   type Here,
   type Notice,
   pathRows,
@@ -126,10 +127,12 @@ export function createRecordSession(options: RecordSessionOptions): RecordSessio
 
   const unsaved = () => state.revision !== savedRevision && state.checkpoints.length > 0;
 
+  // The screen redraws up to 10 times a second: validate once per change, not per redraw.
+  let warningsOf: { revision: number; warnings: TrackWarning[] } | undefined;
   function warnings(): TrackWarning[] {
-    if (state.checkpoints.length < 2) return [];
-    const draft = recordedTrack(state, { id: options.id, name: options.name });
-    return draft.ok ? validateTrack(draft.value, { draft: state.end === 'open' }) : [];
+    if (warningsOf?.revision !== state.revision)
+      warningsOf = { revision: state.revision, warnings: draftWarnings(state) };
+    return warningsOf.warnings;
   }
 
   function view(): string {

@@ -389,10 +389,18 @@ export function recordPathSample(state: RecorderState, here: Here): RecorderStat
 
 /** Warnings of the draft that involve the checkpoint at `index`. */
 function newWarnings(state: RecorderState, index: number): TrackWarning[] {
+  return draftWarnings(state).filter((w) => w.checkpointIds.includes(index));
+}
+
+/**
+ * What `track show` would say about the course so far (a course still open is a draft: its last
+ * checkpoint is not the finish yet). The ridden path is left out: it is not finished either.
+ */
+export function draftWarnings(state: RecorderState): TrackWarning[] {
   if (state.checkpoints.length < 2) return [];
-  return validateTrack(draftTrack(state, { id: 'draft', name: 'draft' }), {
+  return validateTrack(draftTrack(state, { id: 'draft', name: 'draft' }, false), {
     draft: state.end === 'open',
-  }).filter((w) => w.checkpointIds.includes(index));
+  });
 }
 
 /** What a saved track carries besides the checkpoints. */
@@ -404,7 +412,7 @@ export interface TrackMeta {
   readonly laps?: number | undefined;
 }
 
-function draftTrack(state: RecorderState, meta: TrackMeta): Track {
+function draftTrack(state: RecorderState, meta: TrackMeta, withPath = true): Track {
   const start = state.checkpoints[0] as DroppedPoint;
   const circuit = state.end === 'loop' || state.circuit;
   const last = state.checkpoints.length - 1;
@@ -417,7 +425,7 @@ function draftTrack(state: RecorderState, meta: TrackMeta): Track {
     r: cp.r,
     ...(cp.mapId !== start.mapId ? { mapId: cp.mapId } : {}),
   }));
-  const rows = pathRows(state);
+  const rows = withPath ? pathRows(state) : [];
   const t0 = rows[0]?.[0] ?? 0;
   const line =
     state.recordPath && rows.length >= 2
