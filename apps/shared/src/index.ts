@@ -11,6 +11,8 @@ export { runMain } from './main';
 export { ask, canPrompt } from './prompt';
 export type { Bot, BotMisbehaviour, BotOptions, BotState } from './simulate/bot';
 export { createBot } from './simulate/bot';
+export type { MumbleBot, MumbleBotOptions } from './simulate/mumble-bot';
+export { startMumbleBot } from './simulate/mumble-bot';
 export { createRandom, seedFrom } from './simulate/random';
 export type { Screen } from './terminal';
 export { createColors, createScreen } from './terminal';
