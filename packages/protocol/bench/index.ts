@@ -44,13 +44,22 @@ const topic = buildTopic('abc123', 'pos', 'p17');
 const key = await importSigningKey(await derivePlayerKey(new Uint8Array(32).fill(3), 'p17'));
 const signed = await encodeSignedMessage('pos', topic, pos, 1, key);
 
+// What a JSON client in another language typically sends: coordinates rounded to the millimetre.
+const rounded = { ...pos, x: -1234.568, y: 87.125, z: 2345.063 };
+
 console.log('bytes per message');
 console.table([
   {
-    message: 'pos',
+    message: 'pos (float32, as MumbleLink gives)',
     json: json.byteLength,
     msgpack: packed.byteLength,
     'json signed': signed.byteLength,
+  },
+  {
+    message: 'pos, coordinates rounded to mm',
+    json: encodeMessage('pos', rounded).byteLength,
+    msgpack: encodeMessage('pos', rounded, { codec: 'msgpack' }).byteLength,
+    'json signed': (await encodeSignedMessage('pos', topic, rounded, 1, key)).byteLength,
   },
   {
     message: 'checkpoint',
