@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Options } from 'tsup';
 
 /** Options for {@link createTsupConfig}. */
@@ -37,5 +38,23 @@ export function createTsupConfig(options: PackageBuildOptions): Options {
     external: [/^node:/, ...(options.external ?? [])],
     ...(options.banner ? { banner: { js: options.banner } } : {}),
     ...(options.define ? { define: options.define } : {}),
+  };
+}
+
+/**
+ * The build of an app (a CLI): one ESM bundle with a shebang, its version compiled in, and the
+ * private `@gw2race/app-shared` bundled (published packages stay dependencies).
+ */
+export function createAppTsupConfig(packageJsonUrl: URL): Options {
+  const { version } = JSON.parse(readFileSync(packageJsonUrl, 'utf8')) as { version: string };
+  return {
+    ...createTsupConfig({
+      entry: { cli: 'src/cli.ts' },
+      platform: 'node',
+      esmOnly: true,
+      banner: '#!/usr/bin/env node',
+      define: { __VERSION__: JSON.stringify(version) },
+    }),
+    noExternal: ['@gw2race/app-shared'],
   };
 }
