@@ -1,0 +1,38 @@
+/**
+ * Race time as people read it: `m:ss.mmm` (`h:mm:ss.mmm` past an hour), with a minus sign
+ * before the start. `digits` is the number of decimals (0–3).
+ *
+ * @example formatRaceTime(62.3456) // '1:02.346'
+ */
+export function formatRaceTime(seconds: number | null | undefined, digits = 3): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '–';
+  const sign = seconds < 0 ? '-' : '';
+  const unit = 10 ** digits;
+  // Round once, on the integer count of the last digit, so 59.9996 becomes 1:00.000, not 0:60.000.
+  const ticks = Math.round(Math.abs(seconds) * unit);
+  const whole = Math.floor(ticks / unit);
+  const fraction = ticks % unit;
+  const h = Math.floor(whole / 3600);
+  const m = Math.floor((whole % 3600) / 60);
+  const s = whole % 60;
+  const tail = digits > 0 ? `.${String(fraction).padStart(digits, '0')}` : '';
+  const ss = String(s).padStart(2, '0');
+  return h > 0
+    ? `${sign}${h}:${String(m).padStart(2, '0')}:${ss}${tail}`
+    : `${sign}${m}:${ss}${tail}`;
+}
+
+/** A gap or a delta with its sign: `+1.234`, `-0.050`, `+1:02.500` past a minute. */
+export function formatGap(seconds: number | null | undefined, digits = 3): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '';
+  const sign = seconds < 0 ? '-' : '+';
+  const abs = Math.abs(seconds);
+  return abs >= 60 ? `${sign}${formatRaceTime(abs, digits)}` : `${sign}${abs.toFixed(digits)}`;
+}
+
+/** Bytes for people: `512 B`, `12.3 kB`, `4.5 MB`. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  if (bytes < 1e6) return `${(bytes / 1e3).toFixed(1)} kB`;
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}

@@ -1,0 +1,208 @@
+import {
+  type FlagMessage,
+  type PresenceMessage,
+  presenceKind,
+  type RankingMessage,
+  type StateMessage,
+  type TopicMessage,
+  toEpochSeconds,
+} from '@gw2race/protocol';
+import { createOffsetEstimator, type OffsetEstimator } from './clock-offset';
+
+/** A racer's last known position. */
+export interface LiveRacer {
+  readonly playerId: string;
+  readonly x: number;
+  readonly y: number;
+  readonly z: number;
+  readonly v: number | undefined;
+  /** Organizer-clock epoch s of the sample. */
+  readonly t: number;
+  /** Local wall-clock ms when it arrived. */
+  readonly receivedAt: number;
+}
+
+/** A line of the race log (announcements, commands, flags, presence). */
+export interface LogLine {
+  /** Local wall-clock ms when it arrived. */
+  readonly at: number;
+  readonly text: string;
+  readonly level: 'info' | 'warning' | 'important';
+}
+
+/** How many trail points each racer keeps (30 s at 10 Hz). */
+export const TRAIL_LENGTH = 300;
+const LOG_LENGTH = 200;
+
+/**
+ * What a spectator knows about a race, fed with the hub's messages. The one mutable object of
+ * the live view (positions arrive at 10 Hz per racer; copying maps for each would be waste): the
+ * view reads it on each animation frame, tests drive it with messages and a fake local clock.
+ */
+export class LiveRace {
+  state: StateMessage | null = null;
+  ranking: RankingMessage | null = null;
+  t0: number | null = null;
+  paused = false;
+  ended: 'ended' | 'aborted' | null = null;
+  /** Local wall time END or ABORT arrived: the race clock stops there. */
+  endedAt: number | null = null;
+  readonly racers = new Map<string, LiveRacer>();
+  /** Recent positions per racer, oldest first, as flat `[x, z, x, z, …]`. */
+  readonly trails = new Map<string, number[]>();
+  readonly names = new Map<string, string>();
+  readonly presence = new Map<string, { status: string; mode: string | undefined; at: number }>();
+  readonly log: LogLine[] = [];
+  readonly flags: FlagMessage[] = [];
+  readonly clock: OffsetEstimator = createOffsetEstimator();
+  /** Messages applied, and refused by the decoder. */
+  received = 0;
+  rejected = 0;
+
+  constructor(readonly raceId: string) {}
+
+  /** Name to show for a player. */
+  nameOf(playerId: string): string {
+    return this.names.get(playerId) ?? playerId;
+  }
+
+  /** The organizer's `color` for a player, if any. */
+  colorOf(playerId: string): string | undefined {
+    return this.state?.participants?.find((p) => p.playerId === playerId)?.color;
+  }
+
+  /** Race time (s) at local wall time `localMs`, or null before START. */
+  raceTime(localMs: number): number | null {
+    if (this.t0 === null) return null;
+    return this.clock.organizerNow(Math.min(localMs, this.endedAt ?? localMs)) - this.t0;
+  }
+
+  private note(at: number, text: string, level: LogLine['level'] = 'info') {
+    this.log.push({ at, text, level });
+    if (this.log.length > LOG_LENGTH) this.log.splice(0, this.log.length - LOG_LENGTH);
+  }
+
+  /** Applies one decoded message that arrived at local wall time `localMs`. */
+  apply(decoded: TopicMessage, localMs: number): void {
+    if (decoded.topic.raceId !== this.raceId) return;
+    this.received++;
+    switch (decoded.kind) {
+      case 'state':
+        this.applyState(decoded.message, localMs);
+        return;
+      case 'ranking':
+        this.applyRanking(decoded.message, localMs);
+        return;
+      case 'pos': {
+        const m = decoded.message;
+        const t = toEpochSeconds(m.t, this.t0);
+        if (t === undefined) return;
+        this.racers.set(m.playerId, {
+          playerId: m.playerId,
+          x: m.x,
+          y: m.y,
+          z: m.z,
+          v: m.v,
+          t,
+          receivedAt: localMs,
+        });
+        const trail = this.trails.get(m.playerId) ?? [];
+        this.trails.set(m.playerId, trail);
+        trail.push(m.x, m.z);
+        if (trail.length > TRAIL_LENGTH * 2) trail.splice(0, trail.length - TRAIL_LENGTH * 2);
+        return;
+      }
+      case 'presence':
+        this.applyPresence(decoded.message, localMs);
+        return;
+      case 'control': {
+        const m = decoded.message;
+        if (m.cmd === 'SYNC_T0') this.clock.observe(m.serverClock, localMs);
+        else if (m.cmd === 'START') {
+          if (m.serverClock !== undefined) this.clock.observe(m.serverClock, localMs);
+          this.t0 = m.t0;
+          this.paused = false;
+          this.ended = null;
+          this.endedAt = null;
+          this.note(localMs, 'START', 'important');
+        } else if (m.cmd === 'PAUSE') {
+          this.paused = true;
+          this.note(localMs, `PAUSE${m.reason ? `: ${m.reason}` : ''}`, 'warning');
+        } else if (m.cmd === 'RESUME') {
+          this.paused = false;
+          if (m.t0 !== undefined) this.t0 = m.t0;
+          this.note(localMs, 'RESUME', 'important');
+        } else if (m.cmd === 'END') {
+          this.ended = 'ended';
+          this.endedAt = localMs;
+          this.note(localMs, `END${m.reason ? `: ${m.reason}` : ''}`, 'important');
+        } else if (m.cmd === 'ABORT') {
+          this.ended = 'aborted';
+          this.endedAt = localMs;
+          this.note(localMs, `ABORT: ${m.reason}`, 'important');
+        } else if (m.cmd === 'MSG') {
+          const to = m.to ? ` (to ${this.nameOf(m.to)})` : '';
+          this.note(localMs, `${m.text}${to}`, m.level ?? 'info');
+        } else if (m.cmd === 'RULING') {
+          this.note(
+            localMs,
+            `ruling: ${this.nameOf(m.playerId)} ${m.action.toUpperCase()}${m.reason ? ` (${m.reason})` : ''}`,
+            'warning',
+          );
+        }
+        return;
+      }
+      case 'flag': {
+        const m = decoded.message;
+        this.flags.push(m);
+        if (this.flags.length > LOG_LENGTH) this.flags.splice(0, this.flags.length - LOG_LENGTH);
+        this.note(
+          localMs,
+          `flag ${m.kind} (${m.severity}) ${this.nameOf(m.playerId)}: ${m.message}`,
+          m.severity === 'critical' ? 'important' : 'warning',
+        );
+        return;
+      }
+      case 'chat': {
+        const m = decoded.message;
+        this.note(localMs, `${m.name ?? (m.from ? this.nameOf(m.from) : 'organizer')}: ${m.text}`);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private applyState(m: StateMessage, localMs: number) {
+    this.state = m;
+    if (m.serverClock !== undefined) this.clock.observe(m.serverClock, localMs);
+    if (m.t0 !== undefined) this.t0 = m.t0;
+    for (const p of m.participants ?? []) if (p.name) this.names.set(p.playerId, p.name);
+    if (m.stage === 'post' && this.ended === null) this.ended = 'ended';
+  }
+
+  private applyRanking(m: RankingMessage, localMs: number) {
+    // A retained ranking may be stale (from before a restart): it still shows who is where.
+    this.ranking = m;
+    this.clock.observe(m.t, localMs);
+    for (const e of m.entries) if (e.name) this.names.set(e.playerId, e.name);
+  }
+
+  private applyPresence(m: PresenceMessage, localMs: number) {
+    if (m.name) this.names.set(m.playerId, m.name);
+    const kind = presenceKind(m);
+    const before = this.presence.get(m.playerId);
+    this.presence.set(m.playerId, { status: kind, mode: m.mode ?? before?.mode, at: localMs });
+    if (!before && kind !== 'heartbeat')
+      this.note(
+        localMs,
+        `${this.nameOf(m.playerId)} joined${m.mode === 'spectator' ? ' as spectator' : ''}`,
+      );
+    else if (before && before.status !== kind && (kind === 'disconnected' || kind === 'leave'))
+      this.note(
+        localMs,
+        `${this.nameOf(m.playerId)} ${kind === 'leave' ? 'left' : 'disconnected'}`,
+        'warning',
+      );
+  }
+}

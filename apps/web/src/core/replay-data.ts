@@ -1,0 +1,355 @@
+import {
+  type MessageKind,
+  type RankingMessage,
+  type StateMessage,
+  type Track,
+  toEpochSeconds,
+} from '@gw2race/protocol';
+import {
+  type EngineInput,
+  type RaceResults,
+  type RaceState,
+  raceResults,
+  replayRace,
+  trackFromState,
+} from '@gw2race/race-engine';
+import type { RacerPosition, Replay, ReplayEntry } from '@gw2race/replay-format';
+
+/** Kinds the race engine judges (the host's own outputs are not inputs), as the host feeds it. */
+const ENGINE_KINDS: ReadonlySet<MessageKind> = new Set([
+  'state',
+  'control',
+  'presence',
+  'pos',
+  'checkpoint',
+  'ping',
+]);
+
+/** The engine input a recorded entry stands for, or `undefined` (same rule as the host's). */
+export function engineInputOf(entry: ReplayEntry): EngineInput | undefined {
+  if (entry.kind === 'unknown') return undefined;
+  return ENGINE_KINDS.has(entry.kind) ? entry : undefined;
+}
+
+/** One racer's path as plain columns (epoch s, metres), time-ordered. */
+export interface Path {
+  readonly playerId: string;
+  readonly t: Float64Array;
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  readonly z: Float64Array;
+  readonly v: Float64Array;
+}
+
+/** Where a racer is at an instant: what the map draws. */
+export interface PlacedRacer {
+  readonly playerId: string;
+  readonly x: number;
+  readonly y: number;
+  readonly z: number;
+  readonly v: number | undefined;
+  /** Seconds since the sample the position comes from (held, not interpolated, when large). */
+  readonly ageS: number;
+}
+
+/** The race at an instant of a replay. */
+export interface ReplayFrame {
+  readonly raceTimeMs: number;
+  readonly racers: readonly PlacedRacer[];
+  readonly ranking: RankingMessage | null;
+  readonly state: StateMessage | null;
+}
+
+/** Interpolation limits, as the recording's own `seek` uses them. */
+const MAX_GAP_S = 1;
+const MAX_AGE_S = 5;
+
+/** Index of the last sample at or before `time` (-1 if none). */
+export function sampleBefore(t: ArrayLike<number>, time: number): number {
+  let lo = 0;
+  let hi = t.length - 1;
+  if (hi < 0 || (t[0] as number) > time) return -1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((t[mid] as number) <= time) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** A racer's position on a path at `time` (epoch s), interpolated between close samples. */
+export function positionOnPath(path: Path, time: number): PlacedRacer | undefined {
+  const i = sampleBefore(path.t, time);
+  if (i < 0) return undefined;
+  const t0 = path.t[i] as number;
+  if (time - t0 > MAX_AGE_S) return undefined;
+  const j = i + 1;
+  const base = {
+    playerId: path.playerId,
+    ageS: time - t0,
+  };
+  const v0 = path.v[i] as number;
+  if (j < path.t.length) {
+    const t1 = path.t[j] as number;
+    if (t1 > t0 && t1 - t0 <= MAX_GAP_S) {
+      const f = (time - t0) / (t1 - t0);
+      const lerp = (a: Float64Array) =>
+        (a[i] as number) + ((a[j] as number) - (a[i] as number)) * f;
+      const v = lerp(path.v);
+      return {
+        ...base,
+        x: lerp(path.x),
+        y: lerp(path.y),
+        z: lerp(path.z),
+        v: Number.isFinite(v) ? v : undefined,
+        ageS: 0,
+      };
+    }
+  }
+  return {
+    ...base,
+    x: path.x[i] as number,
+    y: path.y[i] as number,
+    z: path.z[i] as number,
+    v: Number.isFinite(v0) ? v0 : undefined,
+  };
+}
+
+function toPlaced(p: RacerPosition): PlacedRacer {
+  return {
+    playerId: p.playerId,
+    x: p.x,
+    y: p.y,
+    z: p.z,
+    v: p.v,
+    ageS: p.interpolated ? 0 : p.ageMs / 1000,
+  };
+}
+
+/** A recording opened for the viewer: timeline, frames, paths, and the engine's results. */
+export interface ReplayData {
+  readonly replay: Replay;
+  /** The track: the header's, else the one the recorded state describes, else null. */
+  readonly track: Track | null;
+  /** Timeline in race-time ms: first to last record of the recording. */
+  readonly startMs: number;
+  readonly endMs: number;
+  /** Every recorded message, in receive order (decoded once). */
+  readonly entries: readonly ReplayEntry[];
+  /** Each racer's path (the compact position columns, plus positions recorded as events). */
+  readonly paths: ReadonlyMap<string, Path>;
+  /** Display names from the recorded state, presence and rankings. */
+  readonly names: ReadonlyMap<string, string>;
+  /** Colours the organizer gave (`state.participants[].color`). */
+  readonly colors: ReadonlyMap<string, string>;
+  /** The engine's final state and results over the whole recording (null without a track). */
+  readonly state: RaceState | null;
+  readonly results: RaceResults | null;
+  /** The race at an instant, by the recording's index (seek), not by scanning. */
+  frame(raceTimeMs: number): ReplayFrame;
+}
+
+function collectNames(entries: readonly ReplayEntry[], replay: Replay) {
+  const names = new Map<string, string>();
+  const colors = new Map<string, string>();
+  const fromState = (state: StateMessage | null | undefined) => {
+    for (const p of state?.participants ?? []) {
+      if (p.name) names.set(p.playerId, p.name);
+      if (p.color) colors.set(p.playerId, p.color);
+    }
+  };
+  fromState(replay.header.state);
+  for (const entry of entries) {
+    if (entry.kind === 'state') fromState(entry.message);
+    else if (entry.kind === 'presence' && entry.message.name && !names.has(entry.message.playerId))
+      names.set(entry.message.playerId, entry.message.name);
+    else if (entry.kind === 'ranking')
+      for (const e of entry.message.entries) if (e.name) names.set(e.playerId, e.name);
+  }
+  return { names, colors };
+}
+
+/**
+ * Builds each racer's path from the recording: the compact position columns (`tracks()`), plus
+ * positions the writer stored as event lines (recordings made before a field was compactable),
+ * which the recording's own `seek`/`tracks` do not include. Returns which racers needed those.
+ */
+function buildPaths(replay: Replay, entries: readonly ReplayEntry[]) {
+  const extra = new Map<string, { t: number; x: number; y: number; z: number; v: number }[]>();
+  let t0: number | null = replay.header.t0;
+  for (const entry of entries) {
+    if (entry.kind === 'state' && typeof entry.message.t0 === 'number') t0 = entry.message.t0;
+    if (entry.kind === 'control' && 't0' in entry.message && typeof entry.message.t0 === 'number')
+      t0 = entry.message.t0;
+    if (entry.kind !== 'pos') continue;
+    const m = entry.message;
+    const t = toEpochSeconds(m.t, t0);
+    if (t === undefined) continue;
+    const list = extra.get(m.playerId) ?? [];
+    extra.set(m.playerId, list);
+    list.push({ t, x: m.x, y: m.y, z: m.z, v: m.v ?? Number.NaN });
+  }
+  const compact = replay.tracks();
+  const paths = new Map<string, Path>();
+  const eventOnly = new Set<string>();
+  for (const [playerId, track] of compact) {
+    paths.set(playerId, {
+      playerId,
+      t: track.t,
+      x: track.x,
+      y: track.y,
+      z: track.z,
+      v: track.v,
+    });
+  }
+  for (const [playerId, samples] of extra) {
+    eventOnly.add(playerId);
+    const track = compact.get(playerId);
+    const all = [...samples];
+    if (track) {
+      for (let i = 0; i < track.length; i++) {
+        all.push({
+          t: track.t[i] as number,
+          x: track.x[i] as number,
+          y: track.y[i] as number,
+          z: track.z[i] as number,
+          v: track.v[i] as number,
+        });
+      }
+    }
+    all.sort((a, b) => a.t - b.t);
+    paths.set(playerId, {
+      playerId,
+      t: Float64Array.from(all, (s) => s.t),
+      x: Float64Array.from(all, (s) => s.x),
+      y: Float64Array.from(all, (s) => s.y),
+      z: Float64Array.from(all, (s) => s.z),
+      v: Float64Array.from(all, (s) => s.v),
+    });
+  }
+  return { paths, eventOnly };
+}
+
+/**
+ * Opens a recording for the viewer. Cheap: the timeline and frames come from the recording's
+ * index (`seek` decodes only from the keyframe before an instant). The whole decode (paths,
+ * names) and the engine's judgement run on first use of those fields, then are cached.
+ */
+export function createReplayData(replay: Replay): ReplayData {
+  const from = replay.from ?? replay.raceTimeOrigin;
+  const to = replay.to ?? from;
+  let entries: ReplayEntry[] | undefined;
+  let built: ReturnType<typeof buildPaths> | undefined;
+  let named: ReturnType<typeof collectNames> | undefined;
+  let judged: { state: RaceState | null; results: RaceResults | null } | undefined;
+  const allEntries = () => {
+    entries ??= replay.messages();
+    return entries;
+  };
+  const paths = () => {
+    built ??= buildPaths(replay, allEntries());
+    return built;
+  };
+  const names = () => {
+    named ??= collectNames(allEntries(), replay);
+    return named;
+  };
+  let track: Track | null | undefined;
+  let legacy: boolean | undefined;
+  const trackOf = () => {
+    if (track !== undefined) return track;
+    if (replay.header.track) {
+      track = replay.header.track;
+      return track;
+    }
+    const lastState = [...allEntries()].reverse().find((e) => e.kind === 'state')?.message as
+      | StateMessage
+      | undefined;
+    const state = lastState ?? replay.header.state ?? null;
+    track = state ? trackFromState(state) : null;
+    return track;
+  };
+  const judge = () => {
+    if (judged) return judged;
+    const t = trackOf();
+    if (!t) {
+      judged = { state: null, results: null };
+      return judged;
+    }
+    const inputs: EngineInput[] = [];
+    for (const entry of allEntries()) {
+      const input = engineInputOf(entry);
+      if (input) inputs.push(input);
+    }
+    const startRule = replay.header.state?.startRule;
+    const state = replayRace(t, inputs, {
+      raceId: replay.header.raceId,
+      laps: replay.header.laps,
+      ...(startRule !== undefined ? { startRule } : {}),
+    });
+    judged = { state, results: raceResults(state) };
+    return judged;
+  };
+  return {
+    replay,
+    get track() {
+      return trackOf();
+    },
+    startMs: Math.floor(replay.raceTimeMs(from)),
+    endMs: Math.ceil(replay.raceTimeMs(to)),
+    get entries() {
+      return allEntries();
+    },
+    get paths() {
+      return paths().paths;
+    },
+    get names() {
+      return names().names;
+    },
+    get colors() {
+      return names().colors;
+    },
+    get state() {
+      return judge().state;
+    },
+    get results() {
+      return judge().results;
+    },
+    frame(raceTimeMs) {
+      const snapshot = replay.seek(raceTimeMs);
+      legacy ??= positionsAreEvents(replay);
+      if (!legacy) {
+        return {
+          raceTimeMs,
+          racers: snapshot.positions.map(toPlaced),
+          ranking: snapshot.ranking,
+          state: snapshot.state,
+        };
+      }
+      const { paths: all, eventOnly } = paths();
+      const racers = snapshot.positions.filter((p) => !eventOnly.has(p.playerId)).map(toPlaced);
+      for (const playerId of eventOnly) {
+        const path = all.get(playerId);
+        const placed = path ? positionOnPath(path, snapshot.time) : undefined;
+        if (placed) racers.push(placed);
+      }
+      return { raceTimeMs, racers, ranking: snapshot.ranking, state: snapshot.state };
+    },
+  };
+}
+
+/**
+ * Whether the recording stores positions as event lines (written before all their fields were
+ * compactable), which `seek` does not place. Checked on the first member with positions: the
+ * positions it holds must be found by `seek` at the last one's instant.
+ */
+export function positionsAreEvents(replay: Replay): boolean {
+  const member = replay.index.members.find((m) => m.role === 'data' && m.kinds.includes('pos'));
+  if (!member || member.from === null || member.to === null) return false;
+  const positions = replay.messages(member.from, member.to).filter((e) => e.kind === 'pos');
+  const last = positions[positions.length - 1];
+  if (last?.kind !== 'pos') return false;
+  const t = toEpochSeconds(last.message.t, replay.t0);
+  if (t === undefined) return false;
+  return replay.seek(replay.raceTimeMs(t)).positions.length === 0;
+}

@@ -1,0 +1,94 @@
+import type { RaceResults } from '@gw2race/race-engine';
+
+/** RFC 4180: quote a field when it holds a comma, a quote or a line break. */
+export function csvField(value: string | number | boolean | null | undefined): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+const row = (fields: (string | number | boolean | null | undefined)[]) =>
+  `${fields.map(csvField).join(',')}\r\n`;
+
+const round = (value: number | null | undefined) =>
+  value === null || value === undefined ? undefined : Math.round(value * 1e6) / 1e6;
+
+/** The ranking as CSV: one row per racer, times in seconds. */
+export function encodeResultsCsv(results: RaceResults): string {
+  let text = row([
+    'position',
+    'playerId',
+    'name',
+    'status',
+    'time',
+    'gapToLeader',
+    'laps',
+    'checkpoints',
+    'bestLap',
+    'uncertainty',
+    'flags',
+    'ruling',
+  ]);
+  for (const racer of results.racers) {
+    const entry = results.ranking.find((e) => e.playerId === racer.playerId);
+    text += row([
+      racer.position,
+      racer.playerId,
+      racer.name ?? '',
+      racer.status,
+      round(racer.time),
+      round(entry?.gapToLeader ?? undefined),
+      racer.lapTimes.length,
+      racer.crossings.length,
+      round(racer.bestLap),
+      round(racer.uncertainty),
+      racer.flags.length,
+      racer.ruling ?? '',
+    ]);
+  }
+  return text;
+}
+
+/** Every credited crossing as CSV: split (race time), sector time and how it was established. */
+export function encodeSplitsCsv(results: RaceResults): string {
+  let text = row([
+    'playerId',
+    'name',
+    'lap',
+    'index',
+    'checkpoint',
+    'split',
+    'sector',
+    'at',
+    'uncertainty',
+    'source',
+    'speed',
+    'x',
+    'y',
+    'z',
+  ]);
+  for (const racer of results.racers) {
+    let previous = racer.startAt;
+    racer.crossings.forEach((crossing, i) => {
+      text += row([
+        racer.playerId,
+        racer.name ?? '',
+        crossing.lap,
+        crossing.index,
+        crossing.cp,
+        round(racer.splits[i]),
+        previous === null ? undefined : round(crossing.t - previous),
+        crossing.t,
+        round(crossing.uncertainty),
+        crossing.source,
+        round(crossing.speed),
+        round(crossing.x),
+        round(crossing.y),
+        round(crossing.z),
+      ]);
+      previous = crossing.t;
+    });
+  }
+  return text;
+}

@@ -1,0 +1,166 @@
+import { type MapRects, type TilePyramid, type View, visibleTiles } from '../core/view-transform';
+import type { WorldImage } from './map-renderer';
+
+/** Where GW2's map data comes from (ArenaNet's public API and tile service). */
+export const GW2_API = 'https://api.guildwars2.com/v2';
+export const GW2_TILES = 'https://tiles.guildwars2.com';
+
+/** A map's placement on its continent, from the GW2 API. */
+export interface MapPlacement {
+  readonly mapId: number;
+  readonly name: string;
+  readonly rects: MapRects;
+  readonly pyramid: TilePyramid;
+}
+
+type Pair = [number, number];
+const isPair = (v: unknown): v is Pair =>
+  Array.isArray(v) && v.length === 2 && v.every((n) => typeof n === 'number' && Number.isFinite(n));
+const isRect = (v: unknown): v is [Pair, Pair] =>
+  Array.isArray(v) && v.length === 2 && isPair(v[0]) && isPair(v[1]);
+
+/** Reads `/v2/maps/{id}` and `/v2/continents/{id}` answers; `undefined` when they do not fit. */
+export function parseMapPlacement(
+  mapJson: unknown,
+  continentJson: unknown,
+): MapPlacement | undefined {
+  if (typeof mapJson !== 'object' || mapJson === null) return undefined;
+  if (typeof continentJson !== 'object' || continentJson === null) return undefined;
+  const map = mapJson as Record<string, unknown>;
+  const continent = continentJson as Record<string, unknown>;
+  if (!isRect(map.map_rect) || !isRect(map.continent_rect)) return undefined;
+  if (typeof map.id !== 'number' || typeof map.continent_id !== 'number') return undefined;
+  if (!isPair(continent.continent_dims)) return undefined;
+  const minZoom = typeof continent.min_zoom === 'number' ? continent.min_zoom : 0;
+  const maxZoom = typeof continent.max_zoom === 'number' ? continent.max_zoom : 7;
+  const floor = typeof map.default_floor === 'number' ? map.default_floor : 1;
+  const [m0, m1] = map.map_rect;
+  const [c0, c1] = map.continent_rect;
+  if (m1[0] === m0[0] || m1[1] === m0[1] || c1[0] === c0[0] || c1[1] === c0[1]) return undefined;
+  return {
+    mapId: map.id,
+    name: typeof map.name === 'string' ? map.name : `map ${map.id}`,
+    rects: { mapRect: map.map_rect, continentRect: map.continent_rect },
+    pyramid: {
+      continentId: map.continent_id,
+      floor,
+      minZoom,
+      maxZoom,
+      dims: continent.continent_dims,
+    },
+  };
+}
+
+/** How the tile layer stands. */
+export type TileStatus = 'off' | 'probing' | 'on' | 'unavailable';
+
+interface TileEntry {
+  readonly image: HTMLImageElement;
+  loaded: boolean;
+  failed: boolean;
+}
+
+/**
+ * GW2 map tiles behind the track. Probes the API once (a few seconds at most); offline, or with
+ * `?tiles=off`, it stays out of the way: no request is made and nothing broken is ever shown,
+ * because tiles are painted on the canvas only once they have loaded.
+ *
+ * Tiles are requested with CORS so the canvas stays exportable (PNG, video). If the tile server
+ * refuses CORS, tiles are loaded plainly for display and left out of exports (`exportable`).
+ */
+export class TileLayer {
+  status: TileStatus = 'off';
+  placement: MapPlacement | undefined;
+  /** False when tiles had to be loaded without CORS: exports then leave them out. */
+  exportable = true;
+  private readonly cache = new Map<string, TileEntry>();
+  private corsFailures = 0;
+  private corsSuccesses = 0;
+
+  constructor(private readonly onChange: () => void) {}
+
+  /** Looks the map up; resolves to the status. Never throws. */
+  async probe(mapId: number, timeoutMs = 5000): Promise<TileStatus> {
+    if (this.placement?.mapId === mapId && this.status === 'on') return this.status;
+    this.status = 'probing';
+    this.onChange();
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    try {
+      const get = async (url: string) => {
+        const response = await fetch(url, { signal: controller.signal, credentials: 'omit' });
+        if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+        return (await response.json()) as unknown;
+      };
+      const map = await get(`${GW2_API}/maps/${mapId}`);
+      const continentId = (map as { continent_id?: unknown }).continent_id;
+      if (typeof continentId !== 'number') throw new Error('no continent');
+      const continent = await get(`${GW2_API}/continents/${continentId}`);
+      this.placement = parseMapPlacement(map, continent);
+      this.status = this.placement ? 'on' : 'unavailable';
+    } catch {
+      this.status = 'unavailable';
+    } finally {
+      clearTimeout(timer);
+    }
+    this.onChange();
+    return this.status;
+  }
+
+  /** Turns tiles off (nothing more is requested). */
+  disable(): void {
+    this.status = 'off';
+    this.onChange();
+  }
+
+  private url(zoom: number, tx: number, ty: number): string {
+    const p = this.placement?.pyramid;
+    return `${GW2_TILES}/${p?.continentId}/${p?.floor}/${zoom}/${tx}/${ty}.jpg`;
+  }
+
+  private load(key: string, url: string): TileEntry {
+    const image = new Image();
+    const entry: TileEntry = { image, loaded: false, failed: false };
+    if (this.exportable) image.crossOrigin = 'anonymous';
+    image.decoding = 'async';
+    image.onload = () => {
+      entry.loaded = true;
+      if (image.crossOrigin) this.corsSuccesses++;
+      this.onChange();
+    };
+    image.onerror = () => {
+      entry.failed = true;
+      if (image.crossOrigin) {
+        this.corsFailures++;
+        // Every CORS request failing while none worked: the server does not allow CORS.
+        if (this.corsFailures >= 4 && this.corsSuccesses === 0) {
+          this.exportable = false;
+          for (const [k, e] of this.cache) if (e.failed) this.cache.delete(k);
+          this.onChange();
+        }
+      }
+    };
+    image.src = url;
+    this.cache.set(key, entry);
+    return entry;
+  }
+
+  /** The loaded tiles covering the view (and requests the missing ones). */
+  tiles(view: View, forExport = false): WorldImage[] {
+    if (this.status !== 'on' || !this.placement) return [];
+    if (forExport && !this.exportable) return [];
+    const out: WorldImage[] = [];
+    for (const tile of visibleTiles(view, this.placement.rects, this.placement.pyramid)) {
+      const key = `${tile.zoom}/${tile.tx}/${tile.ty}`;
+      const entry = this.cache.get(key) ?? this.load(key, this.url(tile.zoom, tile.tx, tile.ty));
+      if (entry.loaded) out.push({ image: entry.image, ...tile, smooth: true });
+    }
+    if (this.cache.size > 600) {
+      for (const [key, entry] of this.cache) {
+        if (this.cache.size <= 400) break;
+        if (entry.loaded || entry.failed) this.cache.delete(key);
+      }
+    }
+    return out;
+  }
+}

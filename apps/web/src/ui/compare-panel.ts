@@ -1,0 +1,210 @@
+import { openReplay } from '@gw2race/replay-format';
+import { formatGap, formatRaceTime } from '../core/format';
+import { createReplayData, type Path, positionOnPath, type ReplayData } from '../core/replay-data';
+import { type DeltaSeries, type Run, sliceRun, timeDelta } from '../core/time-delta';
+import { drawDeltaPlot } from '../render/delta-plot';
+import type { RacerMark, WorldLine } from '../render/map-renderer';
+import { h, sizeCanvas } from './dom';
+import type { ReplaySession } from './replay-view';
+import { hook } from './test-hook';
+
+/** A racer's run in a recording: their path and when their clock started and stopped. */
+export interface RacerRun {
+  readonly playerId: string;
+  readonly name: string;
+  readonly path: Path;
+  /** Epoch s the racer's clock started (their start, else t0, else their first sample). */
+  readonly start: number;
+  /** Epoch s of the finish, or null. */
+  readonly finish: number | null;
+}
+
+/** Every racer's run in a recording. */
+export function racerRuns(data: ReplayData): RacerRun[] {
+  const results = data.results;
+  const runs: RacerRun[] = [];
+  for (const [playerId, path] of data.paths) {
+    const racer = results?.racers.find((r) => r.playerId === playerId);
+    const start = racer?.startAt ?? data.replay.t0 ?? (path.t[0] as number);
+    runs.push({
+      playerId,
+      name: data.names.get(playerId) ?? racer?.name ?? playerId,
+      path,
+      start,
+      finish: racer?.finishAt ?? null,
+    });
+  }
+  return runs.sort(
+    (a, b) => (a.finish ?? Number.POSITIVE_INFINITY) - (b.finish ?? Number.POSITIVE_INFINITY),
+  );
+}
+
+/** The part of a run from its start to its finish (or its last sample), timed from its start. */
+export function runOf(run: RacerRun): Run {
+  return sliceRun(run.path, run.start, run.finish ?? Number.POSITIVE_INFINITY, run.start);
+}
+
+/**
+ * Comparison: two racers of this recording, or a racer of this one against a racer of another
+ * recording (another race on the same course, or another attempt), with the time delta along the
+ * reference's line. The other recording's racer rides along on the map as a hollow ghost, started
+ * at the same instant as the reference.
+ */
+export class ComparePanel {
+  readonly element: HTMLElement;
+  private readonly refSelect: HTMLSelectElement;
+  private readonly otherSelect: HTMLSelectElement;
+  private readonly sourceSelect: HTMLSelectElement;
+  private readonly fileInput: HTMLInputElement;
+  private readonly plot: HTMLCanvasElement;
+  private readonly summary: HTMLElement;
+  private runs: RacerRun[] = [];
+  private otherRuns: RacerRun[] = [];
+  private otherLabel = '';
+  private series: DeltaSeries | undefined;
+  private ghost: { reference: RacerRun; other: RacerRun } | undefined;
+
+  constructor(private readonly session: ReplaySession) {
+    this.refSelect = h('select', { 'data-testid': 'compare-a', onchange: () => this.compute() });
+    this.otherSelect = h('select', { 'data-testid': 'compare-b', onchange: () => this.compute() });
+    this.sourceSelect = h(
+      'select',
+      { 'data-testid': 'compare-source', onchange: () => this.sourceChanged() },
+      h('option', { value: 'same' }, 'this recording'),
+      h('option', { value: 'other' }, 'another recording…'),
+    );
+    this.fileInput = h('input', {
+      type: 'file',
+      accept: '.gz,application/gzip',
+      hidden: true,
+      'data-testid': 'compare-file',
+    });
+    this.fileInput.addEventListener('change', () => void this.loadOther());
+    this.plot = h('canvas', { class: 'plot', 'data-testid': 'delta-plot' });
+    this.summary = h('div', { class: 'hint' });
+    this.element = h(
+      'div',
+      {},
+      h('h3', {}, 'Compare two runs'),
+      h('div', { class: 'row' }, 'Reference ', this.refSelect),
+      h('div', { class: 'row' }, 'against a racer of ', this.sourceSelect, this.fileInput),
+      h('div', { class: 'row' }, 'Racer ', this.otherSelect),
+      this.plot,
+      this.summary,
+      h(
+        'p',
+        { class: 'hint' },
+        'The delta is how much later (above zero) or earlier the compared racer reached each point of the reference’s line, each timed from their own start. Runs of another recording ride along on the map as hollow ghosts.',
+      ),
+    );
+  }
+
+  /** Fills the racer lists once the recording is analysed. */
+  build(): void {
+    this.runs = racerRuns(this.session.data);
+    const options = (runs: RacerRun[]) =>
+      runs.map((r) => h('option', { value: r.playerId }, r.name));
+    this.refSelect.replaceChildren(...options(this.runs));
+    this.otherSelect.replaceChildren(...options(this.runs));
+    if (this.runs[1]) this.otherSelect.value = this.runs[1].playerId;
+    this.compute();
+  }
+
+  private sourceChanged() {
+    if (this.sourceSelect.value === 'other') this.fileInput.click();
+    else {
+      this.otherRuns = [];
+      this.otherSelect.replaceChildren(
+        ...this.runs.map((r) => h('option', { value: r.playerId }, r.name)),
+      );
+      this.compute();
+    }
+  }
+
+  private async loadOther() {
+    const file = this.fileInput.files?.[0];
+    if (!file) return;
+    const opened = openReplay(new Uint8Array(await file.arrayBuffer()));
+    if (!opened.ok) {
+      this.summary.textContent = `${file.name} is not a readable recording: ${opened.error.message}`;
+      this.summary.className = 'notice error';
+      return;
+    }
+    await this.useOther(createReplayData(opened.value), file.name);
+  }
+
+  /** Compares against the racers of another recording. */
+  async useOther(data: ReplayData, label: string): Promise<void> {
+    this.otherRuns = racerRuns(data);
+    this.otherLabel = label;
+    this.sourceSelect.value = 'other';
+    this.otherSelect.replaceChildren(
+      ...this.otherRuns.map((r) => h('option', { value: r.playerId }, `${r.name} (${label})`)),
+    );
+    this.compute();
+  }
+
+  private compute() {
+    const reference = this.runs.find((r) => r.playerId === this.refSelect.value);
+    const pool = this.otherRuns.length > 0 ? this.otherRuns : this.runs;
+    const other = pool.find((r) => r.playerId === this.otherSelect.value);
+    this.ghost = undefined;
+    if (!reference || !other) {
+      this.summary.textContent = 'Pick two racers.';
+      return;
+    }
+    this.series = timeDelta(runOf(reference), runOf(other));
+    if (this.otherRuns.length > 0) this.ghost = { reference, other };
+    else {
+      const layers = this.session.layersState;
+      layers.ghostPlayers.clear();
+      layers.ghostPlayers.add(reference.playerId);
+      layers.ghostPlayers.add(other.playerId);
+    }
+    const width = Math.max(280, Math.round(this.element.getBoundingClientRect().width) || 400);
+    const ctx = sizeCanvas(this.plot, width, 200);
+    const color = this.otherRuns.length > 0 ? '#ffffff' : this.session.look.colorOf(other.playerId);
+    drawDeltaPlot(ctx, width, 200, this.series, {
+      reference: reference.name,
+      compared: other.name,
+      color,
+    });
+    const refTime = reference.finish === null ? null : reference.finish - reference.start;
+    const otherTime = other.finish === null ? null : other.finish - other.start;
+    this.summary.className = 'hint';
+    this.summary.textContent =
+      refTime !== null && otherTime !== null
+        ? `${reference.name} ${formatRaceTime(refTime)} · ${other.name} ${formatRaceTime(otherTime)} (${formatGap(otherTime - refTime)})`
+        : `${this.series.delta.length} points compared`;
+    hook.analysis = {
+      racers: hook.analysis?.racers ?? 0,
+      sectors: hook.analysis?.sectors ?? 0,
+      theoreticalBest: hook.analysis?.theoreticalBest ?? null,
+      heatCells: hook.analysis?.heatCells ?? 0,
+      deltaPoints: this.series.delta.length,
+    };
+    this.session.analysisChanged();
+  }
+
+  /** The other recording's racer at a race time of this one, started with the reference. */
+  ghostAt(ms: number): { mark: RacerMark; line: WorldLine | undefined } | undefined {
+    if (!this.ghost) return undefined;
+    const { reference, other } = this.ghost;
+    const time = this.session.replay.timeOf(ms);
+    const placed = positionOnPath(other.path, other.start + (time - reference.start));
+    if (!placed) return undefined;
+    return {
+      mark: {
+        playerId: `other:${other.playerId}`,
+        x: placed.x,
+        z: placed.z,
+        color: '#ffffff',
+        label: `${other.name} (${this.otherLabel})`,
+        ghost: true,
+      },
+      line: this.session.layersState.ghosts
+        ? { x: other.path.x, z: other.path.z, color: '#ffffff', width: 2, alpha: 0.4 }
+        : undefined,
+    };
+  }
+}

@@ -1,0 +1,47 @@
+import { decodeTopicMessage, topicFilter } from '@gw2race/protocol';
+import type { LiveRace } from '../core/live-race';
+
+/** Connection states shown to the user. */
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline';
+
+/** The WebSocket URL of the host's MQTT (same host and port as the page). */
+export function mqttUrl(location: Pick<Location, 'protocol' | 'host'>, path: string): string {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${path.startsWith('/') ? path : `/${path}`}`;
+}
+
+/**
+ * Joins the race's hub as a spectator over MQTT-over-WebSocket (mqtt.js's browser build, loaded
+ * only here), subscribes to `race/{raceId}/#` and feeds every valid message to `race`. The viewer
+ * publishes nothing: it is invisible to racers and to the host's ranking.
+ */
+export async function connectSpectator(
+  race: LiveRace,
+  path: string,
+  onState: (state: ConnectionState, detail?: string) => void,
+): Promise<{ close(): void }> {
+  const { default: mqtt } = await import('mqtt');
+  onState('connecting');
+  const client = mqtt.connect(mqttUrl(window.location, path), {
+    clientId: `gw2race-web-${Math.random().toString(36).slice(2, 10)}`,
+    protocolVersion: 4,
+    clean: true,
+    reconnectPeriod: 2000,
+    connectTimeout: 10_000,
+    keepalive: 30,
+  });
+  client.on('connect', () => {
+    onState('connected');
+    client.subscribe(topicFilter(race.raceId), { qos: 1 }, (error) => {
+      if (error) onState('offline', `subscribe failed: ${error.message}`);
+    });
+  });
+  client.on('reconnect', () => onState('reconnecting'));
+  client.on('offline', () => onState('offline'));
+  client.on('error', (error) => onState('offline', error.message));
+  client.on('message', (topic, payload) => {
+    const decoded = decodeTopicMessage(topic, payload);
+    if (decoded.ok) race.apply(decoded.value, Date.now());
+    else race.rejected++;
+  });
+  return { close: () => client.end(true) };
+}

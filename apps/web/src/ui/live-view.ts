@@ -1,0 +1,238 @@
+import type { Track } from '@gw2race/protocol';
+import { trackFromState } from '@gw2race/race-engine';
+import { createColorAssigner } from '../core/colors';
+import { formatRaceTime } from '../core/format';
+import type { HostInfo } from '../core/host-info';
+import { LiveRace } from '../core/live-race';
+import { boundsOf, unionBounds } from '../core/view-transform';
+import { checkpointCenter, type RacerMark, type WorldLine } from '../render/map-renderer';
+import { ControlsPanel, type TokenStore } from './controls-panel';
+import { h } from './dom';
+import { type ConnectionState, connectSpectator } from './live-connection';
+import { MapView } from './map-view';
+import { RankingTable } from './ranking-table';
+import { hook } from './test-hook';
+
+/** Options of the live view. */
+export interface LiveViewOptions extends TokenStore {
+  readonly tiles: boolean;
+}
+
+/** A position older than this (s) is drawn faded: the racer's stream stopped. */
+const STALE_S = 3;
+
+/** The track to draw: the host's, else the one the race state describes. */
+export function liveTrack(info: HostInfo, race: LiveRace): Track | null {
+  if (info.track) return info.track;
+  return race.state ? trackFromState(race.state) : null;
+}
+
+/** Stage text for the header. */
+export function stageText(race: LiveRace): string {
+  if (race.ended === 'aborted') return 'aborted';
+  if (race.ended === 'ended') return 'finished';
+  if (race.paused) return 'paused';
+  if (race.t0 === null) return race.state?.stage === 'post' ? 'finished' : 'waiting for start';
+  return 'racing';
+}
+
+/**
+ * The live page: every racer on the map as positions arrive, the ranking the host publishes, the
+ * race log, and the organizer's controls (which need the host token).
+ */
+export function startLiveView(app: HTMLElement, info: HostInfo, options: LiveViewOptions) {
+  hook.view = 'live';
+  const raceId = info.raceId ?? '';
+  const race = new LiveRace(raceId);
+  const colors = createColorAssigner();
+  const look = {
+    nameOf: (id: string) => race.nameOf(id),
+    colorOf: (id: string) => colors.colorOf(id, race.colorOf(id)),
+  };
+  const clock = h('div', { class: 'clock', 'data-testid': 'clock' }, '–');
+  const stage = h('span', { class: 'badge live', 'data-testid': 'stage' }, 'live');
+  const conn = h('span', { class: 'conn', 'data-testid': 'connection' }, 'connecting…');
+  const replayLink = h(
+    'a',
+    {
+      href: '/replay?src=host',
+      target: '_blank',
+      rel: 'noopener',
+      title: 'open the recording as it stands in a new tab',
+    },
+    'Replay so far',
+  );
+  app.replaceChildren(
+    h(
+      'header',
+      { class: 'top' },
+      h('span', { class: 'brand' }, 'gw2race'),
+      h(
+        'div',
+        { class: 'title' },
+        h('span', {}, h('span', { class: 'name' }, info.name ?? 'race'), stage),
+        h('span', { class: 'sub' }, `race ${raceId}${info.track ? ` · ${info.track.name}` : ''}`),
+      ),
+      h('div', { class: 'spacer' }),
+      conn,
+      clock,
+      h(
+        'nav',
+        {},
+        replayLink,
+        h('a', { href: '/overlay', target: '_blank', rel: 'noopener' }, 'Overlay'),
+      ),
+    ),
+  );
+  const map = new MapView({ tiles: options.tiles });
+  let trails = true;
+  const trailsBox = h('input', { type: 'checkbox', checked: true });
+  trailsBox.addEventListener('change', () => {
+    trails = trailsBox.checked;
+    map.invalidate();
+  });
+  const labelsBox = h('input', { type: 'checkbox', checked: true });
+  labelsBox.addEventListener('change', () => {
+    map.labels = labelsBox.checked;
+    map.invalidate();
+  });
+  const tools = h(
+    'div',
+    { class: 'map-tools' },
+    h('button', { onclick: () => map.fit() }, 'Fit'),
+    h('label', {}, labelsBox, 'Names'),
+    h('label', {}, trailsBox, 'Trails'),
+  );
+  const ranking = new RankingTable(look);
+  const controls = new ControlsPanel(race, options);
+  const log = h('div', { class: 'log', 'data-testid': 'log' });
+  const tabs: [string, HTMLElement][] = [
+    ['Ranking', ranking.element],
+    ['Organizer', controls.element],
+    ['Log', log],
+  ];
+  const tabBody = h('div', { class: 'tab-body' }, ranking.element);
+  const buttons = tabs.map(([name, panel], i) =>
+    h(
+      'button',
+      {
+        class: i === 0 ? 'active' : '',
+        'data-tab': name.toLowerCase(),
+        onclick: (e: Event) => {
+          for (const b of buttons) b.classList.remove('active');
+          (e.currentTarget as HTMLElement).classList.add('active');
+          tabBody.replaceChildren(panel);
+        },
+      },
+      name,
+    ),
+  );
+  app.append(
+    h(
+      'main',
+      { class: 'body' },
+      h('div', { class: 'map-wrap' }, tools, map.element),
+      h('aside', { class: 'side' }, h('div', { class: 'tabs' }, ...buttons), tabBody),
+    ),
+  );
+
+  let track = liveTrack(info, race);
+  const fitTrack = () => {
+    const cps =
+      track?.checkpoints.map((cp) => ({
+        ...checkpointCenter(cp),
+        r: cp.kind === 'gate' ? 10 : cp.r,
+      })) ?? [];
+    map.setBounds(unionBounds(boundsOf(cps), boundsOf(race.racers.values())));
+  };
+  fitTrack();
+  map.useMap(track?.mapId ?? undefined);
+
+  let connection: ConnectionState = 'connecting';
+  if (info.mqttPath) {
+    void connectSpectator(race, info.mqttPath, (state, detail) => {
+      connection = state;
+      hook.connection = state;
+      conn.className = `conn ${state}`;
+      conn.textContent = detail ? `${state}: ${detail}` : state;
+    });
+  } else {
+    conn.textContent = 'no hub on this host';
+  }
+
+  let logShown = 0;
+  let lastStateSeen = race.state;
+  let racersSeen = 0;
+  const frame = () => {
+    const now = Date.now();
+    if (race.state !== lastStateSeen) {
+      lastStateSeen = race.state;
+      const next = liveTrack(info, race);
+      if (next !== track) {
+        track = next;
+        fitTrack();
+      }
+    }
+    if (race.racers.size !== racersSeen) {
+      racersSeen = race.racers.size;
+      fitTrack();
+      controls.refreshRacers();
+    }
+    const raceTime = race.raceTime(now);
+    clock.textContent = raceTime === null ? '–' : formatRaceTime(raceTime, 1);
+    stage.textContent = `live · ${stageText(race)}`;
+    ranking.update(race.ranking);
+    if (race.log.length !== logShown) {
+      logShown = race.log.length;
+      log.replaceChildren(
+        ...[...race.log]
+          .reverse()
+          .map((line) =>
+            h(
+              'div',
+              { class: line.level },
+              `${new Date(line.at).toLocaleTimeString()} ${line.text}`,
+            ),
+          ),
+      );
+      controls.refreshRacers();
+    }
+    const marks: RacerMark[] = [];
+    const lines: WorldLine[] = [];
+    for (const racer of race.racers.values()) {
+      marks.push({
+        playerId: racer.playerId,
+        x: racer.x,
+        z: racer.z,
+        color: look.colorOf(racer.playerId),
+        label: look.nameOf(racer.playerId),
+        faded: (now - racer.receivedAt) / 1000 > STALE_S,
+      });
+      const trail = race.trails.get(racer.playerId);
+      if (trails && trail && trail.length >= 4) {
+        const x: number[] = [];
+        const z: number[] = [];
+        for (let i = 0; i < trail.length; i += 2) {
+          x.push(trail[i] as number);
+          z.push(trail[i + 1] as number);
+        }
+        lines.push({ x, z, color: look.colorOf(racer.playerId), width: 3, alpha: 0.6 });
+      }
+    }
+    map.render({ track, racers: marks, trails: lines });
+    hook.raceTimeMs = raceTime === null ? null : raceTime * 1000;
+    hook.racers = marks.map((m) => {
+      const [screenX, screenY] = map.toScreen(m.x, m.z);
+      return { playerId: m.playerId, x: m.x, z: m.z, screenX, screenY, color: m.color };
+    });
+    hook.ranking = (race.ranking?.entries ?? []).map((e) => ({
+      playerId: e.playerId,
+      position: e.position,
+      status: e.status,
+    }));
+    hook.frames++;
+    hook.ready = connection === 'connected' && race.received > 0;
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+}

@@ -1,0 +1,135 @@
+import type { RankingEntry, RankingMessage } from '@gw2race/protocol';
+import { formatGap, formatRaceTime } from '../core/format';
+import { h } from './dom';
+
+/** How names and colours are looked up. */
+export interface RacerLook {
+  nameOf(playerId: string): string;
+  colorOf(playerId: string): string;
+}
+
+const STATUS_LABEL: Record<string, string> = {
+  waiting: 'waiting',
+  racing: 'racing',
+  finished: 'finished',
+  dnf: 'DNF',
+  dsq: 'DSQ',
+  disconnected: 'disconnected',
+};
+
+/** The split to show: the finish time, else the race time at the last checkpoint. */
+export function entrySplit(entry: RankingEntry): number | undefined {
+  if (entry.time !== undefined && entry.time !== null) return entry.time;
+  return entry.lastAt ?? undefined;
+}
+
+/**
+ * The live ranking: position, racer, laps, last checkpoint, split, gap to the leader, flags. Rows
+ * are rebuilt only when the ranking message changes.
+ */
+export class RankingTable {
+  readonly element: HTMLTableElement;
+  private readonly body: HTMLTableSectionElement;
+  private shown: RankingMessage | null | undefined;
+  private selected: string | undefined;
+
+  constructor(
+    private readonly look: RacerLook,
+    private readonly onSelect?: (playerId: string) => void,
+  ) {
+    this.body = h('tbody');
+    this.element = h(
+      'table',
+      { class: 'ranking', 'data-testid': 'ranking' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', { class: 'num', title: 'position' }, '#'),
+          h('th', {}, 'Racer'),
+          h('th', { class: 'num', title: 'completed laps' }, 'Lap'),
+          h('th', { class: 'num', title: 'last checkpoint' }, 'CP'),
+          h(
+            'th',
+            { class: 'num', title: 'finish time, else race time at the last checkpoint' },
+            'Split',
+          ),
+          h('th', { class: 'num', title: 'gap to the leader' }, 'Gap'),
+          h('th', { class: 'num', title: 'flags raised for review' }, '⚑'),
+        ),
+      ),
+      this.body,
+    );
+  }
+
+  /** Highlights a racer. */
+  select(playerId: string | undefined): void {
+    this.selected = playerId;
+    this.shown = undefined;
+  }
+
+  /** Shows a ranking (no-op when it is the one already shown). */
+  update(ranking: RankingMessage | null): void {
+    if (ranking === this.shown) return;
+    this.shown = ranking;
+    const entries = ranking?.entries ?? [];
+    if (entries.length === 0) {
+      this.body.replaceChildren(
+        h(
+          'tr',
+          {},
+          h('td', { colspan: 7, class: 'empty' }, 'No ranking yet: racers appear when they join.'),
+        ),
+      );
+      return;
+    }
+    this.body.replaceChildren(
+      ...entries.map((entry) => {
+        const split = entrySplit(entry);
+        const status = entry.status;
+        const gap =
+          entry.position === 1 || entry.gapToLeader === undefined || entry.gapToLeader === null
+            ? ''
+            : formatGap(entry.gapToLeader);
+        return h(
+          'tr',
+          {
+            class: `status-${status}${entry.playerId === this.selected ? ' selected' : ''}`,
+            'data-player': entry.playerId,
+            onclick: () => this.onSelect?.(entry.playerId),
+          },
+          h('td', { class: 'num pos' }, entry.position),
+          h(
+            'td',
+            { class: 'racer' },
+            h('span', {
+              class: 'swatch',
+              style: `background:${this.look.colorOf(entry.playerId)}`,
+            }),
+            h('span', { class: 'name' }, entry.name ?? this.look.nameOf(entry.playerId)),
+            status !== 'racing'
+              ? h('span', { class: `badge ${status}` }, STATUS_LABEL[status] ?? status)
+              : null,
+          ),
+          h('td', { class: 'num' }, entry.lap),
+          h('td', { class: 'num' }, entry.lastCp ?? (entry.checkpoints > 0 ? '' : '–')),
+          h(
+            'td',
+            {
+              class: 'num time',
+              title:
+                entry.uncertainty !== undefined
+                  ? `± ${(entry.uncertainty * 1000).toFixed(1)} ms`
+                  : '',
+            },
+            split === undefined ? '' : formatRaceTime(split),
+          ),
+          h('td', { class: 'num' }, gap),
+          h('td', { class: `num${entry.flags ? ' flagged' : ''}` }, entry.flags ? entry.flags : ''),
+        );
+      }),
+    );
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * What the page exposes on `window.__gw2race` for browser tests and for curious organizers in
+ * the console: the state the views show, never a way to change it.
+ */
+export interface ViewerHook {
+  view: 'live' | 'replay' | 'overlay' | 'loading';
+  /** True once the view has drawn its first frame with data. */
+  ready: boolean;
+  raceId: string | undefined;
+  /** Replay: playback position and range (race-time ms); live: race time now. */
+  raceTimeMs: number | null;
+  startMs: number | null;
+  endMs: number | null;
+  playing: boolean;
+  speed: number;
+  /** Racers drawn on the map: world position and where they are on the canvas (CSS px). */
+  racers: {
+    playerId: string;
+    x: number;
+    z: number;
+    screenX: number;
+    screenY: number;
+    color: string;
+  }[];
+  /** The ranking shown. */
+  ranking: { playerId: string; position: number; status: string }[];
+  /** Live: the MQTT connection. */
+  connection: string | undefined;
+  /** Frames drawn. */
+  frames: number;
+  /** Milliseconds the last seek (index lookup + frame) took. */
+  lastSeekMs: number | null;
+  /** Analysis, once computed. */
+  analysis: {
+    racers: number;
+    sectors: number;
+    theoreticalBest: number | null;
+    deltaPoints: number;
+    heatCells: number;
+  } | null;
+  /** The last export: what, how big, how long it took. */
+  lastExport: {
+    kind: string;
+    bytes: number;
+    ms: number;
+    realTimeFactor?: number;
+    mimeType?: string;
+  } | null;
+}
+
+declare global {
+  interface Window {
+    __gw2race: ViewerHook;
+  }
+}
+
+/** The page's hook object (one per page). */
+export const hook: ViewerHook = {
+  view: 'loading',
+  ready: false,
+  raceId: undefined,
+  raceTimeMs: null,
+  startMs: null,
+  endMs: null,
+  playing: false,
+  speed: 1,
+  racers: [],
+  ranking: [],
+  connection: undefined,
+  frames: 0,
+  lastSeekMs: null,
+  analysis: null,
+  lastExport: null,
+};
+window.__gw2race = hook;
