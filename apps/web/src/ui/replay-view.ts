@@ -30,6 +30,7 @@ import { AnalysisPanel } from './analysis-panel';
 import { ComparePanel } from './compare-panel';
 import { h, isTyping } from './dom';
 import { ExportPanel } from './export-panel';
+import { icon } from './icons';
 import { MapView } from './map-view';
 import { RankingTable } from './ranking-table';
 import { hook } from './test-hook';
@@ -230,10 +231,11 @@ class ReplaySession {
       'button',
       {
         title: 'play / pause (space)',
+        'aria-label': 'play / pause (space)',
         'data-testid': 'play',
         onclick: () => this.act((p, t) => toggle(p, t)),
       },
-      '▶',
+      icon('play'),
     );
     this.speedSelect = h(
       'select',
@@ -265,29 +267,32 @@ class ReplaySession {
         'button',
         {
           title: 'stop (back to the start)',
+          'aria-label': 'stop (back to the start)',
           'data-testid': 'stop',
           onclick: () => this.act((p, t) => stop(p, t), true),
         },
-        '⏹',
+        icon('stop'),
       ),
       h(
         'button',
         {
           title: 'rewind 10 s (← 5 s)',
+          'aria-label': 'rewind 10 s (← 5 s)',
           'data-testid': 'rewind',
           onclick: () => this.act((p, t) => skip(p, -10_000, t), true),
         },
-        '⏪',
+        icon('rewind'),
       ),
       this.playButton,
       h(
         'button',
         {
           title: 'fast-forward 10 s (→ 5 s)',
+          'aria-label': 'fast-forward 10 s (→ 5 s)',
           'data-testid': 'forward',
           onclick: () => this.act((p, t) => skip(p, 10_000, t), true),
         },
-        '⏩',
+        icon('forward'),
       ),
       this.speedSelect,
       h('div', { class: 'timeline' }, this.markers, this.slider),
@@ -402,7 +407,8 @@ class ReplaySession {
           title: 'save the map as PNG',
           'data-testid': 'screenshot',
         },
-        '📷 PNG',
+        icon('camera'),
+        'PNG',
       ),
     );
   }
@@ -734,7 +740,10 @@ class ReplaySession {
       this.parts.clock.textContent = formatRaceTime(ms / 1000, 1);
       this.timeText.textContent = `${formatRaceTime(ms / 1000)} / ${formatRaceTime(this.data.endMs / 1000)}`;
       this.timeText.title = `recording: ${formatRaceTime(this.data.startMs / 1000)} to ${formatRaceTime(this.data.endMs / 1000)} of race time (${formatRaceTime((this.data.endMs - this.data.startMs) / 1000)} long)`;
-      this.playButton.textContent = this.playback.playing ? '⏸' : '▶';
+      if (this.playButton.dataset.state !== String(this.playback.playing)) {
+        this.playButton.dataset.state = String(this.playback.playing);
+        this.playButton.replaceChildren(icon(this.playback.playing ? 'pause' : 'play'));
+      }
       if (this.speedSelect.value !== String(this.playback.speed))
         this.speedSelect.value = String(this.playback.speed);
       hook.raceTimeMs = ms;

@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { createColorAssigner, hexToRgb, isCssHexColor, RACER_PALETTE } from '../core/colors';
+import { describeCommand, sendControl } from '../core/control-client';
+import { parseHostInfo, routeOf, takeToken } from '../core/host-info';
+import { parseMapPlacement } from '../render/tile-layer';
+
+const reply = (status: number, body: unknown) =>
+  Promise.resolve(
+    new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }),
+  );
+
+describe('organizer commands', () => {
+  it('sends the token as a bearer and the command as JSON', async () => {
+    const calls: [string, RequestInit][] = [];
+    const outcome = await sendControl({ action: 'start', delay: 5 }, 'secret', (url, init) => {
+      calls.push([url, init]);
+      return reply(200, { ok: true });
+    });
+    expect(outcome).toEqual({ ok: true });
+    const [url, init] = calls[0] as [string, RequestInit];
+    expect(url).toBe('/api/control');
+    expect((init.headers as Record<string, string>).authorization).toBe('Bearer secret');
+    expect(JSON.parse(String(init.body))).toEqual({ action: 'start', delay: 5 });
+  });
+
+  it('reports refusals with the host’s reason, and network failures', async () => {
+    const noToken = await sendControl({ action: 'pause' }, undefined, (_url, init) => {
+      expect((init.headers as Record<string, string>).authorization).toBeUndefined();
+      return reply(401, {
+        error: 'organizer controls need the host token (printed by gw2race-host)',
+      });
+    });
+    expect(noToken).toEqual({
+      ok: false,
+      status: 401,
+      error: 'refused: organizer controls need the host token (printed by gw2race-host)',
+    });
+    const busy = await sendControl({ action: 'resume' }, 't', () =>
+      reply(409, { error: 'the race is not paused' }),
+    );
+    expect(busy).toMatchObject({
+      ok: false,
+      status: 409,
+      error: 'not possible now: the race is not paused',
+    });
+    const down = await sendControl({ action: 'end' }, 't', () =>
+      Promise.reject(new Error('connection refused')),
+    );
+    expect(down).toMatchObject({ ok: false, status: 0 });
+    expect(describeCommand({ action: 'ruling', playerId: 'p1', ruling: 'dsq' })).toBe('DSQ for p1');
+  });
+});
+
+describe('the host', () => {
+  it('parses /api/info and refuses what is not', () => {
+    expect(
+      parseHostInfo({
+        mode: 'live',
+        raceId: 'r',
+        name: 'N',
+        track: null,
+        mqttPath: '/mqtt',
+        recording: false,
+        version: '1',
+      }),
+    ).toMatchObject({ mode: 'live', mqttPath: '/mqtt' });
+    expect(parseHostInfo({ mode: 'other' })).toBeUndefined();
+    expect(parseHostInfo('nope')).toBeUndefined();
+  });
+
+  it('routes paths', () => {
+    const live = parseHostInfo({ mode: 'live', raceId: 'r' });
+    const replay = parseHostInfo({ mode: 'replay', raceId: 'r' });
+    expect(routeOf('/', live)).toBe('live');
+    expect(routeOf('/', replay)).toBe('replay');
+    expect(routeOf('/replay/', live)).toBe('replay');
+    expect(routeOf('/overlay', live)).toBe('overlay');
+    expect(routeOf('/', undefined)).toBe('replay');
+  });
+
+  it('takes the token out of the address', () => {
+    expect(takeToken('http://h:1/?token=abc&tiles=off')).toEqual({
+      token: 'abc',
+      cleaned: 'http://h:1/?tiles=off',
+    });
+    expect(takeToken('http://h:1/replay')).toEqual({
+      token: undefined,
+      cleaned: 'http://h:1/replay',
+    });
+  });
+});
+
+describe('GW2 map placement', () => {
+  const map = {
+    id: 24,
+    name: 'Gendarran Fields',
+    continent_id: 1,
+    default_floor: 1,
+    map_rect: [
+      [-1, -2],
+      [3, 4],
+    ],
+    continent_rect: [
+      [10, 20],
+      [30, 40],
+    ],
+  };
+  const continent = { id: 1, continent_dims: [81920, 114688], min_zoom: 0, max_zoom: 7 };
+  it('reads the API answers', () => {
+    expect(parseMapPlacement(map, continent)).toEqual({
+      mapId: 24,
+      name: 'Gendarran Fields',
+      rects: { mapRect: map.map_rect, continentRect: map.continent_rect },
+      pyramid: { continentId: 1, floor: 1, minZoom: 0, maxZoom: 7, dims: [81920, 114688] },
+    });
+  });
+  it('refuses answers it cannot place a map with', () => {
+    expect(
+      parseMapPlacement(
+        {
+          ...map,
+          map_rect: [
+            [0, 0],
+            [0, 4],
+          ],
+        },
+        continent,
+      ),
+    ).toBeUndefined();
+    expect(parseMapPlacement({ ...map, continent_rect: 'x' }, continent)).toBeUndefined();
+    expect(parseMapPlacement(map, {})).toBeUndefined();
+    expect(parseMapPlacement(null, continent)).toBeUndefined();
+  });
+});
+
+describe('racer colours', () => {
+  it('gives distinct colours in order, the organizer’s when valid, the same one again', () => {
+    const colors = createColorAssigner();
+    expect(colors.colorOf('a')).toBe(RACER_PALETTE[0]);
+    expect(colors.colorOf('b', '#00ff00')).toBe('#00ff00');
+    expect(colors.colorOf('c', 'red;background:url(x)')).toBe(RACER_PALETTE[1]);
+    expect(colors.colorOf('a')).toBe(RACER_PALETTE[0]);
+    expect(isCssHexColor('#abc')).toBe(true);
+    expect(isCssHexColor('abc')).toBe(false);
+    expect(hexToRgb('#ff8000')).toEqual([255, 128, 0]);
+    expect(hexToRgb('#f80')).toEqual([255, 136, 0]);
+  });
+});

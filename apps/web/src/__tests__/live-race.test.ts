@@ -1,0 +1,150 @@
+import { decodeTopicMessage, encodeMessage } from '@gw2race/protocol';
+import { describe, expect, it } from 'vitest';
+import { createOffsetEstimator } from '../core/clock-offset';
+import { LiveRace, TRAIL_LENGTH } from '../core/live-race';
+
+function feed(
+  race: LiveRace,
+  topic: string,
+  kind: Parameters<typeof encodeMessage>[0],
+  message: object,
+  localMs: number,
+) {
+  const decoded = decodeTopicMessage(topic, encodeMessage(kind, message as never));
+  if (!decoded.ok) throw decoded.error;
+  race.apply(decoded.value, localMs);
+}
+
+describe('the organizer clock seen from the browser', () => {
+  it('takes the largest lower bound: the least delayed message', () => {
+    const clock = createOffsetEstimator();
+    expect(clock.offsetMs()).toBe(0);
+    // Local wall clock in ms; the organizer's is 2 s ahead. Messages took 50, 10 and 200 ms.
+    clock.observe(1002 - 0.05, 1_000_000);
+    clock.observe(1003 - 0.01, 1_001_000);
+    clock.observe(1004 - 0.2, 1_002_000);
+    // organizer − local = 1_002_000 − 1_000_000 ms, late by the smallest delay (10 ms).
+    expect(clock.offsetMs()).toBeCloseTo(2000 - 10, 6);
+    expect(clock.organizerNow(1_001_000)).toBeCloseTo(1003 - 0.01, 6);
+  });
+
+  it('forgets old observations (clock drift) beyond its window', () => {
+    const clock = createOffsetEstimator(2);
+    clock.observe(10, 0); // +10 s
+    clock.observe(1, 0);
+    clock.observe(1, 0);
+    expect(clock.offsetMs()).toBe(1000);
+    expect(clock.samples).toBe(3);
+  });
+});
+
+describe('a live race fed with hub messages', () => {
+  it('tracks state, positions, trails, ranking, commands and the race clock', () => {
+    const race = new LiveRace('r1');
+    feed(
+      race,
+      'race/r1/state',
+      'state',
+      {
+        raceId: 'r1',
+        trackId: 't',
+        checkpoints: [
+          { id: 0, x: 0, y: 0, z: 0, r: 5 },
+          { id: 1, x: 9, y: 0, z: 0, r: 5 },
+        ],
+        participants: [{ playerId: 'p1', name: 'Alice', color: '#abcdef' }],
+        serverClock: 1000,
+      },
+      1_000_000,
+    );
+    expect(race.nameOf('p1')).toBe('Alice');
+    expect(race.colorOf('p1')).toBe('#abcdef');
+    expect(race.raceTime(1_000_000)).toBeNull();
+    feed(
+      race,
+      'race/r1/control',
+      'control',
+      { cmd: 'START', t0: 1010, serverClock: 1001 },
+      1_001_000,
+    );
+    expect(race.t0).toBe(1010);
+    expect(race.raceTime(1_015_000)).toBeCloseTo(5, 6);
+    for (let i = 0; i < TRAIL_LENGTH + 10; i++)
+      feed(
+        race,
+        'race/r1/pos/p1',
+        'pos',
+        { playerId: 'p1', t: 1010 + i / 10, x: i, y: 0, z: -i },
+        1_010_000 + i * 100,
+      );
+    expect(race.racers.get('p1')).toMatchObject({ x: TRAIL_LENGTH + 9, z: -(TRAIL_LENGTH + 9) });
+    expect(race.trails.get('p1')).toHaveLength(TRAIL_LENGTH * 2);
+    feed(
+      race,
+      'race/r1/ranking',
+      'ranking',
+      {
+        raceId: 'r1',
+        t: 1020,
+        entries: [
+          { playerId: 'p1', position: 1, status: 'racing', lap: 0, checkpoints: 1, name: 'Alice' },
+        ],
+      },
+      1_020_000,
+    );
+    expect(race.ranking?.entries).toHaveLength(1);
+    feed(
+      race,
+      'race/r1/control',
+      'control',
+      { cmd: 'MSG', text: 'hello', level: 'important' },
+      1_021_000,
+    );
+    feed(race, 'race/r1/control', 'control', { cmd: 'PAUSE' }, 1_022_000);
+    expect(race.paused).toBe(true);
+    feed(
+      race,
+      'race/r1/flags',
+      'flag',
+      { playerId: 'p1', kind: 'speed', severity: 'warning', t: 1021, message: 'too fast' },
+      1_023_000,
+    );
+    feed(race, 'race/r1/control', 'control', { cmd: 'END' }, 1_030_000);
+    expect(race.ended).toBe('ended');
+    // The clock stops at END.
+    expect(race.raceTime(1_090_000)).toBeCloseTo(20, 6);
+    expect(race.log.map((l) => l.text)).toEqual([
+      'START',
+      'hello',
+      'PAUSE',
+      'flag speed (warning) Alice: too fast',
+      'END',
+    ]);
+    expect(race.flags).toHaveLength(1);
+  });
+
+  it('ignores other races and counts what it applied', () => {
+    const race = new LiveRace('r1');
+    feed(race, 'race/r2/control', 'control', { cmd: 'START', t0: 5 }, 0);
+    expect(race.t0).toBeNull();
+    expect(race.received).toBe(0);
+  });
+
+  it('notes who joins and who drops', () => {
+    const race = new LiveRace('r1');
+    feed(race, 'race/r1/presence', 'presence', { playerId: 'p1', event: 'join', name: 'Alice' }, 0);
+    feed(
+      race,
+      'race/r1/presence',
+      'presence',
+      { playerId: 'w', event: 'join', name: 'Watcher', mode: 'spectator' },
+      0,
+    );
+    feed(race, 'race/r1/presence', 'presence', { playerId: 'p1', event: 'disconnected' }, 10);
+    expect(race.log.map((l) => l.text)).toEqual([
+      'Alice joined',
+      'Watcher joined as spectator',
+      'Alice disconnected',
+    ]);
+  });
+});

@@ -1,0 +1,123 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  continentToWorld,
+  fitView,
+  INCHES_PER_METRE,
+  type MapRects,
+  panBy,
+  screenToWorld,
+  tileZoomFor,
+  type View,
+  visibleTiles,
+  worldToContinent,
+  worldToScreen,
+  zoomAt,
+} from '../core/view-transform';
+
+const view: View = { centerX: 100, centerZ: -50, scale: 2, width: 800, height: 600 };
+// A map placement shaped as /v2/maps/{id} gives it (illustrative numbers, same aspect on both rects).
+const gendarran: MapRects = {
+  mapRect: [
+    [-43008, -27648],
+    [43008, 30720],
+  ],
+  continentRect: [
+    [9856, 11648],
+    [13440, 14080],
+  ],
+};
+const tyria = { continentId: 1, floor: 1, minZoom: 0, maxZoom: 7, dims: [81920, 114688] as const };
+
+describe('world and screen', () => {
+  it('puts north up: a point further north (+Z) is higher on the screen', () => {
+    const [, north] = worldToScreen(view, 100, 0);
+    const [, south] = worldToScreen(view, 100, -100);
+    expect(north).toBeLessThan(south);
+    expect(worldToScreen(view, 100, -50)).toEqual([400, 300]);
+    const [east] = worldToScreen(view, 200, -50);
+    expect(east).toBe(600);
+  });
+
+  it('screenToWorld undoes worldToScreen', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: -1e5, max: 1e5, noNaN: true }),
+        fc.double({ min: -1e5, max: 1e5, noNaN: true }),
+        (x, z) => {
+          const [sx, sy] = worldToScreen(view, x, z);
+          const [x2, z2] = screenToWorld(view, sx, sy);
+          expect(x2).toBeCloseTo(x, 6);
+          expect(z2).toBeCloseTo(z, 6);
+        },
+      ),
+    );
+  });
+
+  it('fits bounds inside the canvas with padding', () => {
+    const fitted = fitView({ minX: -100, maxX: 300, minZ: 0, maxZ: 100 }, 800, 600, 40);
+    expect(fitted.scale).toBeCloseTo(720 / 400);
+    const [left] = worldToScreen(fitted, -100, 50);
+    const [right] = worldToScreen(fitted, 300, 50);
+    expect(left).toBeCloseTo(40);
+    expect(right).toBeCloseTo(760);
+  });
+
+  it('zooms around the pointer and pans with the drag', () => {
+    const zoomed = zoomAt(view, 123, 456, 2);
+    expect(screenToWorld(zoomed, 123, 456)[0]).toBeCloseTo(screenToWorld(view, 123, 456)[0]);
+    expect(screenToWorld(zoomed, 123, 456)[1]).toBeCloseTo(screenToWorld(view, 123, 456)[1]);
+    expect(zoomed.scale).toBe(4);
+    const panned = panBy(view, 20, -10);
+    expect(worldToScreen(panned, 100, -50)).toEqual([420, 290]);
+  });
+});
+
+describe('continent coordinates', () => {
+  it('maps the map rectangle onto the continent rectangle, north-west to north-west', () => {
+    const [[mx1, my1], [mx2, my2]] = gendarran.mapRect;
+    const nw = worldToContinent(gendarran, mx1 / INCHES_PER_METRE, my2 / INCHES_PER_METRE);
+    const se = worldToContinent(gendarran, mx2 / INCHES_PER_METRE, my1 / INCHES_PER_METRE);
+    expect(nw[0]).toBeCloseTo(9856);
+    expect(nw[1]).toBeCloseTo(11648);
+    expect(se[0]).toBeCloseTo(13440);
+    expect(se[1]).toBeCloseTo(14080);
+  });
+
+  it('continentToWorld undoes worldToContinent', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: -1000, max: 1000, noNaN: true }),
+        fc.double({ min: -700, max: 700, noNaN: true }),
+        (x, z) => {
+          const [cx, cy] = worldToContinent(gendarran, x, z);
+          const [x2, z2] = continentToWorld(gendarran, cx, cy);
+          expect(x2).toBeCloseTo(x, 6);
+          expect(z2).toBeCloseTo(z, 6);
+        },
+      ),
+    );
+  });
+
+  it('picks the tile zoom whose pixels match the screen and lists the tiles in view', () => {
+    // 1 continent unit per screen pixel: the deepest zoom.
+    const unitsPerMetre = (3584 / 86016) * INCHES_PER_METRE;
+    const oneToOne = { ...view, centerX: 0, centerZ: 0, scale: unitsPerMetre };
+    expect(tileZoomFor(oneToOne, gendarran, tyria)).toBe(7);
+    expect(tileZoomFor({ ...oneToOne, scale: unitsPerMetre / 4 }, gendarran, tyria)).toBe(5);
+    const tiles = visibleTiles(oneToOne, gendarran, tyria);
+    // 800×600 px at 256 px per tile: 4 to 5 tiles across, 3 to 4 down.
+    expect(tiles.length).toBeGreaterThanOrEqual(12);
+    expect(tiles.length).toBeLessThanOrEqual(20);
+    for (const tile of tiles) {
+      expect(tile.zoom).toBe(7);
+      expect(tile.east).toBeGreaterThan(tile.west);
+      expect(tile.north).toBeGreaterThan(tile.south);
+    }
+    // The map's centre is inside one of them.
+    const [cx, cy] = worldToContinent(gendarran, 0, 0);
+    expect(tiles.some((t) => Math.floor(cx / 256) === t.tx && Math.floor(cy / 256) === t.ty)).toBe(
+      true,
+    );
+  });
+});
