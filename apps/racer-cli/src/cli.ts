@@ -46,7 +46,7 @@ the organizer's, and sends positions and checkpoints to the race hub.
 const MISBEHAVIOURS: readonly BotMisbehaviour[] = ['teleport', 'speed', 'skip'];
 
 async function main(): Promise<number> {
-  const { values } = parseCommandLine(
+  const command = parseCommandLine(
     process.argv.slice(2),
     {
       race: { type: 'string' },
@@ -70,15 +70,12 @@ async function main(): Promise<number> {
       'wait-for-race': { type: 'string' },
       stay: { type: 'boolean' },
       plain: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean' },
     },
     USAGE,
   );
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  if (!command) return 0;
+  const { values } = command;
   if (values.version) {
     process.stdout.write(`gw2race-racer ${VERSION}\n`);
     return 0;

@@ -1,20 +1,53 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { AppError } from './errors';
 
-/** Parses command-line arguments; unknown or malformed options become a usage {@link AppError}. */
+/** Where usage text goes (stdout by default; tests pass their own). */
+export interface UsageOutput {
+  write(text: string): unknown;
+}
+
+/**
+ * Parses command-line arguments; unknown or malformed options become a usage {@link AppError}.
+ * Every command gets `-h`/`--help`: it prints `usage` and returns `undefined` (exit 0).
+ *
+ * @example
+ * const parsed = parseCommandLine(args, { out: { type: 'string' } }, USAGE);
+ * if (!parsed) return 0;
+ */
 export function parseCommandLine<T extends NonNullable<ParseArgsConfig['options']>>(
   args: string[],
   options: T,
   usage: string,
+  out: UsageOutput = process.stdout,
 ) {
+  let parsed: ReturnType<
+    typeof parseArgs<{
+      args: string[];
+      options: T & typeof HELP;
+      allowPositionals: true;
+      strict: true;
+    }>
+  >;
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args,
+      options: { ...options, ...HELP },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (cause) {
     const message =
       cause instanceof Error ? cause.message.replace(/\. To specify.*$/s, '') : String(cause);
     throw new AppError('USAGE', message, { hint: usage, cause });
   }
+  if ((parsed.values as { help?: boolean }).help) {
+    out.write(`${usage}\n`);
+    return undefined;
+  }
+  return parsed;
 }
+
+const HELP = { help: { type: 'boolean', short: 'h' } } as const;
 
 /** Reads a numeric option, with a usage error that names it when it is not a number in range. */
 export function numberOption(

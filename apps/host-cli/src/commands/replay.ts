@@ -14,19 +14,16 @@ ghosts, heatmap, sector analysis, exports. Open the printed address in a browser
 
 /** `gw2race-host replay FILE`: the viewer in replay mode for one recording. */
 export async function replayCommand(args: string[], version: string): Promise<number> {
-  const { values, positionals } = parseCommandLine(
+  const command = parseCommandLine(
     args,
     {
       'http-port': { type: 'string' },
       listen: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     },
     USAGE,
   );
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  if (!command) return 0;
+  const { values, positionals } = command;
   const file = positionals[0];
   if (!file || positionals.length > 1)
     throw new AppError('USAGE', 'give one recording file', { hint: USAGE });

@@ -40,15 +40,9 @@ export async function rejudge(file: string): Promise<{ state: RaceState; warning
 
 /** `gw2race-host results FILE [--format json|csv]`. */
 export async function resultsCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommandLine(
-    args,
-    { format: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    USAGE,
-  );
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const command = parseCommandLine(args, { format: { type: 'string' } }, USAGE);
+  if (!command) return 0;
+  const { values, positionals } = command;
   const file = positionals[0];
   if (!file || positionals.length > 1)
     throw new AppError('USAGE', 'give one recording file', { hint: USAGE });

@@ -82,7 +82,7 @@ async function readLine(question: string): Promise<string> {
 
 /** `gw2race-host [run]`: host a race from setup to results. */
 export async function runCommand(args: string[], version: string): Promise<number> {
-  const { values } = parseCommandLine(
+  const command = parseCommandLine(
     args,
     {
       name: { type: 'string' },
@@ -109,14 +109,11 @@ export async function runCommand(args: string[], version: string): Promise<numbe
       'no-ntp': { type: 'boolean' },
       yes: { type: 'boolean', short: 'y' },
       plain: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     },
     RUN_USAGE,
   );
-  if (values.help) {
-    process.stdout.write(`${RUN_USAGE}\n`);
-    return 0;
-  }
+  if (!command) return 0;
+  const { values } = command;
   const interactive = canPrompt() && !values.yes;
 
   // Setup: flags first, then questions for what is missing.

@@ -77,7 +77,7 @@ function stamp(date: Date): string {
 
 /** `gw2race-host track record …`. */
 export async function trackRecordCommand(args: string[], io: TrackIo): Promise<number> {
-  const { values, positionals } = parseCommandLine(
+  const command = parseCommandLine(
     args,
     {
       out: { type: 'string', short: 'o' },
@@ -98,14 +98,12 @@ export async function trackRecordCommand(args: string[], io: TrackIo): Promise<n
       'sim-speed': { type: 'string' },
       'sim-seed': { type: 'string' },
       plain: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     },
     TRACK_RECORD_USAGE,
+    io.stdout,
   );
-  if (values.help) {
-    io.stdout.write(`${TRACK_RECORD_USAGE}\n`);
-    return 0;
-  }
+  if (!command) return 0;
+  const { values, positionals } = command;
   if (positionals.length > 0)
     throw new AppError('USAGE', `unexpected argument "${positionals[0]}"`, {
       hint: 'give the output file with --out FILE',

@@ -52,20 +52,18 @@ function oneFile(positionals: string[], what: string): string {
 }
 
 async function showCommand(args: string[], io: TrackIo): Promise<number> {
-  const { values, positionals } = parseCommandLine(
+  const command = parseCommandLine(
     args,
     {
       map: { type: 'string' },
       json: { type: 'boolean' },
       strict: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     },
     TRACK_USAGE,
+    io.stdout,
   );
-  if (values.help) {
-    io.stdout.write(`${TRACK_USAGE}\n`);
-    return 0;
-  }
+  if (!command) return 0;
+  const { values, positionals } = command;
   const file = oneFile(positionals, 'track file to show');
   const mapId = values.map === undefined ? undefined : numberOption(values.map, 'map', 0, MAP);
   const track = await loadTrack(file, mapId !== undefined ? { mapId } : {});
@@ -113,20 +111,18 @@ export function csvLosses(track: Track): string[] {
 }
 
 async function exportCommand(args: string[], io: TrackIo): Promise<number> {
-  const { values, positionals } = parseCommandLine(
+  const command = parseCommandLine(
     args,
     {
       out: { type: 'string', short: 'o' },
       map: { type: 'string' },
       force: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     },
     TRACK_USAGE,
+    io.stdout,
   );
-  if (values.help) {
-    io.stdout.write(`${TRACK_USAGE}\n`);
-    return 0;
-  }
+  if (!command) return 0;
+  const { values, positionals } = command;
   const file = oneFile(positionals, 'track file to export');
   const mapId = values.map === undefined ? undefined : numberOption(values.map, 'map', 0, MAP);
   const out = values.out === '-' ? undefined : values.out;
@@ -143,7 +139,7 @@ async function exportCommand(args: string[], io: TrackIo): Promise<number> {
 }
 
 async function importCommand(args: string[], io: TrackIo): Promise<number> {
-  const { values, positionals } = parseCommandLine(
+  const command = parseCommandLine(
     args,
     {
       out: { type: 'string', short: 'o' },
@@ -152,14 +148,12 @@ async function importCommand(args: string[], io: TrackIo): Promise<number> {
       circuit: { type: 'boolean' },
       laps: { type: 'string' },
       force: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     },
     TRACK_USAGE,
+    io.stdout,
   );
-  if (values.help) {
-    io.stdout.write(`${TRACK_USAGE}\n`);
-    return 0;
-  }
+  if (!command) return 0;
+  const { values, positionals } = command;
   const file = oneFile(positionals, 'Beetlerank CSV file to import');
   const mapId = values.map === undefined ? undefined : numberOption(values.map, 'map', 0, MAP);
   const laps =
