@@ -212,3 +212,39 @@ export function needs(program: string): boolean {
   }
   return present || Boolean(process.env.CI);
 }
+
+/** The options of a test race on the short course: its id, auto-start and start delay. */
+export function raceOptions(
+  raceId: string,
+  options: { autoStart?: number; startDelay?: number } = {},
+): string[] {
+  return [
+    '--race',
+    raceId,
+    '--track',
+    SHORT_TRACK,
+    ...(options.autoStart !== undefined ? ['--auto-start', String(options.autoStart)] : []),
+    '--start-delay',
+    String(options.startDelay ?? 2),
+  ];
+}
+
+/** Starts a host on an external broker (`--broker`); resolves once racers can join. */
+export async function startHostOnBroker(
+  broker: string,
+  args: string[],
+  out = tempDir(),
+): Promise<{ host: Program; out: string }> {
+  const host = start('host', HOST_CLI, [
+    '--yes',
+    '--no-ntp',
+    '--plain',
+    '--out',
+    out,
+    '--broker',
+    broker,
+    ...args,
+  ]);
+  await host.waitFor(/race \S+ is open on mqtt:/);
+  return { host, out };
+}

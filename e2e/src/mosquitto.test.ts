@@ -1,14 +1,13 @@
 import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  HOST_CLI,
   needs,
-  SHORT_TRACK,
+  raceOptions,
   start,
+  startHostOnBroker,
   startMosquitto,
   startRacer,
   stopAll,
-  tempDir,
   which,
 } from './harness';
 import { raceFiles, readResults } from './results';
@@ -38,27 +37,11 @@ async function subscribe(port: number, topic: string, count: number): Promise<st
 describe.skipIf(!haveMosquitto).concurrent('on a real Mosquitto broker', () => {
   it('runs a whole race with gw2race-host --broker, position streams spread over two more connections', async () => {
     const mosquitto = await startMosquitto();
-    const out = tempDir();
-    const host = start('host', HOST_CLI, [
-      '--yes',
-      '--no-ntp',
-      '--plain',
-      '--out',
-      out,
-      '--broker',
-      mosquitto.url,
-      '--race',
-      'e2e-mosq',
-      '--track',
-      SHORT_TRACK,
-      '--auto-start',
-      '2',
-      '--start-delay',
-      '2',
+    const { host, out } = await startHostOnBroker(mosquitto.url, [
+      ...raceOptions('e2e-mosq', { autoStart: 2 }),
       '--hub-connections',
       '2',
     ]);
-    await host.waitFor(/race e2e-mosq is open on mqtt:/);
     const racers = [
       startRacer('e2e-mosq', mosquitto.url, 'Ann'),
       startRacer('e2e-mosq', mosquitto.url, 'Ben'),
@@ -74,25 +57,9 @@ describe.skipIf(!haveMosquitto).concurrent('on a real Mosquitto broker', () => {
 
   it('ranks a client that only uses mosquitto_pub and mosquitto_sub with the documented JSON', async () => {
     const mosquitto = await startMosquitto();
-    const out = tempDir();
-    const host = start('host', HOST_CLI, [
-      '--yes',
-      '--no-ntp',
-      '--plain',
-      '--out',
-      out,
-      '--broker',
-      mosquitto.url,
-      '--race',
-      'e2e-shell',
-      '--track',
-      SHORT_TRACK,
-      '--auto-start',
-      '1',
-      '--start-delay',
-      '1',
+    const { host, out } = await startHostOnBroker(mosquitto.url, [
+      ...raceOptions('e2e-shell', { autoStart: 1, startDelay: 1 }),
     ]);
-    await host.waitFor(/race e2e-shell is open on mqtt:/);
     const port = String(mosquitto.port);
     const pub = which('mosquitto_pub') as string;
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HOST_CLI, RACER_CLI, SHORT_TRACK, start, startHost, startRacer, stopAll } from './harness';
+import { HOST_CLI, RACER_CLI, raceOptions, start, startHost, startRacer, stopAll } from './harness';
 import { plainLines, raceFiles, readResults } from './results';
 
 afterAll(stopAll);
@@ -8,14 +8,7 @@ afterAll(stopAll);
 describe.concurrent('a whole race on the embedded hub', () => {
   it('honest racers finish, a teleporting one is flagged, and the recording re-judges to the same results', async () => {
     const { host, url, out } = await startHost([
-      '--race',
-      'e2e-race',
-      '--track',
-      SHORT_TRACK,
-      '--auto-start',
-      '3',
-      '--start-delay',
-      '2',
+      ...raceOptions('e2e-race', { autoStart: 3 }),
       '--finish-timeout',
       '12',
     ]);
@@ -75,16 +68,7 @@ describe.concurrent('a whole race on the embedded hub', () => {
   });
 
   it('a spectator watches the race and sends nothing but presence', async () => {
-    const { host, url, out } = await startHost([
-      '--race',
-      'e2e-spec',
-      '--track',
-      SHORT_TRACK,
-      '--auto-start',
-      '1',
-      '--start-delay',
-      '2',
-    ]);
+    const { host, url, out } = await startHost([...raceOptions('e2e-spec', { autoStart: 1 })]);
     const spectator = start('spectator', RACER_CLI, [
       '--race',
       'e2e-spec',
@@ -113,16 +97,7 @@ describe.concurrent('a whole race on the embedded hub', () => {
   });
 
   it('a racer who crashes mid-race and comes back keeps their progress', async () => {
-    const { host, url, out } = await startHost([
-      '--race',
-      'e2e-back',
-      '--track',
-      SHORT_TRACK,
-      '--auto-start',
-      '2',
-      '--start-delay',
-      '2',
-    ]);
+    const { host, url, out } = await startHost([...raceOptions('e2e-back', { autoStart: 2 })]);
     const steady = startRacer('e2e-back', url, 'Steady', ['--sim-speed', '22']);
     const first = startRacer('e2e-back', url, 'Phoenix', ['--player', 'phoenix']);
     await host.waitFor(/RACE TIME [4-9]\./, 40_000);

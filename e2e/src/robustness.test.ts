@@ -4,6 +4,7 @@ import {
   freePort,
   HOST_CLI,
   RACER_CLI,
+  raceOptions,
   SHORT_TRACK,
   start,
   startHost,
@@ -16,16 +17,7 @@ afterAll(stopAll);
 
 describe.concurrent('bad input and bad situations', () => {
   it('counts and logs malformed, oversized and spoofed messages, and the race goes on', async () => {
-    const { host, url, out } = await startHost([
-      '--race',
-      'e2e-junk',
-      '--track',
-      SHORT_TRACK,
-      '--auto-start',
-      '1',
-      '--start-delay',
-      '2',
-    ]);
+    const { host, url, out } = await startHost([...raceOptions('e2e-junk', { autoStart: 1 })]);
     const vandal = await mqtt.connectAsync(url, { clientId: 'vandal', protocolVersion: 4 });
     await vandal.publishAsync('race/e2e-junk/pos/vandal', Buffer.from([0xff, 0x00, 0x13, 0x37]), {
       qos: 0,
