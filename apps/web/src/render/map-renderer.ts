@@ -304,7 +304,24 @@ function drawTrack(ctx: CanvasRenderingContext2D, view: View, track: Track, labe
 /** Radius of a racer marker, CSS pixels. */
 export const MARKER_RADIUS = 7;
 
-function drawRacer(ctx: CanvasRenderingContext2D, view: View, racer: RacerMark, labels: boolean) {
+function drawRacerLabel(ctx: CanvasRenderingContext2D, view: View, racer: RacerMark) {
+  const [sx, sy] = worldToScreen(view, racer.x, racer.z);
+  ctx.save();
+  ctx.globalAlpha = racer.faded ? 0.45 : 1;
+  ctx.font = '600 12px system-ui, sans-serif';
+  ctx.textBaseline = 'middle';
+  const w = ctx.measureText(racer.label).width;
+  const lx = sx + MARKER_RADIUS + 5;
+  ctx.fillStyle = 'rgba(11,14,19,0.78)';
+  ctx.fillRect(lx - 3, sy - 9, w + 6, 18);
+  ctx.fillStyle = racer.color;
+  ctx.fillRect(lx - 3, sy - 9, 2, 18);
+  ctx.fillStyle = '#ffffff';
+  ctx.fillText(racer.label, lx + 1, sy);
+  ctx.restore();
+}
+
+function drawRacerMarker(ctx: CanvasRenderingContext2D, view: View, racer: RacerMark) {
   const [sx, sy] = worldToScreen(view, racer.x, racer.z);
   ctx.save();
   ctx.globalAlpha = racer.faded ? 0.45 : 1;
@@ -320,18 +337,6 @@ function drawRacer(ctx: CanvasRenderingContext2D, view: View, racer: RacerMark, 
     ctx.lineWidth = 2;
     ctx.strokeStyle = '#0b0e13';
     ctx.stroke();
-  }
-  if (labels) {
-    ctx.font = '600 12px system-ui, sans-serif';
-    ctx.textBaseline = 'middle';
-    const w = ctx.measureText(racer.label).width;
-    const lx = sx + MARKER_RADIUS + 5;
-    ctx.fillStyle = 'rgba(11,14,19,0.78)';
-    ctx.fillRect(lx - 3, sy - 9, w + 6, 18);
-    ctx.fillStyle = racer.color;
-    ctx.fillRect(lx - 3, sy - 9, 2, 18);
-    ctx.fillStyle = '#ffffff';
-    ctx.fillText(racer.label, lx + 1, sy);
   }
   ctx.restore();
 }
@@ -358,7 +363,9 @@ export function drawScene(
   for (const ghost of scene.ghosts ?? []) drawLine(ctx, view, ghost);
   if (scene.track) drawTrack(ctx, view, scene.track, options.labels);
   for (const trail of scene.trails ?? []) drawLine(ctx, view, trail);
-  for (const racer of scene.racers) drawRacer(ctx, view, racer, options.labels);
+  // Labels first, markers over them: a racer is never hidden behind another's name.
+  if (options.labels) for (const racer of scene.racers) drawRacerLabel(ctx, view, racer);
+  for (const racer of scene.racers) drawRacerMarker(ctx, view, racer);
   drawScaleBar(ctx, view);
   ctx.restore();
 }

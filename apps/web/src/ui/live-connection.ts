@@ -36,7 +36,13 @@ export async function connectSpectator(
     });
   });
   client.on('reconnect', () => onState('reconnecting'));
-  client.on('offline', () => onState('offline'));
+  client.on('offline', () => {
+    // After END or ABORT the host shuts its hub down: nothing more will come.
+    if (race.ended) {
+      client.end(true);
+      onState('offline', 'the host closed the race');
+    } else onState('offline');
+  });
   client.on('error', (error) => onState('offline', error.message));
   client.on('message', (topic, payload) => {
     const decoded = decodeTopicMessage(topic, payload);

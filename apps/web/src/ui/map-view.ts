@@ -18,6 +18,8 @@ export interface MapViewOptions {
   readonly transparent?: boolean;
   /** `?tiles=off` (or no map id): never request GW2 tiles. */
   readonly tiles: boolean;
+  /** Draw the metre grid when there are no tiles (default true; off on the overlay). */
+  readonly grid?: boolean;
 }
 
 /**
@@ -148,7 +150,7 @@ export class MapView {
   private drawOptions(transparent: boolean): DrawOptions {
     return {
       background: transparent ? null : MAP_COLORS.background,
-      grid: this.tiles.status !== 'on',
+      grid: this.tiles.status !== 'on' && this.options.grid !== false,
       labels: this.labels,
     };
   }

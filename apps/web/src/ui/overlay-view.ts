@@ -46,7 +46,7 @@ export function startOverlay(
   root.append(h('div', { class: 'o-head' }, title, clock, stage), h('table', {}, body));
   let map: MapView | undefined;
   if (params.get('map') === '1') {
-    map = new MapView({ tiles: false, transparent: true });
+    map = new MapView({ tiles: false, transparent: true, grid: false });
     map.labels = false;
     const holder = h('div', { class: 'o-map' }, map.element);
     root.append(holder);
