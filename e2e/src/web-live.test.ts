@@ -116,6 +116,12 @@ describe.skipIf(!needs('chromium'))('the race viewer during a live race in Chrom
       await spectator.click('[data-tab=ranking]');
       await spectator.screenshot({ path: join(ARTIFACTS, 'web-live-race.png') });
 
+      // The recording as it stands, mid-race (an unfinished file), opens in the replay view.
+      const sofar = await browser.context.newPage();
+      await sofar.goto(`${viewer}replay?src=host&tiles=off`);
+      await waitForHook(sofar, "h.view === 'replay' && h.ready && h.endMs > 0 && h.racers !== undefined");
+      await sofar.close();
+
       // The OBS overlay: transparent page, clock and ranking.
       const overlay = await browser.context.newPage();
       const overlayProblems = watchProblems(overlay);

@@ -117,6 +117,7 @@ describe.skipIf(!needs('chromium'))('the race viewer replays a recording in Chro
       await waitForHook(page, 'Math.abs(h.raceTimeMs - 6000) <= 10');
       hook = await hookOf(page);
       expect(hook.lastSeekMs).toBeLessThan(100);
+      console.log(`seek in the browser: ${hook.lastSeekMs?.toFixed(2)} ms`);
       const replay = openReplay(new Uint8Array(readFileSync(recording)));
       if (!replay.ok) throw replay.error;
       const time = replay.value.timeOf(hook.raceTimeMs as number);

@@ -58,7 +58,7 @@ export async function exportVideo(job: VideoJob): Promise<VideoResult> {
 }
 
 async function encodeWithWebCodecs(job: VideoJob): Promise<VideoResult | undefined> {
-  const mb = await import('mediabunny');
+  const mb = await import('./muxer');
   const width = job.width - (job.width % 2);
   const height = job.height - (job.height % 2);
   const formats =
