@@ -47,7 +47,10 @@ describe.skipIf(!needs('chromium'))('the race viewer during a live race in Chrom
       );
       // A wrong token is refused too.
       await spectator.fill('[data-testid=token-input]', 'not-the-token');
-      await spectator.click('text=Use');
+      await spectator.click('[data-testid=token-use]');
+      await expect(spectator.textContent('[data-testid=token-status]')).resolves.toMatch(
+        /token set/,
+      );
       await spectator.click('[data-testid=pause]');
       await spectator.waitForFunction(() =>
         document.querySelector('[data-testid=control-result]')?.textContent?.includes('refused'),
@@ -67,7 +70,7 @@ describe.skipIf(!needs('chromium'))('the race viewer during a live race in Chrom
       expect(organizer.url()).toContain('tiles=off');
       await organizer.click('[data-tab=organizer]');
       await expect(organizer.textContent('[data-testid=token-status]')).resolves.toMatch(
-        /token loaded/,
+        /token set/,
       );
       await organizer.fill('[data-testid=message-text]', 'Good luck, racers');
       await organizer.click('[data-testid=send-message]');
@@ -119,7 +122,10 @@ describe.skipIf(!needs('chromium'))('the race viewer during a live race in Chrom
       // The recording as it stands, mid-race (an unfinished file), opens in the replay view.
       const sofar = await browser.context.newPage();
       await sofar.goto(`${viewer}replay?src=host&tiles=off`);
-      await waitForHook(sofar, "h.view === 'replay' && h.ready && h.endMs > 0 && h.racers !== undefined");
+      await waitForHook(
+        sofar,
+        "h.view === 'replay' && h.ready && h.endMs > 0 && h.racers !== undefined",
+      );
       await sofar.close();
 
       // The OBS overlay: transparent page, clock and ranking.

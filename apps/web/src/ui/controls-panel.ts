@@ -216,7 +216,7 @@ export class ControlsPanel {
         h(
           'p',
           { class: 'notice ok', 'data-testid': 'token-status' },
-          'Organizer token loaded from your link: commands are sent with it.',
+          'Organizer token set (from your link, or pasted): commands are sent with it; the host checks it.',
         ),
       );
       return;
@@ -240,6 +240,7 @@ export class ControlsPanel {
         h(
           'button',
           {
+            'data-testid': 'token-use',
             onclick: () => {
               if (input.value.trim()) {
                 this.tokens.setToken(input.value.trim());

@@ -493,6 +493,8 @@ class ReplaySession {
 
   private key(e: KeyboardEvent) {
     if (isTyping(e) || e.ctrlKey || e.metaKey || e.altKey) return;
+    // Space on a focused button would also click it: the shortcut wins, the button lets go.
+    if (e.target instanceof HTMLButtonElement) e.target.blur();
     const small = e.shiftKey ? 1000 : 5000;
     switch (e.key) {
       case ' ':
@@ -583,11 +585,12 @@ class ReplaySession {
   }
 
   private buildEvents() {
-    const lines: HTMLElement[] = [];
+    const lines: { ms: number; line: HTMLElement }[] = [];
     const at = (epoch: number, text: string, level = '') => {
       const ms = this.replay.raceTimeMs(epoch);
-      lines.push(
-        h(
+      lines.push({
+        ms,
+        line: h(
           'div',
           { class: level },
           h(
@@ -598,7 +601,7 @@ class ReplaySession {
           ' ',
           text,
         ),
-      );
+      });
     };
     for (const entry of this.data.entries) {
       if (entry.kind === 'control') {
@@ -622,11 +625,11 @@ class ReplaySession {
           `${this.look.nameOf(racer.playerId)} finished in ${formatRaceTime(racer.time)}`,
         );
     }
-    lines.sort((a, b) =>
-      (a.textContent ?? '').localeCompare(b.textContent ?? '', undefined, { numeric: true }),
-    );
+    lines.sort((a, b) => a.ms - b.ms);
     this.events.replaceChildren(
-      ...(lines.length ? lines : [h('p', { class: 'hint' }, 'No events recorded.')]),
+      ...(lines.length
+        ? lines.map((l) => l.line)
+        : [h('p', { class: 'hint' }, 'No events recorded.')]),
     );
   }
 
