@@ -19,6 +19,7 @@ export type {
   CrossingDetectorOptions,
 } from './crossing-detector';
 export { createCrossingDetector, toCheckpointMessage } from './crossing-detector';
+export { engineInputOf, JUDGED_KINDS } from './engine-input';
 export type { RaceEngineErrorCode, RaceEngineErrorOptions } from './errors';
 export { isRaceEngineError, RACE_ENGINE_ERROR_CODES, RaceEngineError } from './errors';
 export type { RaceResults, RacerResult, SectorRecord } from './race-results';
@@ -44,6 +45,7 @@ export {
 export type { RacerTable } from './racer-table';
 export type { RankingMessageOptions, RankingOptions } from './ranking';
 export { racerUncertainty, rankingEntries, stageOf, toRankingMessage } from './ranking';
+export { encodeResultsCsv, encodeSplitsCsv } from './results-csv';
 export type { Gate, Point3, Sphere } from './segment-crossing';
 export {
   lerpPoint,

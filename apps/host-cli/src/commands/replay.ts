@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import { AppError, numberOption, parseCommandLine } from '@gw2race/app-shared';
 import { readReplayFile } from '@gw2race/replay-format/node';
 import { webAppDir } from '../web/static-dir';
-import { attachWebApp } from '../web/web-server';
+import { attachWebApp, closeWebServer } from '../web/web-server';
 
 const USAGE = `Usage: gw2race-host replay FILE [--http-port N] [--listen HOST]
 
@@ -87,6 +87,6 @@ export async function replayCommand(args: string[], version: string): Promise<nu
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await closeWebServer(server);
   return 0;
 }

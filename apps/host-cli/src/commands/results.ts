@@ -1,14 +1,23 @@
 import { AppError, parseCommandLine } from '@gw2race/app-shared';
-import { type RaceState, raceResults, replayRace } from '@gw2race/race-engine';
+import {
+  encodeResultsCsv,
+  encodeSplitsCsv,
+  engineInputOf,
+  type RaceState,
+  raceResults,
+  replayRace,
+} from '@gw2race/race-engine';
 import type { ReplayEntry } from '@gw2race/replay-format';
 import { readReplayFile } from '@gw2race/replay-format/node';
-import { engineInputOf } from '../host/engine-input';
-import { encodeResultsCsv } from '../host/results-format';
 
-const USAGE = `Usage: gw2race-host results FILE [--format json|csv]
+const USAGE = `Usage: gw2race-host results FILE [--format json|csv|splits]
 
 Re-judges a recording (race_*.replay.jsonl.gz) with the race engine and prints the results.
-They are the results the host computed live: the same inputs, in the same order.`;
+They are the results the host computed live: the same inputs, in the same order.
+
+  --format json     everything (default): ranking, crossings, splits, sectors, flags
+  --format csv      one row per racer
+  --format splits   one row per credited crossing (splits and sector times)`;
 
 /** Re-judges a recording: the same engine inputs the live host used, in the same order. */
 export async function rejudge(file: string): Promise<{ state: RaceState; warnings: string[] }> {
@@ -38,7 +47,7 @@ export async function rejudge(file: string): Promise<{ state: RaceState; warning
   return { state, warnings };
 }
 
-/** `gw2race-host results FILE [--format json|csv]`. */
+/** `gw2race-host results FILE [--format json|csv|splits]`. */
 export async function resultsCommand(args: string[]): Promise<number> {
   const command = parseCommandLine(args, { format: { type: 'string' } }, USAGE);
   if (!command) return 0;
@@ -47,13 +56,18 @@ export async function resultsCommand(args: string[]): Promise<number> {
   if (!file || positionals.length > 1)
     throw new AppError('USAGE', 'give one recording file', { hint: USAGE });
   const format = values.format ?? 'json';
-  if (format !== 'json' && format !== 'csv')
-    throw new AppError('USAGE', `--format must be json or csv, got "${format}"`);
+  if (format !== 'json' && format !== 'csv' && format !== 'splits') {
+    throw new AppError('USAGE', `--format must be json, csv or splits, got "${format}"`);
+  }
   const { state, warnings } = await rejudge(file);
   for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
   const results = raceResults(state);
   process.stdout.write(
-    format === 'json' ? `${JSON.stringify(results, null, 2)}\n` : encodeResultsCsv(results),
+    format === 'json'
+      ? `${JSON.stringify(results, null, 2)}\n`
+      : format === 'csv'
+        ? encodeResultsCsv(results)
+        : encodeSplitsCsv(results),
   );
   return 0;
 }

@@ -26,7 +26,7 @@ import { BUNDLED_TRACKS, DEFAULT_TRACK, loadTrack } from '../host/load-track';
 import { createHostSession, type HostOutcome } from '../host/session';
 import { renderHostScreen } from '../ui/host-screen';
 import { webAppDir } from '../web/static-dir';
-import { attachWebApp } from '../web/web-server';
+import { attachWebApp, closeWebServer } from '../web/web-server';
 
 export const RUN_USAGE = `Usage: gw2race-host [run] [options]
 
@@ -413,7 +413,7 @@ export async function runCommand(args: string[], version: string): Promise<numbe
   await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
   for (const positions of positionClients) positions.end(true);
   await broker?.close();
-  await new Promise<void>((resolve) => (http ? http.close(() => resolve()) : resolve()));
+  if (http) await closeWebServer(http);
 
   const { results } = outcome;
   process.stdout.write(
@@ -441,7 +441,7 @@ export async function runCommand(args: string[], version: string): Promise<numbe
     )}\n\n`,
   );
   process.stdout.write(
-    `Recording: ${outcome.recording}\nResults:   ${outcome.resultsJson}\n           ${outcome.resultsCsv}\n`,
+    `Recording: ${outcome.recording}\nResults:   ${outcome.resultsJson}\n           ${outcome.resultsCsv}\n           ${outcome.splitsCsv}\n`,
   );
   process.stdout.write(`Re-judge:  gw2race-host results ${outcome.recording}\n`);
   return 0;

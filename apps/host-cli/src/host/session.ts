@@ -20,6 +20,9 @@ import {
 import {
   createRaceState,
   type EngineEvent,
+  encodeResultsCsv,
+  encodeSplitsCsv,
+  engineInputOf,
   type RaceResults,
   type RaceState,
   raceResults,
@@ -30,9 +33,7 @@ import type { ReplayEntry, ReplayWriter } from '@gw2race/replay-format';
 import { createReplayFileWriter } from '@gw2race/replay-format/node';
 import type { MqttClient } from 'mqtt';
 import type { WebCommand, WebCommandResult } from '../web/web-server';
-import { engineInputOf } from './engine-input';
 import { createRecordedOrder, type RecordedOrder } from './recorded-order';
-import { encodeResultsCsv } from './results-format';
 
 /** A client the host has heard from. */
 export interface ClientInfo {
@@ -87,6 +88,8 @@ export interface HostOutcome {
   recording: string;
   resultsJson: string;
   resultsCsv: string;
+  /** Every credited crossing: splits and sector times. */
+  splitsCsv: string;
   results: RaceResults;
 }
 
@@ -581,9 +584,11 @@ export class HostSession {
     const base = this.recordingPath.replace(/\.replay\.jsonl\.gz$/, '');
     const resultsJson = `${base}.results.json`;
     const resultsCsv = `${base}.results.csv`;
+    const splitsCsv = `${base}.splits.csv`;
     await writeFile(resultsJson, `${JSON.stringify(results, null, 2)}\n`);
     await writeFile(resultsCsv, encodeResultsCsv(results));
-    const outcome = { recording: this.recordingPath, resultsJson, resultsCsv, results };
+    await writeFile(splitsCsv, encodeSplitsCsv(results));
+    const outcome = { recording: this.recordingPath, resultsJson, resultsCsv, splitsCsv, results };
     this.resolveDone(outcome);
     return outcome;
   }

@@ -141,16 +141,7 @@ export function parseWebCommand(value: unknown): WebCommand | string {
  */
 export function attachWebApp(server: Server, options: WebAppOptions): void {
   const root = options.staticDir ? resolve(options.staticDir) : undefined;
-  // A browser keeps connections open: keep-alive, speculative preconnects that never send a
-  // request, MQTT-over-WebSocket reconnects. `close()` alone would wait for them (a preconnect
-  // until the 60 s headers timeout), holding the host's exit up while a viewer is open. A
-  // server that is done serving ends them all.
-  const close = server.close.bind(server);
-  server.close = ((callback?: (error?: Error) => void) => {
-    const result = close(callback);
-    server.closeAllConnections();
-    return result;
-  }) as Server['close'];
+
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     void handle(request, response).catch((error: unknown) => {
       if (!response.headersSent) send(response, 500, { error: `internal error: ${String(error)}` });
@@ -236,4 +227,17 @@ export function attachWebApp(server: Server, options: WebAppOptions): void {
     });
     response.end(request.method === 'HEAD' ? undefined : content);
   }
+}
+
+/**
+ * Stops the viewer's server now. A browser keeps connections open (keep-alive, speculative
+ * preconnects that never send a request, MQTT-over-WebSocket reconnects) and `close()` alone
+ * waits for them, a preconnect until the 60 s headers timeout: a server that is done serving
+ * ends them all.
+ */
+export function closeWebServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
 }

@@ -1,6 +1,6 @@
+import { encodeResultsCsv, encodeSplitsCsv } from '@gw2race/race-engine';
 import { describe, expect, it } from 'vitest';
 import { createReplayData, positionsAreEvents, sampleBefore } from '../core/replay-data';
-import { encodeResultsCsv, encodeSplitsCsv } from '../core/results-csv';
 import { sectorAnalysis } from '../core/sectors';
 import { along, CREATED, open, recordRace, T0 } from './recording';
 

@@ -1,5 +1,4 @@
 import {
-  type MessageKind,
   type RankingMessage,
   type StateMessage,
   type Track,
@@ -7,6 +6,7 @@ import {
 } from '@gw2race/protocol';
 import {
   type EngineInput,
+  engineInputOf,
   type RaceResults,
   type RaceState,
   raceResults,
@@ -14,22 +14,6 @@ import {
   trackFromState,
 } from '@gw2race/race-engine';
 import type { RacerPosition, Replay, ReplayEntry } from '@gw2race/replay-format';
-
-/** Kinds the race engine judges (the host's own outputs are not inputs), as the host feeds it. */
-const ENGINE_KINDS: ReadonlySet<MessageKind> = new Set([
-  'state',
-  'control',
-  'presence',
-  'pos',
-  'checkpoint',
-  'ping',
-]);
-
-/** The engine input a recorded entry stands for, or `undefined` (same rule as the host's). */
-export function engineInputOf(entry: ReplayEntry): EngineInput | undefined {
-  if (entry.kind === 'unknown') return undefined;
-  return ENGINE_KINDS.has(entry.kind) ? entry : undefined;
-}
 
 /** One racer's path as plain columns (epoch s, metres), time-ordered. */
 export interface Path {

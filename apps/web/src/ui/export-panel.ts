@@ -1,6 +1,6 @@
+import { encodeResultsCsv, encodeSplitsCsv } from '@gw2race/race-engine';
 import { encodeCheckpointsCsv, encodeJsonExport, encodePositionsCsv } from '@gw2race/replay-format';
 import { formatBytes, formatRaceTime } from '../core/format';
-import { encodeResultsCsv, encodeSplitsCsv } from '../core/results-csv';
 import { download, exportName, h } from './dom';
 import type { ReplaySession } from './replay-view';
 import { hook } from './test-hook';

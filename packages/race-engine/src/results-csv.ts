@@ -1,7 +1,7 @@
-import type { RaceResults } from '@gw2race/race-engine';
+import type { RaceResults } from './race-results';
 
 /** RFC 4180: quote a field when it holds a comma, a quote or a line break. */
-export function csvField(value: string | number | boolean | null | undefined): string {
+function csvField(value: string | number | boolean | null | undefined): string {
   if (value === undefined || value === null) return '';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
   const text = String(value);
@@ -14,7 +14,11 @@ const row = (fields: (string | number | boolean | null | undefined)[]) =>
 const round = (value: number | null | undefined) =>
   value === null || value === undefined ? undefined : Math.round(value * 1e6) / 1e6;
 
-/** The ranking as CSV: one row per racer, times in seconds. */
+/**
+ * The results as CSV (RFC 4180, CRLF): one row per racer in ranking order, times in seconds:
+ * `position, playerId, name, status, time, gapToLeader, laps, checkpoints, bestLap, uncertainty,
+ * flags, ruling`. The host writes it next to a recording; the viewer exports it.
+ */
 export function encodeResultsCsv(results: RaceResults): string {
   let text = row([
     'position',
@@ -50,7 +54,11 @@ export function encodeResultsCsv(results: RaceResults): string {
   return text;
 }
 
-/** Every credited crossing as CSV: split (race time), sector time and how it was established. */
+/**
+ * Every credited crossing as CSV (RFC 4180, CRLF): `playerId, name, lap, index, checkpoint, split`
+ * (race time), `sector` (time since the previous crossing), `at` (epoch s), `uncertainty`,
+ * `source` (stream, gap, inferred), `speed`, `x, y, z`.
+ */
 export function encodeSplitsCsv(results: RaceResults): string {
   let text = row([
     'playerId',
