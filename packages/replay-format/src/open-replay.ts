@@ -1,4 +1,11 @@
-import { err, ok, type RankingMessage, type Result, type StateMessage } from '@gw2race/protocol';
+import {
+  err,
+  ok,
+  type PosMessage,
+  type RankingMessage,
+  type Result,
+  type StateMessage,
+} from '@gw2race/protocol';
 import { type GunzipMember, inflateMember, MEMBER_FLAGS } from './gzip-member';
 import {
   type DecodedEvent,
@@ -386,7 +393,7 @@ export function openReplay(
       const cached = cache.get(i);
       let chunks: DecodedChunk[];
       if (cached) {
-        chunks = cached.decoded.chunks;
+        chunks = positionChunks(cached.decoded, header);
         states = cloneStates(cached.endStates);
       } else {
         const text = inflateSlot(i);
@@ -396,7 +403,7 @@ export function openReplay(
         }
         const decoded = decodeMember(text, slots[i]!.entry.offset, states, header);
         for (const issue of decoded.issues) report(issue);
-        chunks = decoded.chunks;
+        chunks = positionChunks(decoded, header);
       }
       for (const chunk of chunks) {
         let builder = builders.get(chunk.playerId);
@@ -441,7 +448,7 @@ export function openReplay(
     const target = time * timeScale - header.origin;
     const found = new Map<string, Bracket>();
     for (let i = firstIndex; i <= lastIndex; i++) {
-      for (const chunk of ensure(i).decoded.chunks) {
+      for (const chunk of positionChunks(ensure(i).decoded, header)) {
         let bracket = found.get(chunk.playerId);
         if (!bracket) {
           bracket = { before: undefined, beforeIndex: 0, after: undefined, afterIndex: 0 };
@@ -636,9 +643,25 @@ class TrackBuilder {
     this.length = needed;
   }
 
+  /** Samples from event lines can interleave with a position line's: keep a track in time order. */
+  private sortByTime(): void {
+    const n = this.length;
+    const t = this.columns.t;
+    let sorted = true;
+    for (let k = 1; k < n && sorted; k++) if (t[k]! < t[k - 1]!) sorted = false;
+    if (sorted) return;
+    const order = Array.from({ length: n }, (_, k) => k).sort((a, b) => t[a]! - t[b]! || a - b);
+    for (const key of Object.keys(this.columns) as (keyof TrackBuilder['columns'])[]) {
+      const column = this.columns[key];
+      const copy = Float64Array.from(order, (k) => column[k]!);
+      column.set(copy);
+    }
+  }
+
   finish(): RacerTrack {
     const n = this.length;
     const c = this.columns;
+    this.sortByTime();
     return {
       playerId: this.playerId,
       length: n,
@@ -653,6 +676,73 @@ class TrackBuilder {
       mount: c.mount.subarray(0, n),
     };
   }
+}
+
+/** Positions a member stores as plain event lines, as chunks in the units of position lines. */
+const eventChunksCache = new WeakMap<DecodedMember, DecodedChunk[]>();
+
+/**
+ * Every position of a member as chunks: its position lines, plus the positions it stores exactly
+ * as event lines (`compactPositions: false`, or values a position line cannot hold), so seeking
+ * and tracks see every sample.
+ */
+function positionChunks(decoded: DecodedMember, header: ReplayHeader): DecodedChunk[] {
+  let extra = eventChunksCache.get(decoded);
+  if (!extra) {
+    extra = eventPositionChunks(decoded.events, header);
+    eventChunksCache.set(decoded, extra);
+  }
+  return extra.length === 0 ? decoded.chunks : [...decoded.chunks, ...extra];
+}
+
+function eventPositionChunks(
+  events: readonly DecodedEvent[],
+  header: ReplayHeader,
+): DecodedChunk[] {
+  const byPlayer = new Map<string, { message: PosMessage; at: number; topic: boolean }[]>();
+  for (const { entry } of events) {
+    if (entry.kind !== 'pos') continue;
+    const list = byPlayer.get(entry.message.playerId) ?? [];
+    list.push({ message: entry.message, at: entry.at, topic: entry.playerId !== undefined });
+    byPlayer.set(entry.message.playerId, list);
+  }
+  const { timeScale, positionScale, speedScale } = header.quantization;
+  const chunks: DecodedChunk[] = [];
+  for (const [playerId, samples] of byPlayer) {
+    const n = samples.length;
+    // Columns t x y z lag v mapId mount, in the units of a position line (not rounded).
+    const values = new Float64Array(8 * n);
+    samples.forEach(({ message, at }, k) => {
+      const t = message.t * timeScale - header.origin;
+      values[k] = t;
+      values[n + k] = message.x * positionScale;
+      values[2 * n + k] = message.y * positionScale;
+      values[3 * n + k] = message.z * positionScale;
+      values[4 * n + k] = at * timeScale - header.origin - t;
+      values[5 * n + k] = message.v === undefined ? Number.NaN : message.v * speedScale;
+      values[6 * n + k] = message.mapId ?? Number.NaN;
+      values[7 * n + k] = message.mount ?? Number.NaN;
+    });
+    chunks.push({
+      playerId,
+      topic: samples[0]?.topic ?? false,
+      n,
+      values,
+      t: 0,
+      x: n,
+      y: 2 * n,
+      z: 3 * n,
+      lag: 4 * n,
+      v: 5 * n,
+      mapId: 6 * n,
+      mount: 7 * n,
+      tick: -1,
+      seq: -1,
+      u: -1,
+      sig: undefined,
+    });
+  }
+  return chunks;
 }
 
 /**

@@ -75,6 +75,52 @@ describe('openReplay', () => {
     expect(replay.issues).toEqual([]);
   });
 
+  it('seeks and gives tracks for positions stored exactly as event lines too', async () => {
+    const race = await recordedRace({ racers: 3, durationS: 20 }, { compactPositions: false });
+    const opened = openReplay(race.bytes);
+    if (!opened.ok) throw opened.error;
+    const replay = opened.value;
+    const recorded = positionsByPlayer(await collect(readReplay(race.bytes)));
+    expect(recorded.size).toBe(3);
+    for (const [playerId, samples] of recorded) {
+      const track = replay.track(playerId)!;
+      expect(track.length).toBe(samples.length);
+      // Exact values go through the position-line units: equal to within float round-off.
+      const off = (column: ArrayLike<number>, expected: number[]) =>
+        Math.max(...expected.map((value, k) => Math.abs(column[k]! - value)));
+      expect(
+        off(
+          track.t,
+          samples.map((s) => s.message.t),
+        ),
+      ).toBeLessThan(1e-6);
+      expect(
+        off(
+          track.at,
+          samples.map((s) => s.at),
+        ),
+      ).toBeLessThan(1e-6);
+      expect(
+        off(
+          track.x,
+          samples.map((s) => s.message.x),
+        ),
+      ).toBeLessThan(1e-6);
+    }
+    const snapshot = replay.seek(10_000);
+    expect(snapshot.positions.map((p) => p.playerId).sort()).toEqual([...recorded.keys()].sort());
+    for (const position of snapshot.positions) {
+      const samples = recorded.get(position.playerId)!;
+      const time = race.t0 + 10;
+      const after = samples.findIndex((s) => s.message.t > time);
+      const a = samples[after - 1]!.message;
+      const b = samples[after]!.message;
+      const f = (time - a.t) / (b.t - a.t);
+      expect(position.x).toBeCloseTo(a.x + (b.x - a.x) * f, 6);
+      expect(position.interpolated).toBe(true);
+    }
+  });
+
   it('opens a crashed recording (no trailer) and one recompressed by another gzip', async () => {
     const race = await recordedRace({ racers: 3, durationS: 30 });
     const crashed = race.bytes.subarray(0, race.bytes.length - race.members.at(-1)!.length - 100);
