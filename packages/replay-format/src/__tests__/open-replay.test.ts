@@ -116,7 +116,7 @@ describe('openReplay', () => {
       const a = samples[after - 1]!.message;
       const b = samples[after]!.message;
       const f = (time - a.t) / (b.t - a.t);
-      expect(position.x).toBeCloseTo(a.x + (b.x - a.x) * f, 6);
+      expect(position.x).toBeCloseTo(a.x + (b.x - a.x) * f, 4);
       expect(position.interpolated).toBe(true);
     }
   });
