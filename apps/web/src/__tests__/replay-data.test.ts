@@ -1,6 +1,6 @@
 import { encodeResultsCsv, encodeSplitsCsv } from '@gw2race/race-engine';
 import { describe, expect, it } from 'vitest';
-import { createReplayData, positionsAreEvents, sampleBefore } from '../core/replay-data';
+import { createReplayData, sampleBefore } from '../core/replay-data';
 import { sectorAnalysis } from '../core/sectors';
 import { along, CREATED, open, recordRace, T0 } from './recording';
 
@@ -23,7 +23,10 @@ describe('a recording opened for the viewer', () => {
     expect(frame.ranking?.entries[0]?.playerId).toBe('p1');
     expect(data.names.get('p1')).toBe('Alice');
     expect(data.colors.get('p1')).toBe('#123456');
-    expect(positionsAreEvents(data.replay)).toBe(false);
+    // Each recorded sample once in a racer's path (ghosts, heatmap), time-ordered.
+    const path = data.paths.get('p1');
+    expect(path?.t.length).toBe(data.replay.track('p1')?.length);
+    expect(path?.t.every((t, i, all) => i === 0 || t > (all[i - 1] as number))).toBe(true);
   });
 
   it('judges the recording with the race engine: finishes, splits, sectors', async () => {
@@ -56,9 +59,8 @@ describe('a recording opened for the viewer', () => {
     expect(splits[1]).toMatch(/^p1,Alice,1,0,1,/);
   });
 
-  it('places racers of an old recording whose positions are event lines', async () => {
+  it('places racers of a recording whose positions are event lines', async () => {
     const data = createReplayData(open(await recordRace({ compactPositions: false })));
-    expect(positionsAreEvents(data.replay)).toBe(true);
     const frame = data.frame(5000);
     const p2 = frame.racers.find((r) => r.playerId === 'p2');
     expect(p2?.x).toBeCloseTo(along(25, 5).x, 1);

@@ -1,4 +1,5 @@
 import {
+  RACE_RELATIVE_LIMIT,
   type RankingMessage,
   type StateMessage,
   type Track,
@@ -154,64 +155,26 @@ function collectNames(entries: readonly ReplayEntry[], replay: Replay) {
 }
 
 /**
- * Builds each racer's path from the recording: the compact position columns (`tracks()`), plus
- * positions the writer stored as event lines (recordings made before a field was compactable),
- * which the recording's own `seek`/`tracks` do not include. Returns which racers needed those.
+ * Every racer's path, from the recording's per-racer tracks (all samples, time-ordered). Times
+ * are epoch seconds; a client that sent race-relative times (below 1e9 s, as in the spec's
+ * example) has them moved onto the race's t0.
  */
-function buildPaths(replay: Replay, entries: readonly ReplayEntry[]) {
-  const extra = new Map<string, { t: number; x: number; y: number; z: number; v: number }[]>();
-  let t0: number | null = replay.header.t0;
-  for (const entry of entries) {
-    if (entry.kind === 'state' && typeof entry.message.t0 === 'number') t0 = entry.message.t0;
-    if (entry.kind === 'control' && 't0' in entry.message && typeof entry.message.t0 === 'number')
-      t0 = entry.message.t0;
-    if (entry.kind !== 'pos') continue;
-    const m = entry.message;
-    const t = toEpochSeconds(m.t, t0);
-    if (t === undefined) continue;
-    const list = extra.get(m.playerId) ?? [];
-    extra.set(m.playerId, list);
-    list.push({ t, x: m.x, y: m.y, z: m.z, v: m.v ?? Number.NaN });
-  }
-  const compact = replay.tracks();
+function buildPaths(replay: Replay): Map<string, Path> {
   const paths = new Map<string, Path>();
-  const eventOnly = new Set<string>();
-  for (const [playerId, track] of compact) {
+  for (const [playerId, track] of replay.tracks()) {
+    const relative = track.t.some((t) => t < RACE_RELATIVE_LIMIT);
     paths.set(playerId, {
       playerId,
-      t: track.t,
+      t: relative
+        ? Float64Array.from(track.t, (t) => toEpochSeconds(t, replay.t0) ?? Number.NaN)
+        : track.t,
       x: track.x,
       y: track.y,
       z: track.z,
       v: track.v,
     });
   }
-  for (const [playerId, samples] of extra) {
-    eventOnly.add(playerId);
-    const track = compact.get(playerId);
-    const all = [...samples];
-    if (track) {
-      for (let i = 0; i < track.length; i++) {
-        all.push({
-          t: track.t[i] as number,
-          x: track.x[i] as number,
-          y: track.y[i] as number,
-          z: track.z[i] as number,
-          v: track.v[i] as number,
-        });
-      }
-    }
-    all.sort((a, b) => a.t - b.t);
-    paths.set(playerId, {
-      playerId,
-      t: Float64Array.from(all, (s) => s.t),
-      x: Float64Array.from(all, (s) => s.x),
-      y: Float64Array.from(all, (s) => s.y),
-      z: Float64Array.from(all, (s) => s.z),
-      v: Float64Array.from(all, (s) => s.v),
-    });
-  }
-  return { paths, eventOnly };
+  return paths;
 }
 
 /**
@@ -223,7 +186,7 @@ export function createReplayData(replay: Replay): ReplayData {
   const from = replay.from ?? replay.raceTimeOrigin;
   const to = replay.to ?? from;
   let entries: ReplayEntry[] | undefined;
-  let built: ReturnType<typeof buildPaths> | undefined;
+  let built: Map<string, Path> | undefined;
   let named: ReturnType<typeof collectNames> | undefined;
   let judged: { state: RaceState | null; results: RaceResults | null } | undefined;
   const allEntries = () => {
@@ -231,7 +194,7 @@ export function createReplayData(replay: Replay): ReplayData {
     return entries;
   };
   const paths = () => {
-    built ??= buildPaths(replay, allEntries());
+    built ??= buildPaths(replay);
     return built;
   };
   const names = () => {
@@ -239,7 +202,6 @@ export function createReplayData(replay: Replay): ReplayData {
     return named;
   };
   let track: Track | null | undefined;
-  let legacy: boolean | undefined;
   const trackOf = () => {
     if (track !== undefined) return track;
     if (replay.header.track) {
@@ -285,7 +247,7 @@ export function createReplayData(replay: Replay): ReplayData {
       return allEntries();
     },
     get paths() {
-      return paths().paths;
+      return paths();
     },
     get names() {
       return names().names;
@@ -301,39 +263,12 @@ export function createReplayData(replay: Replay): ReplayData {
     },
     frame(raceTimeMs) {
       const snapshot = replay.seek(raceTimeMs);
-      legacy ??= positionsAreEvents(replay);
-      if (!legacy) {
-        return {
-          raceTimeMs,
-          racers: snapshot.positions.map(toPlaced),
-          ranking: snapshot.ranking,
-          state: snapshot.state,
-        };
-      }
-      const { paths: all, eventOnly } = paths();
-      const racers = snapshot.positions.filter((p) => !eventOnly.has(p.playerId)).map(toPlaced);
-      for (const playerId of eventOnly) {
-        const path = all.get(playerId);
-        const placed = path ? positionOnPath(path, snapshot.time) : undefined;
-        if (placed) racers.push(placed);
-      }
-      return { raceTimeMs, racers, ranking: snapshot.ranking, state: snapshot.state };
+      return {
+        raceTimeMs,
+        racers: snapshot.positions.map(toPlaced),
+        ranking: snapshot.ranking,
+        state: snapshot.state,
+      };
     },
   };
-}
-
-/**
- * Whether the recording stores positions as event lines (written before all their fields were
- * compactable), which `seek` does not place. Checked on the first member with positions: the
- * positions it holds must be found by `seek` at the last one's instant.
- */
-export function positionsAreEvents(replay: Replay): boolean {
-  const member = replay.index.members.find((m) => m.role === 'data' && m.kinds.includes('pos'));
-  if (!member || member.from === null || member.to === null) return false;
-  const positions = replay.messages(member.from, member.to).filter((e) => e.kind === 'pos');
-  const last = positions[positions.length - 1];
-  if (last?.kind !== 'pos') return false;
-  const t = toEpochSeconds(last.message.t, replay.t0);
-  if (t === undefined) return false;
-  return replay.seek(replay.raceTimeMs(t)).positions.length === 0;
 }
