@@ -8,6 +8,7 @@ import {
   type TrackCheckpoint,
   trackSchema,
 } from '@gw2race/protocol';
+import { nonNegative, positive } from './check-option';
 import { RaceEngineError } from './errors';
 import type { Point3, Sphere } from './segment-crossing';
 
@@ -248,21 +249,4 @@ function compileCheckpoint(cp: TrackCheckpoint, index: number, track: Track): Co
     center: { x: cp.x, y: cp.y, z: cp.z },
     reach: cp.r,
   };
-}
-
-function positive(name: string, value: number): number {
-  if (!(value > 0) || !Number.isFinite(value)) {
-    throw new RaceEngineError('INVALID_OPTIONS', `${name} must be a positive number, got ${value}`);
-  }
-  return value;
-}
-
-function nonNegative(name: string, value: number): number {
-  if (!(value >= 0) || !Number.isFinite(value)) {
-    throw new RaceEngineError(
-      'INVALID_OPTIONS',
-      `${name} must be a non-negative number, got ${value}`,
-    );
-  }
-  return value;
 }

@@ -6,6 +6,7 @@ import type {
   Track,
 } from '@gw2race/protocol';
 import { type CourseState, createCourseState, type Sample } from './advance-course';
+import { nonNegative, positive } from './check-option';
 import { type CourseDefinition, type CourseOptions, compileCourse } from './course';
 import { RaceEngineError } from './errors';
 import { type RacerTable, tableGet, tableOf, tableToArray } from './racer-table';
@@ -336,21 +337,4 @@ export function findRacer(state: RaceState, playerId: string): RacerState | unde
 /** Every racer (spectators included), in order of first appearance. */
 export function listRacers(state: Pick<RaceState, 'racers'>): RacerState[] {
   return tableToArray(state.racers);
-}
-
-function positive(name: string, value: number): number {
-  if (!(value > 0) || !Number.isFinite(value)) {
-    throw new RaceEngineError('INVALID_OPTIONS', `${name} must be a positive number, got ${value}`);
-  }
-  return value;
-}
-
-function nonNegative(name: string, value: number): number {
-  if (!(value >= 0) || !Number.isFinite(value)) {
-    throw new RaceEngineError(
-      'INVALID_OPTIONS',
-      `${name} must be a non-negative number, got ${value}`,
-    );
-  }
-  return value;
 }

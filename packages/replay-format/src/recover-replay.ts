@@ -9,7 +9,12 @@ import {
 import { type DecodedMember, type DeltaStates, decodeMember } from './member-decoder';
 import { ReplayError } from './replay-error';
 import { parseReplayHeader, type ReplayHeader } from './replay-header';
-import { memberEntry, type ReplayIndex, type ReplayMemberEntry } from './replay-index';
+import {
+  createReplayIndex,
+  memberEntry,
+  type ReplayIndex,
+  type ReplayMemberEntry,
+} from './replay-index';
 import { inflateForeign, scanMembers } from './scan-members';
 
 /** What {@link recoverReplay} kept and what it could not. */
@@ -257,17 +262,16 @@ export function recoverReplay(bytes: Uint8Array): Result<RecoveredReplay, Replay
   }
   if (!header) return err(new ReplayError('NOT_A_REPLAY', 'no gw2race-replay header found'));
 
-  const index: ReplayIndex = {
-    type: 'index',
+  const index = createReplayIndex({
     raceId: header.raceId,
     t0,
-    from: records > 0 ? from : null,
-    to: records > 0 ? to : null,
+    from,
+    to,
     records,
     positions,
-    racers: [...racers],
-    members: [...members],
-  };
+    racers,
+    members,
+  });
   keep(
     encodeMember(textEncoder.encode(`${JSON.stringify(index)}\n`), {
       flags: MEMBER_FLAGS.index,

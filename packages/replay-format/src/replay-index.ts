@@ -108,3 +108,32 @@ export function parseReplayIndex(value: unknown): ReplayIndex | undefined {
     members: parsed,
   };
 }
+
+/** What an index is made of, as the writer and the recovery count it. */
+export interface IndexCounts {
+  readonly raceId: string;
+  readonly t0: number | null;
+  /** First and last receive time; ignored when there are no records. */
+  readonly from: number;
+  readonly to: number;
+  readonly records: number;
+  readonly positions: number;
+  readonly racers: Iterable<string>;
+  readonly members: Iterable<ReplayMemberEntry>;
+}
+
+/** The index line of a recording from its counts (no time range when it holds no records). */
+export function createReplayIndex(counts: IndexCounts): ReplayIndex {
+  const { records } = counts;
+  return {
+    type: 'index',
+    raceId: counts.raceId,
+    t0: counts.t0,
+    from: records > 0 ? counts.from : null,
+    to: records > 0 ? counts.to : null,
+    records,
+    positions: counts.positions,
+    racers: [...counts.racers],
+    members: [...counts.members],
+  };
+}

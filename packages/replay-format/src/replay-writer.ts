@@ -15,7 +15,12 @@ import {
   type ReplayHeaderInit,
   type ReplayQuantization,
 } from './replay-header';
-import { memberEntry, type ReplayIndex, type ReplayMemberEntry } from './replay-index';
+import {
+  createReplayIndex,
+  memberEntry,
+  type ReplayIndex,
+  type ReplayMemberEntry,
+} from './replay-index';
 
 /** The software string written in every header. */
 export const WRITER_NAME = `@gw2race/replay-format ${packageVersion}`;
@@ -347,17 +352,16 @@ export function createReplayWriter(
   const close = (): Promise<ReplayIndex> => {
     closed ??= (async () => {
       if (!failure) emitData();
-      const index: ReplayIndex = {
-        type: 'index',
+      const index = createReplayIndex({
         raceId: header.raceId,
         t0,
-        from: records > 0 ? from : null,
-        to: records > 0 ? to : null,
+        from,
+        to,
         records,
         positions,
-        racers: [...racers],
-        members: [...members],
-      };
+        racers,
+        members,
+      });
       if (!failure) {
         emit(`${JSON.stringify(index)}\n`, {
           flags: MEMBER_FLAGS.index,
