@@ -82,3 +82,29 @@ export function isTyping(event: KeyboardEvent): boolean {
     !['range', 'checkbox', 'button', 'radio'].includes(target.type)
   );
 }
+
+/**
+ * A side panel with tabs: one button per `[name, panel]`, the first shown, a click shows its
+ * panel (`data-tab` is the lower-cased name, for tests).
+ */
+export function createTabs(tabs: readonly (readonly [string, HTMLElement])[]): HTMLElement {
+  const body = h('div', { class: 'tab-body' });
+  const buttons = tabs.map(([name, panel], i) =>
+    h(
+      'button',
+      {
+        class: i === 0 ? 'active' : '',
+        'data-tab': name.toLowerCase(),
+        onclick: (e: Event) => {
+          for (const b of buttons) b.classList.remove('active');
+          (e.currentTarget as HTMLElement).classList.add('active');
+          body.replaceChildren(panel);
+        },
+      },
+      name,
+    ),
+  );
+  const first = tabs[0]?.[1];
+  if (first) body.append(first);
+  return h('aside', { class: 'side' }, h('div', { class: 'tabs' }, ...buttons), body);
+}

@@ -7,7 +7,7 @@ import { LiveRace } from '../core/live-race';
 import { boundsOf, unionBounds } from '../core/view-transform';
 import { checkpointCenter, type RacerMark, type WorldLine } from '../render/map-renderer';
 import { ControlsPanel, type TokenStore } from './controls-panel';
-import { h } from './dom';
+import { createTabs, h } from './dom';
 import { type ConnectionState, connectSpectator } from './live-connection';
 import { MapView } from './map-view';
 import { RankingTable } from './ranking-table';
@@ -111,28 +111,12 @@ export function startLiveView(app: HTMLElement, info: HostInfo, options: LiveVie
     ['Organizer', controls.element],
     ['Log', log],
   ];
-  const tabBody = h('div', { class: 'tab-body' }, ranking.element);
-  const buttons = tabs.map(([name, panel], i) =>
-    h(
-      'button',
-      {
-        class: i === 0 ? 'active' : '',
-        'data-tab': name.toLowerCase(),
-        onclick: (e: Event) => {
-          for (const b of buttons) b.classList.remove('active');
-          (e.currentTarget as HTMLElement).classList.add('active');
-          tabBody.replaceChildren(panel);
-        },
-      },
-      name,
-    ),
-  );
   app.append(
     h(
       'main',
       { class: 'body' },
       h('div', { class: 'map-wrap' }, tools, map.element),
-      h('aside', { class: 'side' }, h('div', { class: 'tabs' }, ...buttons), tabBody),
+      createTabs(tabs),
     ),
   );
 

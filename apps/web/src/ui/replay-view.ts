@@ -28,7 +28,7 @@ import {
 } from '../render/map-renderer';
 import { AnalysisPanel } from './analysis-panel';
 import { ComparePanel } from './compare-panel';
-import { h, isTyping } from './dom';
+import { createTabs, h, isTyping } from './dom';
 import { ExportPanel } from './export-panel';
 import { icon } from './icons';
 import { MapView } from './map-view';
@@ -433,24 +433,7 @@ class ReplaySession {
       ['Export', this.exports.element],
       ['Events', this.events],
     ];
-    const body = h('div', { class: 'tab-body' });
-    const buttons = tabs.map(([name, panel], i) =>
-      h(
-        'button',
-        {
-          class: i === 0 ? 'active' : '',
-          'data-tab': name.toLowerCase(),
-          onclick: (e: Event) => {
-            for (const b of buttons) b.classList.remove('active');
-            (e.currentTarget as HTMLElement).classList.add('active');
-            body.replaceChildren(panel);
-          },
-        },
-        name,
-      ),
-    );
-    body.append(tabs[0]?.[1] as HTMLElement);
-    return h('aside', { class: 'side' }, h('div', { class: 'tabs' }, ...buttons), body);
+    return createTabs(tabs);
   }
 
   /** Changes playback; `seeking` measures the seek (index lookup + frame). */
