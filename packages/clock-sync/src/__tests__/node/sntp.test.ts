@@ -288,7 +288,12 @@ describe('pollSntp', () => {
     const good1 = await server();
     const good2 = await server({ rootDispersionMs: 1 });
     const liar = await server({ now: () => serverNow() + 10_000 });
-    const estimator = createOffsetEstimator();
+    // A steady clock: this test is about leaving a falseticker out, not about the machine's wall
+    // clock stepping mid-test (a loaded CI machine's time daemon may do that; the estimator's
+    // step handling has its own tests).
+    const estimator = createOffsetEstimator({
+      clock: { monotonicMs: () => performance.now(), wallMs: localNow },
+    });
     const clientShift = estimator.localNow() - performance.now();
     const poll = await pollSntp({
       servers: [
