@@ -288,13 +288,11 @@ describe('pollSntp', () => {
     const good1 = await server();
     const good2 = await server({ rootDispersionMs: 1 });
     const liar = await server({ now: () => serverNow() + 10_000 });
-    // A steady clock: this test is about leaving a falseticker out, not about the machine's wall
-    // clock stepping mid-test (a loaded CI machine's time daemon may do that; the estimator's
-    // step handling has its own tests).
-    const estimator = createOffsetEstimator({
-      clock: { monotonicMs: () => performance.now(), wallMs: localNow },
-    });
-    const clientShift = estimator.localNow() - performance.now();
+    const estimator = createOffsetEstimator();
+    // The local time scale is monotonic time plus a fixed anchor: read the anchor itself. (Two
+    // clock readings would be off by however long the process was descheduled between them,
+    // which on a busy CI machine was 29.5 ms once.)
+    const clientShift = estimator.localAt(0);
     const poll = await pollSntp({
       servers: [
         `127.0.0.1:${good1.port}`,
