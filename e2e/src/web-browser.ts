@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { ViewerHook } from '../../apps/web/src/ui/test-hook';
 
 /** Debian's Chromium (installed by .ci/run); playwright-core never downloads a browser here. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -60,43 +61,8 @@ export function watchProblems(page: Page): string[] {
   return problems;
 }
 
-/** The viewer's test hook (`window.__gw2race`, apps/web/src/ui/test-hook.ts). */
-export interface Hook {
-  view: string;
-  ready: boolean;
-  raceId?: string;
-  raceTimeMs: number | null;
-  startMs: number | null;
-  endMs: number | null;
-  playing: boolean;
-  speed: number;
-  racers: {
-    playerId: string;
-    x: number;
-    z: number;
-    screenX: number;
-    screenY: number;
-    color: string;
-  }[];
-  ranking: { playerId: string; position: number; status: string }[];
-  connection?: string;
-  frames: number;
-  lastSeekMs: number | null;
-  analysis: {
-    racers: number;
-    sectors: number;
-    theoreticalBest: number | null;
-    deltaPoints: number;
-    heatCells: number;
-  } | null;
-  lastExport: {
-    kind: string;
-    bytes: number;
-    ms: number;
-    realTimeFactor?: number;
-    mimeType?: string;
-  } | null;
-}
+/** The viewer's test hook (`window.__gw2race`): the viewer's own type, so the two cannot drift. */
+export type Hook = ViewerHook;
 
 /** Reads the hook. */
 export function hookOf(page: Page): Promise<Hook> {
