@@ -24,6 +24,10 @@ export function createVitestConfig(overrides: ViteUserConfig['test'] = {}): Vite
     test: {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       testTimeout: 20_000,
+      // In CI each package also writes its counts, which .ci/run adds up into one closing line.
+      ...(process.env.CI
+        ? { reporters: ['default', 'json'], outputFile: { json: 'test-results/vitest.json' } }
+        : {}),
       ...overrides,
     },
   };
