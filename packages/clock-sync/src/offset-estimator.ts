@@ -78,7 +78,12 @@ export type EstimatorEvent =
     }
   | {
       readonly type: 'wall-step';
-      /** A discontinuity was the wall clock being set: the next sample agreed with the estimate, which stands. */
+      /**
+       * A discontinuity was the wall clock being set, so the estimate stands: the jump was
+       * backwards (only a change of the date does that; a suspend makes `wall − monotonic` grow),
+       * reported right after the `discontinuity`, or it was forwards and the next sample agreed
+       * with the estimate.
+       */
       readonly jumpMs: number;
     }
   | { readonly type: 'restart'; readonly reason: RestartReason; readonly samples: number };
@@ -188,7 +193,9 @@ export interface OffsetEstimator {
   monotonicAt(referenceMs: number): number;
   /**
    * Looks at both clocks and reports a discontinuity if `wall − monotonic` jumped. Called by
-   * every other method; call it yourself before stamping a request when you can.
+   * every other method; call it yourself before stamping a request when you can. A backwards
+   * jump is the date being set back and changes nothing; a forwards one may be a suspend, so
+   * the estimate is `unverified` (its bound widened by the jump) until the next sample.
    */
   checkClocks(): ClockDiscontinuity | undefined;
   /** Drops every sample and starts again (local time scale unchanged). */
@@ -412,9 +419,16 @@ export function createOffsetEstimator(options: OffsetEstimatorOptions = {}): Off
     lastLook = { mono, wallMinusMono };
     if (Math.abs(jumpMs) <= tolerance) return undefined;
     const atLocalMs = localAt(mono);
-    barrierLocalMs = atLocalMs;
-    if (window.length > 0) unverifiedMs = (unverifiedMs ?? 0) + Math.abs(jumpMs);
     emit({ type: 'discontinuity', jumpMs, atLocalMs });
+    if (jumpMs < 0) {
+      // The monotonic clock gained on the wall clock. A suspend can only make it lose (it stops
+      // while the wall clock goes on), so this is the date being set back: the time base is
+      // intact, the estimate and the samples in flight stand, and the bound stays as it was.
+      emit({ type: 'wall-step', jumpMs });
+      return { jumpMs, atLocalMs };
+    }
+    barrierLocalMs = atLocalMs;
+    if (window.length > 0) unverifiedMs = (unverifiedMs ?? 0) + jumpMs;
     return { jumpMs, atLocalMs };
   }
 

@@ -167,6 +167,38 @@ describe('createOffsetEstimator', () => {
     expect(after.offsetMs).toBeCloseTo(before.offsetMs, 6);
   });
 
+  it('takes a step of the wall clock backwards as a change of the date, without widening the bound', () => {
+    const { clock, estimator, events } = setup({ offsetMs: 250 });
+    for (let i = 0; i < 5; i++) {
+      probe(clock, estimator, { outMs: 8, backMs: 12 });
+      clock.advance(1_000);
+    }
+    const before = estimator.estimate()!;
+    clock.stepWall(-3_600_000); // a suspend cannot do this: it only makes wall − monotonic grow
+    expect(estimator.checkClocks()?.jumpMs).toBe(-3_600_000);
+    expect(events.slice(-2)).toEqual([
+      { type: 'discontinuity', jumpMs: -3_600_000, atLocalMs: estimator.localNow() },
+      { type: 'wall-step', jumpMs: -3_600_000 },
+    ]);
+    const during = estimator.estimate()!;
+    expect(during.status).toBe('synchronized');
+    expect(during.offsetMs).toBe(before.offsetMs);
+    expect(during.boundMs).toBe(before.boundMs);
+    expect(during.boundMs).toBeLessThan(20);
+    // A sample in flight across another step back is still good: local time never moved.
+    const t1 = estimator.localNow();
+    clock.advance(8);
+    const t2 = clock.trueMs();
+    clock.stepWall(-60_000);
+    clock.advance(12);
+    const verdict = estimator.addSample({ t1, t2, t3: t2, t4: estimator.localNow() });
+    expect(verdict).toMatchObject({ accepted: true, restarted: undefined });
+    expect(estimator.estimate()).toMatchObject({ status: 'synchronized', samples: 6 });
+    expect(Math.abs(estimator.estimate()!.offsetMs - trueOffset(clock, estimator))).toBeLessThan(
+      estimator.estimate()!.boundMs,
+    );
+  });
+
   it('restarts cleanly after a suspend that stopped the monotonic clock', () => {
     const { clock, estimator, events } = setup({ offsetMs: 250 });
     for (let i = 0; i < 5; i++) {
