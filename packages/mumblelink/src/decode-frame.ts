@@ -265,13 +265,16 @@ function readCachedString(
   units: number,
 ): { text: string; changed: boolean } {
   if (cache.valid) {
-    // Unchanged when the same bytes are followed by the NUL (or fill the field): one pass.
+    // Unchanged when the same bytes are followed by the NUL (or fill what is there): one pass.
+    // A `partial` block may be shorter than the one cached: then fewer units are available than
+    // the cached string has, and it cannot be the same (reading on would leave the block).
     const length = cache.byteLength;
-    const end = offset + length;
-    const ends =
-      length / 2 === availableUnits(view, offset, units) || view.getUint16(end, true) === 0;
-    if (ends && sameBytes(view, offset, cache.view, length))
-      return { text: cache.text, changed: false };
+    const available = availableUnits(view, offset, units);
+    if (length / 2 <= available) {
+      const ends = length / 2 === available || view.getUint16(offset + length, true) === 0;
+      if (ends && sameBytes(view, offset, cache.view, length))
+        return { text: cache.text, changed: false };
+    }
   }
   const byteLength = stringUnits(view, offset, units) * 2;
   const raw = bytes.subarray(offset, offset + byteLength);

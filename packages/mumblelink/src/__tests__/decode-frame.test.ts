@@ -314,4 +314,59 @@ describe('createFrameDecoder', () => {
       { numRuns: 300 },
     );
   });
+
+  it('with `partial`, decodes a block that got shorter than the one before (5460, 1193, 1369, 1367 bytes)', () => {
+    // A description that reaches the end of the block, so the cached string is longer than what
+    // the shorter blocks hold.
+    const bytes = encodeFrame(createFrame({ description: 'd'.repeat(2047) }));
+    const decoder = createFrameDecoder({ partial: true });
+    const seen: string[] = [];
+    for (const length of [5460, 1193, 1369, 1367, 5460]) {
+      const input = bytes.subarray(0, length);
+      const result = decoder.decode(input);
+      expect(result).toEqual(decodeFrame(input, { partial: true }));
+      seen.push(result.ok ? result.value.description : `error ${result.error.code}`);
+    }
+    expect(seen).toEqual(['d'.repeat(2047), '', 'dd', 'd', 'd'.repeat(2047)]);
+  });
+
+  it('with `partial`, never throws and equals decodeFrame whatever lengths one decoder is fed', () => {
+    const names = ['Guild Wars 2', '', 'G'.repeat(255)];
+    const descriptions = ['', 'x', 'xyz', 'd'.repeat(2047)];
+    const block = fc
+      .record({
+        name: fc.constantFrom(...names),
+        description: fc.constantFrom(...descriptions),
+        identityJson: fc.constantFrom('', IDENTITY, IDENTITY.slice(0, 30)),
+        // Name and description filling their whole field, without a NUL.
+        fill: fc.boolean(),
+        // Anything from too short to longer than a block (bridges append bytes), odd lengths
+        // included, and often right around the GW2 data and the description's start.
+        length: fc.oneof(
+          fc.integer({ min: 0, max: 5460 + 16 }),
+          fc.integer({ min: 1190, max: 1372 }),
+          fc.constantFrom(1193, 1364, 1365, 1366, 5459, 5460),
+        ),
+      })
+      .map(({ name, description, identityJson, fill, length }) => {
+        const full = encodeFrame(createFrame({ name, description, identity: null, identityJson }));
+        if (fill) {
+          new DataView(full.buffer).setUint16(44 + 255 * 2, 0x21, true);
+          new DataView(full.buffer).setUint16(1364 + 2047 * 2, 0x21, true);
+        }
+        const bytes = new Uint8Array(length);
+        bytes.set(full.subarray(0, Math.min(length, full.length)));
+        if (length > full.length) bytes.fill(0xab, full.length);
+        return bytes;
+      });
+    fc.assert(
+      fc.property(fc.array(block, { minLength: 1, maxLength: 16 }), (blocks) => {
+        const decoder = createFrameDecoder({ partial: true });
+        for (const input of blocks) {
+          expect(decoder.decode(input)).toEqual(decodeFrame(input, { partial: true }));
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
