@@ -24,7 +24,7 @@ export type PongIgnoredReason =
   | 'wrong-player'
   /** The echoed `t1` is not the one we sent: not an answer to our ping. */
   | 't1-mismatch'
-  /** `t2`/`t3` are not finite numbers. */
+  /** `t2`/`t3` are not finite numbers, or `precisionMs` is not a finite number >= 0. */
   | 'invalid';
 
 /** What happened to a pong. */
@@ -127,7 +127,13 @@ export function createPingSync(options: PingSyncOptions): PingSync {
     if (!sent) return { used: false, reason: 'unknown-id', verdict: undefined };
     if (pong.t1 !== sent.t1Seconds)
       return { used: false, reason: 't1-mismatch', verdict: undefined };
-    if (!Number.isFinite(pong.t2) || !Number.isFinite(pong.t3)) {
+    const precisionMs = pong.precisionMs ?? 0;
+    if (
+      !Number.isFinite(pong.t2) ||
+      !Number.isFinite(pong.t3) ||
+      !Number.isFinite(precisionMs) ||
+      precisionMs < 0
+    ) {
       return { used: false, reason: 'invalid', verdict: undefined };
     }
     pending.delete(pong.id);
@@ -136,6 +142,10 @@ export function createPingSync(options: PingSyncOptions): PingSync {
       t2: pong.t2 * 1000,
       t3: pong.t3 * 1000,
       t4: t4Ms,
+      // Each host stamp may be up to `precisionMs` from its instant. The offset then moves by up
+      // to precisionMs, the delay by up to 2 × precisionMs (t2 and t3 off in opposite ways); the
+      // estimator takes one figure for both, as for the local resolution, so 2 × precisionMs.
+      referenceErrorMs: 2 * precisionMs,
       source: 'organizer',
     });
     if (!verdict.accepted) return { used: false, reason: verdict.reason, verdict };

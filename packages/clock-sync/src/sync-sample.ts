@@ -14,8 +14,9 @@ export interface SyncSample {
   readonly t4: number;
   /**
    * How far the reference's own timestamps may be from the time it stands for, in ms, beyond
-   * what the round trip explains: for SNTP the server's root distance plus its precision; 0 for
-   * the organizer's clock, which is the race's reference by definition. Default 0.
+   * what the round trip explains: for SNTP the server's root distance plus twice its precision;
+   * for the organizer's clock, which is the race's reference by definition, twice the resolution
+   * of its stamps (the pong's `precisionMs`). Default 0.
    */
   readonly referenceErrorMs?: number;
   /** Where the sample came from (a server name, `organizer`), for diagnostics. */

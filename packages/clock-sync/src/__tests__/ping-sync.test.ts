@@ -5,6 +5,7 @@ import { createOffsetEstimator } from '../offset-estimator';
 import { createPingSync } from '../ping-sync';
 import { createPong, createPongResponder } from '../pong';
 import { createSimulatedClock } from '../simulated-clock';
+import { createRandom } from './support/simulated-network';
 
 const T0 = 1_724_312_300_000;
 
@@ -116,6 +117,70 @@ describe('createPingSync + createPongResponder', () => {
     const outcome = sync.receivePong(pong);
     expect(outcome).toMatchObject({ used: false, reason: 'negative-delay' });
     expect(outcome.verdict?.accepted).toBe(false);
+  });
+
+  it('counts the host clock precision into the bound (a host stamping whole milliseconds)', () => {
+    /** A LAN racer pinging a host whose clock reads whole ms (`Date.now()`-like). */
+    const run = (precisionMs: number | undefined) => {
+      const clock = createSimulatedClock({ trueMs: T0 + 0.9, wallMs: T0 - 700, driftPpm: 0 });
+      const estimator = createOffsetEstimator({ clock });
+      const sync = createPingSync({ playerId: 'p1', estimator });
+      const answer = createPongResponder({
+        now: () => Math.floor(clock.trueMs()),
+        ...(precisionMs === undefined ? {} : { precisionMs }),
+      });
+      const random = createRandom(7);
+      let worstExcessMs = Number.NEGATIVE_INFINITY;
+      let used = 0;
+      for (let i = 0; i < 40; i++) {
+        const ping = pingMessageSchema.parse(JSON.parse(JSON.stringify(sync.createPing())));
+        clock.advance(0.2 + 0.3 * random());
+        const receivedMs = Math.floor(clock.trueMs());
+        clock.advance(0.05 + 0.3 * random());
+        const pong = pongMessageSchema.parse(JSON.parse(JSON.stringify(answer(ping, receivedMs))));
+        clock.advance(0.2 + 0.3 * random());
+        if (sync.receivePong(pong).used) used++;
+        const reference = estimator.referenceTime();
+        if (reference.synchronized) {
+          const error = Math.abs(reference.timeMs - clock.trueMs());
+          worstExcessMs = Math.max(worstExcessMs, error - reference.boundMs);
+        }
+        clock.advance(500 + 37 * random());
+      }
+      return { worstExcessMs, used };
+    };
+    const honest = run(1);
+    expect(honest.used).toBe(40);
+    expect(honest.worstExcessMs).toBeLessThanOrEqual(0);
+    // The same host without saying so: its whole-ms stamps put the truth outside the bound.
+    expect(run(undefined).worstExcessMs).toBeGreaterThan(0);
+  });
+
+  it('sends the host precision in the pong and refuses a bad one', () => {
+    const ping = { playerId: 'p', id: 1, t1: 1 };
+    const answer = createPongResponder({ now: () => 5_000, precisionMs: 1 });
+    const pong = answer(ping);
+    expect(pong.precisionMs).toBe(1);
+    expect(pongMessageSchema.safeParse(pong).success).toBe(true);
+    expect(createPong(ping, { receivedMs: 1, sentMs: 2, precisionMs: 0.1 }).precisionMs).toBe(0.1);
+    expect(createPong(ping, { receivedMs: 1, sentMs: 2 })).not.toHaveProperty('precisionMs');
+    for (const precisionMs of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => createPongResponder({ now: () => 0, precisionMs })).toThrow(/precisionMs/);
+      expect(() => createPong(ping, { receivedMs: 1, sentMs: 2, precisionMs })).toThrow(
+        /precisionMs/,
+      );
+    }
+    // An unchecked pong with a nonsensical precision is ignored, not fed to the estimator.
+    const { clock, sync } = setup();
+    const sent = sync.createPing();
+    clock.advance(10);
+    const bad = { ...createPong(sent, { receivedMs: clock.trueMs(), sentMs: clock.trueMs() }) };
+    clock.advance(10);
+    expect(sync.receivePong({ ...bad, precisionMs: -1 })).toMatchObject({
+      used: false,
+      reason: 'invalid',
+    });
+    expect(sync.receivePong({ ...bad, precisionMs: 1 }).used).toBe(true);
   });
 
   it('forgets the oldest ping when too many are pending', () => {
