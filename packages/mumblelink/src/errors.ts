@@ -14,6 +14,11 @@ export const MUMBLE_LINK_ERROR_CODES = {
   FFI_UNAVAILABLE: 'FFI_UNAVAILABLE',
   /** Windows shared memory was asked for on another operating system. */
   UNSUPPORTED_PLATFORM: 'UNSUPPORTED_PLATFORM',
+  /**
+   * The decoder threw on a block instead of returning a failed result (a bug in this package:
+   * please report it with the block's length). The reader reports it and keeps polling.
+   */
+  DECODE_FAILED: 'DECODE_FAILED',
   /** A source or writer was used after `close()`. */
   CLOSED: 'CLOSED',
 } as const;

@@ -1,5 +1,6 @@
 import type { MonotonicClock, Scheduler } from './clock';
 import { systemClock, systemScheduler } from './clock';
+import type { FrameDecoder } from './decode-frame';
 import { createFrameDecoder, readTick } from './decode-frame';
 import type { Unsubscribe } from './emitter';
 import { Emitter } from './emitter';
@@ -42,6 +43,16 @@ export interface MumbleLinkSample extends VelocityEstimate {
   readonly frame: MumbleLinkFrame;
   /** Monotonic time of the poll that read it, ms (the reader's clock). */
   readonly receivedAt: number;
+  /**
+   * Monotonic time (the reader's clock, like `receivedAt`, ms) of the last poll that read the
+   * source and did not see this block's tick: the game wrote the tick after `previousPollAt`
+   * and before `receivedAt` (plus the few microseconds the read takes). Time a sample by this
+   * window, e.g. its middle `(previousPollAt + receivedAt) / 2` ± half its width; it is one poll
+   * period when polls keep up and longer when one was late or a read failed. `null` when no
+   * earlier poll read the source since `start()` (the first sample): then the block may have
+   * been written at any time before `receivedAt`.
+   */
+  readonly previousPollAt: number | null;
   /** Ticks since the previous sample (more than 1: the game updated faster than the poll); 0 for the first one, or after a reset. */
   readonly ticksAdvanced: number;
 }
@@ -209,6 +220,11 @@ export function createMumbleLinkReader(options: MumbleLinkReaderOptions = {}): M
   let lastMapId: number | undefined;
   let lastErrorKey: string | null = null;
   let latest: MumbleLinkSample | null = null;
+  // Timing of reads: the last poll whose read returned, the tick it saw (`undefined` for no
+  // data), and the last poll before the run of reads that have seen that tick.
+  let lastReadAt: number | null = null;
+  let lastReadTick: number | undefined;
+  let tickNotSeenAt: number | null = null;
 
   function setStatus(next: ReaderStatus, at: number): void {
     if (next === status) return;
@@ -260,6 +276,12 @@ export function createMumbleLinkReader(options: MumbleLinkReaderOptions = {}): M
     setStatus('waiting', now);
   }
 
+  function forgetReads(): void {
+    lastReadAt = null;
+    lastReadTick = undefined;
+    tickNotSeenAt = null;
+  }
+
   function poll(): void {
     if (!running || source === null) return;
     const now = clock.monotonicMs();
@@ -267,11 +289,15 @@ export function createMumbleLinkReader(options: MumbleLinkReaderOptions = {}): M
     try {
       bytes = source.read();
     } catch (cause) {
+      // Nothing learnt about when the block changed: the window stays open from the last read.
       reportError(asError(cause, `cannot read ${description}`));
       checkStale(now);
       return;
     }
     const tick = bytes === null ? undefined : readTick(bytes);
+    if (lastReadAt === null || tick !== lastReadTick) tickNotSeenAt = lastReadAt;
+    lastReadAt = now;
+    lastReadTick = tick;
     if (bytes === null || (tick === 0 && readVersion(bytes) === 0)) {
       noData(now);
       return;
@@ -281,7 +307,23 @@ export function createMumbleLinkReader(options: MumbleLinkReaderOptions = {}): M
       return;
     }
 
-    const decoded = decoder.decode(bytes);
+    let decoded: ReturnType<FrameDecoder['decode']>;
+    try {
+      decoded = decoder.decode(bytes);
+    } catch (cause) {
+      // The decoder returns failures; a throw is a bug. Report it and keep polling, with a fresh
+      // decoder since the cache may be half updated. (This runs in a timer: a throw would end
+      // the racer's process.)
+      decoder = createFrameDecoder({ partial });
+      decoded = {
+        ok: false,
+        error: new MumbleLinkErrorClass(
+          'DECODE_FAILED',
+          `cannot decode the ${bytes.length}-byte block from ${description}: ${describeCause(cause)}`,
+          { cause },
+        ),
+      };
+    }
     if (!decoded.ok) {
       reportError(decoded.error);
       checkStale(now);
@@ -323,7 +365,13 @@ export function createMumbleLinkReader(options: MumbleLinkReaderOptions = {}): M
     lastMapId = mapId;
 
     const motion = velocity.update(frame.avatar.position, now);
-    const sample: MumbleLinkSample = { frame, receivedAt: now, ticksAdvanced, ...motion };
+    const sample: MumbleLinkSample = {
+      frame,
+      receivedAt: now,
+      previousPollAt: tickNotSeenAt,
+      ticksAdvanced,
+      ...motion,
+    };
     latest = sample;
     if (previousMapId !== mapId) {
       emitter.emit('mapChange', { previousMapId: previousMapId ?? null, mapId, sample });
@@ -368,6 +416,7 @@ export function createMumbleLinkReader(options: MumbleLinkReaderOptions = {}): M
     const current = ++generation;
     decoder = createFrameDecoder({ partial });
     forgetSession();
+    forgetReads();
     latest = null;
     lastErrorKey = null;
     starting = (async () => {

@@ -15,6 +15,7 @@ import {
   createFrame,
   createManualClock,
   createMumbleLinkReader,
+  encodeFrame,
   waitingMessage,
 } from '../index';
 import { handWrittenBlock, IDENTITY } from './hand-written-block';
@@ -36,12 +37,14 @@ function setup(options: Partial<MumbleLinkReaderOptions> = {}) {
   const path = join(root, `case-${++counter}`, 'MumbleLink');
   const time = createManualClock(1_000);
   let reads = 0;
+  let failReads = false;
   const source = (): MumbleLinkSource => {
     const file = createFileSource({ path, recheckEvery: 1 });
     return {
       description: file.description,
       read: () => {
         reads++;
+        if (failReads) throw new Error('EIO: i/o error, read');
         return file.read();
       },
       close: () => file.close(),
@@ -73,7 +76,10 @@ function setup(options: Partial<MumbleLinkReaderOptions> = {}) {
     reader.stop();
     writer?.close();
   });
-  return { path, time, reader, events, write, reads: () => reads };
+  const failNextReads = (fail: boolean) => {
+    failReads = fail;
+  };
+  return { path, time, reader, events, write, reads: () => reads, failNextReads };
 }
 
 function statuses(events: Recorded): string[] {
@@ -230,6 +236,111 @@ describe('createMumbleLinkReader', () => {
     time.advance(500);
     expect(events.error.map((error) => error.code)).toEqual(['TRUNCATED', 'TRUNCATED']);
     expect(events.frame).toHaveLength(1);
+  });
+
+  it('with `partial`, keeps reading when the bridge writes a shorter block than before', async () => {
+    const { time, reader, events, write } = setup({ partial: true });
+    // A description up to the end of the block: the shorter blocks cut it, or drop it.
+    const block = (tick: number) =>
+      encodeFrame(createFrame({ tick, description: 'd'.repeat(2047) }));
+    write(block(1));
+    await reader.start();
+    const lengths = [1193, 1369, 1367, 5460];
+    lengths.forEach((length, i) => {
+      write(block(i + 2).subarray(0, length));
+      time.advance(POLL_MS);
+    });
+    expect(events.error).toEqual([]);
+    expect(events.frame.map((sample) => [sample.frame.tick, sample.frame.description])).toEqual([
+      [1, 'd'.repeat(2047)],
+      [2, ''],
+      [3, 'dd'],
+      [4, 'd'],
+      [5, 'd'.repeat(2047)],
+    ]);
+    expect(reader.status).toBe('live');
+  });
+
+  it('reports a decoder that throws as an error, once, and keeps polling', async () => {
+    /** Bytes the decoder trips on: a stand-in for any bug that makes it throw. */
+    class Cursed extends Uint8Array {
+      override subarray(): Uint8Array<ArrayBuffer> {
+        throw new TypeError('cursed bytes');
+      }
+    }
+    const time = createManualClock();
+    let bytes: Uint8Array = new Cursed(encodeFrame(createFrame({ tick: 1, name: 'x' })));
+    const reader = createMumbleLinkReader({
+      source: { description: 'cursed', read: () => bytes, close: () => {} },
+      clock: time,
+      scheduler: time,
+    });
+    cleanups.push(() => reader.stop());
+    const errors: MumbleLinkReaderEvents['error'][] = [];
+    const ticks: number[] = [];
+    reader.on('error', (error) => errors.push(error));
+    reader.on('frame', (sample) => ticks.push(sample.frame.tick));
+    await reader.start();
+    time.advance(500);
+    expect(errors.map((error) => error.code)).toEqual(['DECODE_FAILED']);
+    expect(errors[0]!.message).toContain('5460-byte block from cursed: cursed bytes');
+    expect(errors[0]!.cause).toBeInstanceOf(TypeError);
+    bytes = encodeFrame(createFrame({ tick: 2, name: 'x' }));
+    time.advance(POLL_MS);
+    expect(ticks).toEqual([2]);
+    expect(time.pending).toBe(1);
+  });
+
+  it('gives each sample the window its tick appeared in: after the previous poll, by receivedAt', async () => {
+    const { time, reader, events, write, failNextReads } = setup();
+    await reader.start(); // polls at 1000, then every POLL_MS; no file yet: waiting
+    time.advance(2 * POLL_MS);
+    write({ tick: 1 });
+    time.advance(POLL_MS);
+    // The first block seen after polls that saw nothing: it came after the last of those.
+    const first = events.frame[0]!;
+    expect(first.receivedAt).toBeCloseTo(1000 + 3 * POLL_MS, 6);
+    expect(first.previousPollAt).toBeCloseTo(1000 + 2 * POLL_MS, 6);
+
+    time.advance(5 * POLL_MS); // same tick: no sample, but the polls count
+    write({ tick: 2 });
+    time.advance(POLL_MS);
+    const second = events.frame[1]!;
+    expect(second.receivedAt - second.previousPollAt!).toBeCloseTo(POLL_MS, 6);
+
+    // Failed reads tell nothing: the window reaches back to the last read that worked.
+    failNextReads(true);
+    time.advance(2 * POLL_MS);
+    failNextReads(false);
+    write({ tick: 3 });
+    time.advance(POLL_MS);
+    const third = events.frame[2]!;
+    expect(third.receivedAt - third.previousPollAt!).toBeCloseTo(3 * POLL_MS, 6);
+
+    // A truncated block already carried tick 4: the window reaches back before it.
+    write(encodeFrame(createFrame({ tick: 4 })).subarray(0, 3000));
+    time.advance(POLL_MS);
+    write({ tick: 4 });
+    time.advance(POLL_MS);
+    const fourth = events.frame[3]!;
+    expect(fourth.frame.tick).toBe(4);
+    expect(fourth.receivedAt - fourth.previousPollAt!).toBeCloseTo(2 * POLL_MS, 6);
+    expect(events.error.map((error) => error.code)).toEqual(['IO_FAILED', 'TRUNCATED']);
+  });
+
+  it('has no earlier poll to bound the first sample after start(), or after a restart', async () => {
+    const { time, reader, events, write } = setup();
+    write({ tick: 1 });
+    await reader.start();
+    expect(events.frame[0]!.previousPollAt).toBeNull();
+    time.advance(POLL_MS);
+    reader.stop();
+    write({ tick: 2 });
+    await reader.start();
+    expect(events.frame.map((sample) => [sample.frame.tick, sample.previousPollAt])).toEqual([
+      [1, null],
+      [2, null],
+    ]);
   });
 
   it('goes back to waiting when the file disappears, and starts afresh when it returns', async () => {
