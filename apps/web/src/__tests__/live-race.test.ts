@@ -2,6 +2,26 @@ import { decodeTopicMessage, encodeMessage } from '@gw2race/protocol';
 import { describe, expect, it } from 'vitest';
 import { createOffsetEstimator } from '../core/clock-offset';
 import { LiveRace, TRAIL_LENGTH } from '../core/live-race';
+import { browserClock } from '../core/local-clock';
+
+/** A page's clocks under test control: the monotonic one runs, the wall one can be stepped. */
+function fakeClocks(startEpochMs: number) {
+  let elapsed = 0;
+  let wallStep = 0;
+  const clock = browserClock({
+    performance: { timeOrigin: startEpochMs, now: () => elapsed },
+    date: { now: () => startEpochMs + elapsed + wallStep },
+  });
+  return {
+    clock,
+    advance(ms: number) {
+      elapsed += ms;
+    },
+    stepWall(ms: number) {
+      wallStep += ms;
+    },
+  };
+}
 
 function feed(
   race: LiveRace,
@@ -35,6 +55,81 @@ describe('the organizer clock seen from the browser', () => {
     clock.observe(1, 0);
     expect(clock.offsetMs()).toBe(1000);
     expect(clock.samples).toBe(3);
+  });
+});
+
+describe('the local clocks', () => {
+  it('reads the monotonic clock on the epoch scale of the page start, the wall clock apart', () => {
+    const clocks = fakeClocks(1_700_000_000_000);
+    clocks.advance(1500);
+    clocks.stepWall(-3_600_000);
+    expect(clocks.clock.monotonicMs()).toBe(1_700_000_001_500);
+    expect(clocks.clock.wallMs()).toBe(1_700_000_001_500 - 3_600_000);
+  });
+
+  it('the browser clock is performance.timeOrigin + performance.now()', () => {
+    const clock = browserClock();
+    const before = performance.timeOrigin + performance.now();
+    const read = clock.monotonicMs();
+    expect(read).toBeGreaterThanOrEqual(before);
+    expect(read).toBeLessThanOrEqual(performance.timeOrigin + performance.now());
+  });
+});
+
+describe('a live race on the page clocks', () => {
+  function startedRace() {
+    const clocks = fakeClocks(1_000_000);
+    const race = new LiveRace('r1', clocks.clock);
+    const receive = (topic: string, kind: Parameters<typeof encodeMessage>[0], message: object) => {
+      const decoded = decodeTopicMessage(topic, encodeMessage(kind, message as never));
+      if (!decoded.ok) throw decoded.error;
+      race.receive(decoded.value);
+    };
+    // The organizer's clock is 2 s ahead of the page's at load; START at organizer 1004 s.
+    receive('race/r1/control', 'control', { cmd: 'START', t0: 1004, serverClock: 1002 });
+    return { clocks, race, receive };
+  }
+
+  it('a step of the wall clock moves neither the race clock nor the staleness of positions', () => {
+    const { clocks, race, receive } = startedRace();
+    clocks.advance(3000);
+    receive('race/r1/pos/p1', 'pos', { playerId: 'p1', t: 1005, x: 1, y: 0, z: 2 });
+    clocks.advance(2000);
+    expect(race.raceTimeNow()).toBeCloseTo(3, 6);
+    const racer = race.racers.get('p1');
+    if (!racer) throw new Error('no racer');
+    expect(race.ageOf(racer)).toBeCloseTo(2, 6);
+    // NTP (or a person) moves the computer's date an hour back, then two forward.
+    clocks.stepWall(-3_600_000);
+    expect(race.raceTimeNow()).toBeCloseTo(3, 6);
+    expect(race.ageOf(racer)).toBeCloseTo(2, 6);
+    clocks.stepWall(7_200_000);
+    expect(race.raceTimeNow()).toBeCloseTo(3, 6);
+    expect(race.ageOf(racer)).toBeCloseTo(2, 6);
+    // A message arriving after the step neither: the offset estimate stays.
+    receive('race/r1/control', 'control', { cmd: 'SYNC_T0', serverClock: 1007 });
+    expect(race.raceTimeNow()).toBeCloseTo(3, 6);
+    clocks.advance(1000);
+    expect(race.raceTimeNow()).toBeCloseTo(4, 6);
+  });
+
+  it('logs the wall time of day of each line, for display', () => {
+    const { clocks, race, receive } = startedRace();
+    clocks.stepWall(-60_000);
+    receive('race/r1/control', 'control', { cmd: 'MSG', text: 'hello' });
+    expect(race.log.map((l) => [l.text, l.wall - l.at])).toEqual([
+      ['START', 0],
+      ['hello', -60_000],
+    ]);
+  });
+
+  it('stops the race clock at END, on the monotonic clock', () => {
+    const { clocks, race, receive } = startedRace();
+    clocks.advance(10_000);
+    receive('race/r1/control', 'control', { cmd: 'END' });
+    clocks.advance(5000);
+    clocks.stepWall(86_400_000);
+    expect(race.raceTimeNow()).toBeCloseTo(8, 6);
   });
 });
 

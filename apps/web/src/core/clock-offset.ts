@@ -6,11 +6,15 @@
  * LAN). Good enough for a race clock on a screen; timing itself is done by the host.
  */
 export interface OffsetEstimator {
-  /** A host timestamp (epoch s, organizer clock) received at local wall time `localMs`. */
+  /**
+   * A host timestamp (epoch s, organizer clock) received at local time `localMs`, read on a
+   * monotonic clock (`performance.timeOrigin + performance.now()`), never the wall clock: a
+   * step of the wall clock would otherwise move the race clock.
+   */
   observe(sentEpochS: number, localMs: number): void;
   /** Organizer − local, in ms; 0 before any observation. */
   offsetMs(): number;
-  /** Organizer clock (epoch s) at local wall time `localMs`. */
+  /** Organizer clock (epoch s) at local monotonic time `localMs`. */
   organizerNow(localMs: number): number;
   /** Observations so far. */
   readonly samples: number;

@@ -8,6 +8,7 @@ import {
   toEpochSeconds,
 } from '@gw2race/protocol';
 import { createOffsetEstimator, type OffsetEstimator } from './clock-offset';
+import { browserClock, type LocalClock } from './local-clock';
 
 /** A racer's last known position. */
 export interface LiveRacer {
@@ -18,14 +19,16 @@ export interface LiveRacer {
   readonly v: number | undefined;
   /** Organizer-clock epoch s of the sample. */
   readonly t: number;
-  /** Local wall-clock ms when it arrived. */
+  /** Local monotonic ms ({@link LocalClock.monotonicMs}) when it arrived. */
   readonly receivedAt: number;
 }
 
 /** A line of the race log (announcements, commands, flags, presence). */
 export interface LogLine {
-  /** Local wall-clock ms when it arrived. */
+  /** Local monotonic ms when it arrived. */
   readonly at: number;
+  /** Local wall-clock epoch ms when it arrived: only to show the time of day. */
+  readonly wall: number;
   readonly text: string;
   readonly level: 'info' | 'warning' | 'important';
 }
@@ -38,6 +41,9 @@ const LOG_LENGTH = 200;
  * What a spectator knows about a race, fed with the hub's messages. The one mutable object of
  * the live view (positions arrive at 10 Hz per racer; copying maps for each would be waste): the
  * view reads it on each animation frame, tests drive it with messages and a fake local clock.
+ *
+ * Every local time it keeps (arrivals, the end of the race) is read on the monotonic clock, so a
+ * step of the computer's wall clock moves neither the race clock nor the staleness of positions.
  */
 export class LiveRace {
   state: StateMessage | null = null;
@@ -45,7 +51,7 @@ export class LiveRace {
   t0: number | null = null;
   paused = false;
   ended: 'ended' | 'aborted' | null = null;
-  /** Local wall time END or ABORT arrived: the race clock stops there. */
+  /** Local monotonic ms END or ABORT arrived: the race clock stops there. */
   endedAt: number | null = null;
   readonly racers = new Map<string, LiveRacer>();
   /** Recent positions per racer, oldest first, as flat `[x, z, x, z, …]`. */
@@ -59,7 +65,25 @@ export class LiveRace {
   received = 0;
   rejected = 0;
 
-  constructor(readonly raceId: string) {}
+  constructor(
+    readonly raceId: string,
+    readonly localClock: LocalClock = browserClock(),
+  ) {}
+
+  /** Applies a message arriving now (read on {@link localClock}). */
+  receive(decoded: TopicMessage): void {
+    this.apply(decoded, this.localClock.monotonicMs(), this.localClock.wallMs());
+  }
+
+  /** Race time (s) now, or null before START. */
+  raceTimeNow(): number | null {
+    return this.raceTime(this.localClock.monotonicMs());
+  }
+
+  /** Seconds since a racer's last position arrived (monotonic). */
+  ageOf(racer: LiveRacer): number {
+    return (this.localClock.monotonicMs() - racer.receivedAt) / 1000;
+  }
 
   /** Name to show for a player. */
   nameOf(playerId: string): string {
@@ -71,20 +95,26 @@ export class LiveRace {
     return this.state?.participants?.find((p) => p.playerId === playerId)?.color;
   }
 
-  /** Race time (s) at local wall time `localMs`, or null before START. */
+  /** Race time (s) at local monotonic time `localMs`, or null before START. */
   raceTime(localMs: number): number | null {
     if (this.t0 === null) return null;
     return this.clock.organizerNow(Math.min(localMs, this.endedAt ?? localMs)) - this.t0;
   }
 
+  private wallNow = 0;
+
   private note(at: number, text: string, level: LogLine['level'] = 'info') {
-    this.log.push({ at, text, level });
+    this.log.push({ at, wall: this.wallNow, text, level });
     if (this.log.length > LOG_LENGTH) this.log.splice(0, this.log.length - LOG_LENGTH);
   }
 
-  /** Applies one decoded message that arrived at local wall time `localMs`. */
-  apply(decoded: TopicMessage, localMs: number): void {
+  /**
+   * Applies one decoded message that arrived at local monotonic time `localMs` (and wall time
+   * `wallMs`, shown in the log).
+   */
+  apply(decoded: TopicMessage, localMs: number, wallMs = this.localClock.wallMs()): void {
     if (decoded.topic.raceId !== this.raceId) return;
+    this.wallNow = wallMs;
     this.received++;
     switch (decoded.kind) {
       case 'state':

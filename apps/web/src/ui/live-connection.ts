@@ -46,7 +46,7 @@ export async function connectSpectator(
   client.on('error', (error) => onState('offline', error.message));
   client.on('message', (topic, payload) => {
     const decoded = decodeTopicMessage(topic, payload);
-    if (decoded.ok) race.apply(decoded.value, Date.now());
+    if (decoded.ok) race.receive(decoded.value);
     else race.rejected++;
   });
   return { close: () => client.end(true) };

@@ -4,6 +4,7 @@ import { createColorAssigner } from '../core/colors';
 import { formatRaceTime } from '../core/format';
 import type { HostInfo } from '../core/host-info';
 import { LiveRace } from '../core/live-race';
+import { browserClock } from '../core/local-clock';
 import { boundsOf, unionBounds } from '../core/view-transform';
 import { checkpointCenter, type RacerMark, type WorldLine } from '../render/map-renderer';
 import { ControlsPanel, type TokenStore } from './controls-panel';
@@ -43,7 +44,7 @@ export function stageText(race: LiveRace): string {
 export function startLiveView(app: HTMLElement, info: HostInfo, options: LiveViewOptions) {
   hook.view = 'live';
   const raceId = info.raceId ?? '';
-  const race = new LiveRace(raceId);
+  const race = new LiveRace(raceId, browserClock());
   const colors = createColorAssigner();
   const look = {
     nameOf: (id: string) => race.nameOf(id),
@@ -148,7 +149,6 @@ export function startLiveView(app: HTMLElement, info: HostInfo, options: LiveVie
   let lastStateSeen = race.state;
   let racersSeen = 0;
   const frame = () => {
-    const now = Date.now();
     if (race.state !== lastStateSeen) {
       lastStateSeen = race.state;
       const next = liveTrack(info, race);
@@ -162,7 +162,7 @@ export function startLiveView(app: HTMLElement, info: HostInfo, options: LiveVie
       fitTrack();
       controls.refreshRacers();
     }
-    const raceTime = race.raceTime(now);
+    const raceTime = race.raceTimeNow();
     clock.textContent = raceTime === null ? '–' : formatRaceTime(raceTime, 1);
     stage.textContent = `live · ${stageText(race)}`;
     ranking.update(race.ranking);
@@ -175,7 +175,7 @@ export function startLiveView(app: HTMLElement, info: HostInfo, options: LiveVie
             h(
               'div',
               { class: line.level },
-              `${new Date(line.at).toLocaleTimeString()} ${line.text}`,
+              `${new Date(line.wall).toLocaleTimeString()} ${line.text}`,
             ),
           ),
       );
@@ -190,7 +190,7 @@ export function startLiveView(app: HTMLElement, info: HostInfo, options: LiveVie
         z: racer.z,
         color: look.colorOf(racer.playerId),
         label: look.nameOf(racer.playerId),
-        faded: (now - racer.receivedAt) / 1000 > STALE_S,
+        faded: race.ageOf(racer) > STALE_S,
       });
       const trail = race.trails.get(racer.playerId);
       if (trails && trail && trail.length >= 4) {

@@ -2,6 +2,7 @@ import { createColorAssigner } from '../core/colors';
 import { formatGap, formatRaceTime } from '../core/format';
 import type { HostInfo } from '../core/host-info';
 import { LiveRace } from '../core/live-race';
+import { browserClock } from '../core/local-clock';
 import { boundsOf } from '../core/view-transform';
 import { checkpointCenter } from '../render/map-renderer';
 import { h } from './dom';
@@ -37,7 +38,7 @@ export function startOverlay(
     );
     return;
   }
-  const race = new LiveRace(info.raceId);
+  const race = new LiveRace(info.raceId, browserClock());
   const colors = createColorAssigner();
   const title = h('span', { class: 'o-title' }, params.get('title') ?? info.name ?? info.raceId);
   const clock = h('span', { class: 'o-clock', 'data-testid': 'overlay-clock' }, '–');
@@ -65,7 +66,7 @@ export function startOverlay(
   });
   let shown: unknown;
   const frame = () => {
-    const t = race.raceTime(Date.now());
+    const t = race.raceTimeNow();
     clock.textContent = t === null ? '–' : formatRaceTime(t, 1);
     stage.textContent = stageText(race);
     if (race.ranking !== shown) {
