@@ -1,6 +1,12 @@
 export type { SntpPoll, SntpPollOptions, SntpServerReport } from './poll-sntp';
 export { DEFAULT_SNTP_SERVERS, pollSntp } from './poll-sntp';
-export type { SntpQueryOptions, SntpResult, SntpServerAddress } from './query-sntp';
+export type {
+  SntpLookup,
+  SntpLookupAddress,
+  SntpQueryOptions,
+  SntpResult,
+  SntpServerAddress,
+} from './query-sntp';
 export { querySntp } from './query-sntp';
 export type { NtpTimestamp, SntpPacket } from './sntp-packet';
 export {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createSocket } from 'node:dgram';
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { type Clock, systemClock } from '../clock';
@@ -39,14 +39,31 @@ export interface SntpQueryOptions {
    * by the monotonic clock, so `offsetMs` is how far the system clock is from the server.
    */
   localNow?: () => number;
-  /** Stops the query; it then rejects with `ABORTED`. */
+  /** Stops the query, name lookup included; it then rejects with `ABORTED`. */
   signal?: AbortSignal;
+  /**
+   * Resolves a server name to its addresses; a retry goes to the next one. Default: every
+   * address `node:dns` `lookup` gives (`all: true`). It gets `timeoutMs` to answer.
+   */
+  lookup?: SntpLookup;
   /**
    * Answers whose root distance (root delay / 2 + root dispersion) exceeds this are refused as
    * unsynchronised, ms. Default 1500 (NTP's MAXDIST).
    */
   maxRootDistanceMs?: number;
 }
+
+/** One address of a server name, as `node:dns` `lookup` gives it. */
+export interface SntpLookupAddress {
+  readonly address: string;
+  /** 4 or 6. */
+  readonly family: number;
+}
+
+/** Resolves a host name to its addresses (see {@link SntpQueryOptions.lookup}). */
+export type SntpLookup = (host: string) => Promise<readonly SntpLookupAddress[]>;
+
+const lookupAll: SntpLookup = (host) => lookup(host, { all: true });
 
 /** One SNTP exchange that succeeded. */
 export interface SntpResult {
@@ -102,11 +119,68 @@ function timestampKey(ts: NtpTimestamp): string {
 }
 
 /**
- * Asks one SNTP server for the time (RFC 4330 client, RFC 5905 packet). Each request carries a
- * random transmit timestamp (the client's send time stays local) and only a reply that echoes
- * one of them, from the server's address, is believed; that also lets a late answer to an
- * earlier attempt count. A kiss-o'-death or an unsynchronised server ends the query at once;
- * garbage is skipped while waiting. Rejects with a {@link ClockSyncError}: `TIMEOUT`,
+ * Every address of `host`, within `timeoutMs` and the signal: a resolver that hangs (no DNS
+ * server reachable) must not hang the query. The lookup itself cannot be cancelled; its late
+ * answer is dropped.
+ */
+async function resolveAll(
+  host: string,
+  name: string,
+  resolve: SntpLookup,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+  aborted: () => ClockSyncError,
+): Promise<readonly SntpLookupAddress[]> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onAbort: (() => void) | undefined;
+  const stop = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new ClockSyncError(
+            'LOOKUP_FAILED',
+            `cannot resolve ${host}: no answer in ${timeoutMs} ms`,
+            {
+              server: name,
+            },
+          ),
+        ),
+      timeoutMs,
+    );
+    onAbort = () => reject(aborted());
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    const found = await Promise.race([
+      resolve(host).then(
+        (addresses) => addresses,
+        (cause: unknown) => {
+          throw new ClockSyncError('LOOKUP_FAILED', `cannot resolve ${host}`, {
+            server: name,
+            cause,
+          });
+        },
+      ),
+      stop,
+    ]);
+    const usable = found.filter((a) => isIP(a.address) !== 0);
+    if (usable.length === 0) {
+      throw new ClockSyncError('LOOKUP_FAILED', `${host} has no address`, { server: name });
+    }
+    return usable.map((a) => ({ address: a.address, family: isIP(a.address) }));
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/**
+ * Asks one SNTP server for the time (RFC 4330 client, RFC 5905 packet). A name is resolved to
+ * all its addresses (within `timeoutMs`, abortable) and each retry goes to the next one. Each
+ * request carries a random transmit timestamp (the client's send time stays local) and only a
+ * reply that echoes one of them, from the address it was sent to, is believed; that also lets a
+ * late answer to an earlier attempt count. A kiss-o'-death or an unsynchronised server ends the
+ * query at once; garbage (including a precision over a second) is skipped while waiting. Rejects with a {@link ClockSyncError}: `TIMEOUT`,
  * `INVALID_RESPONSE`, `KISS_OF_DEATH`, `UNSYNCHRONIZED`, `LOOKUP_FAILED`, `NETWORK` or `ABORTED`.
  *
  * @example
@@ -145,24 +219,17 @@ export async function querySntp(
   const stamp = localNow;
   const localErrorMs = 2 * (clock.resolutionMs ?? 0);
 
-  let address: string;
-  let family: number;
-  if (isIP(host)) {
-    address = host;
-    family = isIP(host);
-  } else {
-    try {
-      ({ address, family } = await lookup(host));
-    } catch (cause) {
-      throw new ClockSyncError('LOOKUP_FAILED', `cannot resolve ${host}`, { server: name, cause });
-    }
-    if (signal?.aborted) throw aborted();
-  }
+  const addresses = isIP(host)
+    ? [{ address: host, family: isIP(host) }]
+    : await resolveAll(host, name, options.lookup ?? lookupAll, timeoutMs, signal, aborted);
+  if (signal?.aborted) throw aborted();
 
   return new Promise<SntpResult>((resolve, reject) => {
-    const socket = createSocket(family === 6 ? 'udp6' : 'udp4');
-    /** Transmit timestamp of each request → local time it left. */
-    const sent = new Map<string, number>();
+    /** One socket per address family, opened when first needed. */
+    const sockets = new Map<'udp4' | 'udp6', Socket>();
+    /** Transmit timestamp of each request → local time it left, and where it went. */
+    const sent = new Map<string, { readonly t1: number; readonly address: string }>();
+    const askedAddresses = new Set<string>();
     let attempts = 0;
     let invalidReplies = 0;
     let lastProblem = '';
@@ -174,7 +241,7 @@ export async function querySntp(
       done = true;
       if (timer) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      socket.close();
+      for (const socket of sockets.values()) socket.close();
       if (error) reject(error);
       else if (result) resolve(result);
     };
@@ -186,15 +253,9 @@ export async function querySntp(
       lastProblem = problem;
     };
 
-    socket.on('error', (cause) =>
-      finish(
-        new ClockSyncError('NETWORK', `socket error talking to ${name}`, { server: name, cause }),
-      ),
-    );
-
-    socket.on('message', (message, remote) => {
+    const onMessage = (message: Buffer, remote: RemoteInfo) => {
       const t4 = stamp();
-      if (remote.address !== address || remote.port !== port) return; // not our server: ignore
+      if (!askedAddresses.has(remote.address) || remote.port !== port) return; // not our server
       const decoded = decodeSntpPacket(
         new Uint8Array(message.buffer, message.byteOffset, message.byteLength),
       );
@@ -203,11 +264,14 @@ export async function querySntp(
         return;
       }
       const packet = decoded.value;
-      const t1 = sent.get(timestampKey(packet.originTime));
-      if (t1 === undefined) {
+      const request = sent.get(timestampKey(packet.originTime));
+      if (request === undefined) {
         invalid('its origin timestamp matches none of our requests');
         return;
       }
+      // Our nonce, but from another of the server's addresses than the one it was sent to.
+      if (request.address !== remote.address) return;
+      const { t1, address } = request;
       if (packet.mode !== 4) {
         invalid(`mode ${packet.mode} instead of 4 (server)`);
         return;
@@ -250,6 +314,10 @@ export async function querySntp(
         invalid('its receive or transmit timestamp is zero');
         return;
       }
+      if (packet.precision > 0) {
+        invalid(`its precision 2^${packet.precision} s is over a second: not a working clock`);
+        return;
+      }
       const t2 = ntpTimestampToMs(packet.receiveTime);
       const t3 = ntpTimestampToMs(packet.transmitTime);
       const precisionMs = 2 ** packet.precision * 1000;
@@ -277,7 +345,26 @@ export async function querySntp(
         sample: { t1, t2, t3, t4, referenceErrorMs, source: name },
         attempts,
       });
-    });
+    };
+
+    const socketFor = (family: number): Socket => {
+      const type = family === 6 ? 'udp6' : 'udp4';
+      let socket = sockets.get(type);
+      if (!socket) {
+        socket = createSocket(type);
+        socket.on('error', (cause) =>
+          finish(
+            new ClockSyncError('NETWORK', `socket error talking to ${name}`, {
+              server: name,
+              cause,
+            }),
+          ),
+        );
+        socket.on('message', onMessage);
+        sockets.set(type, socket);
+      }
+      return socket;
+    };
 
     const send = () => {
       if (done) return;
@@ -297,6 +384,9 @@ export async function querySntp(
         );
         return;
       }
+      // Each retry goes to the server's next address: one that is down does not sink the query.
+      const target = addresses[attempts % addresses.length] ?? addresses[0];
+      if (!target) return;
       attempts++;
       // A random transmit timestamp: the server echoes it, which proves the answer is to us.
       const nonce = randomBytes(8);
@@ -316,11 +406,24 @@ export async function querySntp(
         receiveTime: ZERO_TIMESTAMP,
         transmitTime,
       });
-      sent.set(timestampKey(transmitTime), stamp());
-      socket.send(packet, port, address, (cause) => {
-        if (cause) {
-          finish(new ClockSyncError('NETWORK', `cannot send to ${name}`, { server: name, cause }));
+      const { address } = target;
+      askedAddresses.add(address);
+      sent.set(timestampKey(transmitTime), { t1: stamp(), address });
+      socketFor(target.family).send(packet, port, address, (cause) => {
+        if (!cause || done) return;
+        if (addresses.length > 1 && attempts <= retries) {
+          // This address is unreachable (no IPv6 route, ...): try the next one now.
+          lastProblem = `cannot send to ${address}: ${cause.message}`;
+          if (timer) clearTimeout(timer);
+          send();
+          return;
         }
+        finish(
+          new ClockSyncError('NETWORK', `cannot send to ${name} (${address})`, {
+            server: name,
+            cause,
+          }),
+        );
       });
       timer = setTimeout(send, timeoutMs);
     };

@@ -226,6 +226,74 @@ describe('querySntp against a local server', () => {
     expect(error.message).toMatch(/timestamps are impossible/);
   });
 
+  it('refuses a precision over a second (not a working clock)', async () => {
+    const sloppy = await rawServer((request, remote, socket) => {
+      const now = serverNow();
+      socket.send(answer(request, now, now, { precision: 1 }), remote.port, remote.address);
+    });
+    const error = await failure(
+      querySntp({ host: '127.0.0.1', port: sloppy.port }, { timeoutMs: 40, retries: 0 }),
+    );
+    expect(error.code).toBe('INVALID_RESPONSE');
+    expect(error.message).toMatch(/precision 2\^1 s is over a second/);
+    // A second exactly (2^0) is coarse but possible: accepted, and counted into the bound.
+    const coarse = await rawServer((request, remote, socket) => {
+      const now = serverNow();
+      socket.send(answer(request, now, now, { precision: 0 }), remote.port, remote.address);
+    });
+    const result = await querySntp({ host: '127.0.0.1', port: coarse.port }, { localNow });
+    expect(result.precisionMs).toBe(1_000);
+    expect(result.boundMs).toBeGreaterThanOrEqual(2_000);
+  });
+
+  it('gives the name lookup timeoutMs and the signal, not forever', async () => {
+    const never = () => new Promise<never>(() => {});
+    const hung = await failure(querySntp('ntp.invalid', { lookup: never, timeoutMs: 30 }));
+    expect(hung.code).toBe('LOOKUP_FAILED');
+    expect(hung.message).toBe('cannot resolve ntp.invalid: no answer in 30 ms');
+    expect(hung.server).toBe('ntp.invalid:123');
+
+    const controller = new AbortController();
+    const pending = querySntp('ntp.invalid', {
+      lookup: never,
+      timeoutMs: 60_000,
+      signal: controller.signal,
+    });
+    controller.abort();
+    expect((await failure(pending)).code).toBe('ABORTED');
+
+    const refused = new Error('getaddrinfo ENOTFOUND ntp.invalid');
+    const notFound = await failure(
+      querySntp('ntp.invalid', { lookup: () => Promise.reject(refused) }),
+    );
+    expect(notFound).toMatchObject({ code: 'LOOKUP_FAILED', cause: refused });
+    const empty = await failure(querySntp('ntp.invalid', { lookup: async () => [] }));
+    expect(empty).toMatchObject({ code: 'LOOKUP_FAILED', message: 'ntp.invalid has no address' });
+  });
+
+  it('sends each retry to the next address of the name', async () => {
+    const s = await server(); // listens on 127.0.0.1 only; nobody answers on 127.0.0.2
+    const asked: string[] = [];
+    const lookup = async (host: string) => {
+      asked.push(host);
+      return [
+        { address: '127.0.0.2', family: 4 },
+        { address: '127.0.0.1', family: 4 },
+      ];
+    };
+    const result = await querySntp(
+      { host: 'ntp.example', port: s.port },
+      { lookup, timeoutMs: 150, retries: 3, localNow },
+    );
+    expect(asked).toEqual(['ntp.example']);
+    // Only the second address answers, so the answer proves the retry moved on. (Under load the
+    // answer to attempt 2 may come after attempt 3 left; it still counts.)
+    expect(result).toMatchObject({ server: `ntp.example:${s.port}`, address: '127.0.0.1' });
+    expect(result.attempts).toBeGreaterThanOrEqual(2);
+    expect(s.requests()).toBeGreaterThanOrEqual(1);
+    expect(Math.abs(result.offsetMs - TRUE_OFFSET)).toBeLessThanOrEqual(result.boundMs);
+  });
+
   it('can be aborted, and checks its arguments', async () => {
     const silent = await rawServer(() => {});
     const controller = new AbortController();
