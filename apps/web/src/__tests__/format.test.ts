@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatGap, formatRaceTime } from '../core/format';
+import { formatBytes, formatGap, formatRaceTime, replayTimeText } from '../core/format';
 
 describe('formatRaceTime', () => {
   it('writes minutes, seconds and milliseconds', () => {
@@ -28,5 +28,22 @@ describe('formatGap and formatBytes', () => {
     expect(formatBytes(512)).toBe('512 B');
     expect(formatBytes(12_345)).toBe('12.3 kB');
     expect(formatBytes(4_500_000)).toBe('4.5 MB');
+  });
+});
+
+describe('the replay time display', () => {
+  it('shows the race time, then played / total duration of the recording, not its end time', () => {
+    // A recording from 3 s before the start to 25 s after it lasts 28 s.
+    expect(replayTimeText(-3000, -3000, 25_000)).toEqual({
+      raceTime: '-0:03.000',
+      elapsed: '0:00.000',
+      total: '0:28.000',
+    });
+    expect(replayTimeText(6000, -3000, 25_000)).toEqual({
+      raceTime: '0:06.000',
+      elapsed: '0:09.000',
+      total: '0:28.000',
+    });
+    expect(replayTimeText(25_000, -3000, 25_000).elapsed).toBe('0:28.000');
   });
 });

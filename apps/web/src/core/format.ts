@@ -36,3 +36,27 @@ export function formatBytes(bytes: number): string {
   if (bytes < 1e6) return `${(bytes / 1e3).toFixed(1)} kB`;
   return `${(bytes / 1e6).toFixed(1)} MB`;
 }
+
+/** What the replay's time display shows: where playback is, and how long the recording is. */
+export interface ReplayTimeText {
+  /** Race time of the instant shown (negative before the start). */
+  readonly raceTime: string;
+  /** Time played since the start of the recording. */
+  readonly elapsed: string;
+  /** The recording's total duration (end − start of its timeline). */
+  readonly total: string;
+}
+
+/**
+ * The replay's time display at race time `ms` of a recording whose timeline runs from `startMs`
+ * to `endMs` (race-time ms): the current race time, and played / total duration.
+ *
+ * @example replayTimeText(6000, -3000, 25000) // { raceTime: '0:06.000', elapsed: '0:09.000', total: '0:28.000' }
+ */
+export function replayTimeText(ms: number, startMs: number, endMs: number): ReplayTimeText {
+  return {
+    raceTime: formatRaceTime(ms / 1000),
+    elapsed: formatRaceTime(Math.max(0, ms - startMs) / 1000),
+    total: formatRaceTime(Math.max(0, endMs - startMs) / 1000),
+  };
+}

@@ -1,4 +1,5 @@
 import { openReplay } from '@gw2race/replay-format';
+import { courseDifferences } from '../core/course-match';
 import { formatGap, formatRaceTime } from '../core/format';
 import { createReplayData, type Path, positionOnPath, type ReplayData } from '../core/replay-data';
 import { type DeltaSeries, type Run, sliceRun, timeDelta } from '../core/time-delta';
@@ -58,6 +59,7 @@ export class ComparePanel {
   private readonly fileInput: HTMLInputElement;
   private readonly plot: HTMLCanvasElement;
   private readonly summary: HTMLElement;
+  private readonly courseWarning: HTMLElement;
   private runs: RacerRun[] = [];
   private otherRuns: RacerRun[] = [];
   private otherLabel = '';
@@ -79,9 +81,15 @@ export class ComparePanel {
       hidden: true,
       'data-testid': 'compare-file',
     });
+    this.summary = h('div', { class: 'hint', role: 'status', 'data-testid': 'compare-summary' });
     this.fileInput.addEventListener('change', () => void this.loadOther());
     this.plot = h('canvas', { class: 'plot', 'data-testid': 'delta-plot' });
-    this.summary = h('div', { class: 'hint' });
+    this.courseWarning = h('div', {
+      class: 'notice warning',
+      role: 'alert',
+      hidden: true,
+      'data-testid': 'compare-course',
+    });
     this.element = h(
       'div',
       {},
@@ -89,6 +97,7 @@ export class ComparePanel {
       h('div', { class: 'row' }, 'Reference ', this.refSelect),
       h('div', { class: 'row' }, 'against a racer of ', this.sourceSelect, this.fileInput),
       h('div', { class: 'row' }, 'Racer ', this.otherSelect),
+      this.courseWarning,
       this.plot,
       this.summary,
       h(
@@ -114,6 +123,7 @@ export class ComparePanel {
     if (this.sourceSelect.value === 'other') this.fileInput.click();
     else {
       this.otherRuns = [];
+      this.showCourse([]);
       this.otherSelect.replaceChildren(
         ...this.runs.map((r) => h('option', { value: r.playerId }, r.name)),
       );
@@ -124,17 +134,31 @@ export class ComparePanel {
   private async loadOther() {
     const file = this.fileInput.files?.[0];
     if (!file) return;
-    const opened = openReplay(new Uint8Array(await file.arrayBuffer()));
-    if (!opened.ok) {
-      this.summary.textContent = `${file.name} is not a readable recording: ${opened.error.message}`;
+    // Picking the same file again (after fixing it) fires `change` again.
+    this.fileInput.value = '';
+    const refuse = (text: string) => {
+      this.summary.textContent = `${text}${this.otherRuns.length > 0 ? ` (still comparing with ${this.otherLabel})` : ''}`;
       this.summary.className = 'notice error';
+      if (this.otherRuns.length === 0) this.sourceSelect.value = 'same';
+    };
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await file.arrayBuffer());
+    } catch (error) {
+      refuse(`could not read ${file.name}: ${(error as Error).message}`);
+      return;
+    }
+    const opened = openReplay(bytes);
+    if (!opened.ok) {
+      refuse(`${file.name} is not a readable recording: ${opened.error.message}`);
       return;
     }
     await this.useOther(createReplayData(opened.value), file.name);
   }
 
-  /** Compares against the racers of another recording. */
+  /** Compares against the racers of another recording (and warns if it is another course). */
   async useOther(data: ReplayData, label: string): Promise<void> {
+    this.showCourse(courseDifferences(this.session.data.track, data.track), label);
     this.otherRuns = racerRuns(data);
     this.otherLabel = label;
     this.sourceSelect.value = 'other';
@@ -142,6 +166,14 @@ export class ComparePanel {
       ...this.otherRuns.map((r) => h('option', { value: r.playerId }, `${r.name} (${label})`)),
     );
     this.compute();
+  }
+
+  private showCourse(differences: readonly string[], label = '') {
+    this.courseWarning.hidden = differences.length === 0;
+    this.courseWarning.textContent =
+      differences.length === 0
+        ? ''
+        : `${label} may not be the same course: ${differences.join('; ')}. The delta compares the runs as they are.`;
   }
 
   private compute() {

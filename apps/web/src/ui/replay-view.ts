@@ -1,6 +1,6 @@
 import { openReplay, type Replay } from '@gw2race/replay-format';
 import { createColorAssigner } from '../core/colors';
-import { formatRaceTime } from '../core/format';
+import { formatRaceTime, replayTimeText } from '../core/format';
 import type { HostInfo } from '../core/host-info';
 import {
   createPlayback,
@@ -106,7 +106,19 @@ export function startReplayView(
     dropMessage,
   );
   const body = h('main', { class: 'body' }, dropzone);
-  app.replaceChildren(header, body);
+  // A file that cannot be opened while a recording is shown: said above it, the recording stays.
+  const bannerText = h('span', {});
+  const banner = h(
+    'div',
+    { class: 'notice error banner', role: 'alert', hidden: true, 'data-testid': 'open-error' },
+    bannerText,
+    h(
+      'button',
+      { class: 'link', 'aria-label': 'dismiss', onclick: () => (banner.hidden = true) },
+      '×',
+    ),
+  );
+  app.replaceChildren(header, banner, body);
 
   fileInput.addEventListener('change', () => {
     const file = fileInput.files?.[0];
@@ -133,20 +145,38 @@ export function startReplayView(
   });
 
   let session: ReplaySession | undefined;
+  let shownLabel = '';
+  const fail = (text: string) => {
+    dropMessage.textContent = text;
+    dropMessage.className = 'notice error';
+    if (session) {
+      bannerText.textContent = `${text} (still showing ${shownLabel})`;
+      banner.hidden = false;
+    } else body.replaceChildren(dropzone);
+  };
   const show = (bytes: Uint8Array, label: string) => {
     const opened = openRecording(bytes);
     if ('error' in opened) {
-      dropMessage.textContent = `${label} is not a readable recording: ${opened.error}`;
-      dropMessage.className = 'notice error';
-      if (!session) body.replaceChildren(dropzone);
+      fail(`${label} is not a readable recording: ${opened.error}`);
       return;
     }
+    banner.hidden = true;
+    dropMessage.textContent = '';
+    dropMessage.className = 'hint';
     session?.dispose();
+    shownLabel = label;
     session = new ReplaySession(opened.data, { body, title, sub, clock, options, label });
   };
   async function loadFile(file: File) {
     dropMessage.textContent = `reading ${file.name}…`;
-    show(await readFile(file), file.name);
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(file);
+    } catch (error) {
+      fail(`could not read ${file.name}: ${(error as Error).message}`);
+      return;
+    }
+    show(bytes, file.name);
   }
   async function loadFromHost() {
     dropMessage.textContent = 'loading the recording from the host…';
@@ -155,8 +185,7 @@ export function startReplayView(
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       show(new Uint8Array(await response.arrayBuffer()), 'the host’s recording');
     } catch (error) {
-      dropMessage.textContent = `could not load the recording from the host: ${(error as Error).message}`;
-      dropMessage.className = 'notice error';
+      fail(`could not load the recording from the host: ${(error as Error).message}`);
     }
   }
   const params = new URLSearchParams(location.search);
@@ -188,6 +217,8 @@ class ReplaySession {
   private readonly ranking: RankingTable;
   private readonly slider: HTMLInputElement;
   private readonly timeText: HTMLElement;
+  private readonly raceTimeText: HTMLElement;
+  private readonly durationText: HTMLElement;
   private readonly playButton: HTMLButtonElement;
   private readonly speedSelect: HTMLSelectElement;
   private readonly markers: HTMLElement;
@@ -259,7 +290,22 @@ class ReplaySession {
       this.act((p, t) => seek(p, Number(this.slider.value), t), true),
     );
     this.markers = h('div', { class: 'timeline-markers' });
-    this.timeText = h('span', { class: 'time', 'data-testid': 'time' });
+    this.raceTimeText = h('span', {
+      'data-testid': 'race-time',
+      title: 'race time (negative before the start)',
+    });
+    this.durationText = h('span', {
+      class: 'duration',
+      'data-testid': 'duration',
+      title: 'played / total duration of the recording',
+    });
+    this.timeText = h(
+      'span',
+      { class: 'time', 'data-testid': 'time' },
+      this.raceTimeText,
+      ' · ',
+      this.durationText,
+    );
     const transport = h(
       'div',
       { class: 'transport' },
@@ -724,8 +770,10 @@ class ReplaySession {
       this.ranking.update(frame.ranking);
       this.slider.value = String(ms);
       this.parts.clock.textContent = formatRaceTime(ms / 1000, 1);
-      this.timeText.textContent = `${formatRaceTime(ms / 1000)} / ${formatRaceTime(this.data.endMs / 1000)}`;
-      this.timeText.title = `recording: ${formatRaceTime(this.data.startMs / 1000)} to ${formatRaceTime(this.data.endMs / 1000)} of race time (${formatRaceTime((this.data.endMs - this.data.startMs) / 1000)} long)`;
+      const time = replayTimeText(ms, this.data.startMs, this.data.endMs);
+      this.raceTimeText.textContent = time.raceTime;
+      this.durationText.textContent = `${time.elapsed} / ${time.total}`;
+      this.timeText.title = `race time ${time.raceTime}; ${time.elapsed} played of ${time.total} (the recording runs from ${formatRaceTime(this.data.startMs / 1000)} to ${formatRaceTime(this.data.endMs / 1000)} of race time)`;
       if (this.playButton.dataset.state !== String(this.playback.playing)) {
         this.playButton.dataset.state = String(this.playback.playing);
         this.playButton.replaceChildren(icon(this.playback.playing ? 'pause' : 'play'));
