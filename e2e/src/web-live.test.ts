@@ -122,10 +122,12 @@ describe.skipIf(!needs('chromium'))('the race viewer during a live race in Chrom
       // The recording as it stands, mid-race (an unfinished file), opens in the replay view.
       const sofar = await browser.context.newPage();
       await sofar.goto(`${viewer}replay?src=host&tiles=off`);
-      await waitForHook(
-        sofar,
-        "h.view === 'replay' && h.ready && h.endMs > 0 && h.racers !== undefined",
-      );
+      await waitForHook(sofar, "h.view === 'replay' && h.ready && h.endMs > 0");
+      // At its last instant both racers are on the course, mid-race.
+      await sofar.keyboard.press('End');
+      await waitForHook(sofar, 'h.raceTimeMs === h.endMs && h.racers.length === 2');
+      const sofarHook = await hookOf(sofar);
+      expect(sofarHook.racers.map((r) => r.playerId).sort()).toEqual(['alice', 'bob']);
       await sofar.close();
 
       // The OBS overlay: transparent page, clock and ranking.

