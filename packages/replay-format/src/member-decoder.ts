@@ -6,6 +6,7 @@ import {
 } from '@gw2race/protocol';
 import {
   type DecodedChunk,
+  type DecodeScratch,
   decodePositionLine,
   type QuantizationFrame,
   type RacerDeltaState,
@@ -49,7 +50,8 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  * member and out to the next; a line that cannot be read drops them all (whatever it held is
  * lost, so positions that continue from it cannot be rebuilt until the next keyframe). With
  * `positions: false` the position line is skipped (and `states` untouched): for callers that
- * only want the events. Never throws.
+ * only want the events. With a `scratch` buffer, the chunks share it and are valid only until
+ * the next member is decoded with it (for callers that copy them out at once). Never throws.
  */
 export function decodeMember(
   bytes: Uint8Array,
@@ -57,6 +59,7 @@ export function decodeMember(
   states: DeltaStates,
   frame: QuantizationFrame | undefined,
   positions = true,
+  scratch?: DecodeScratch,
 ): DecodedMember {
   const text = textDecoder.decode(bytes);
   const events: DecodedEvent[] = [];
@@ -103,7 +106,7 @@ export function decodeMember(
           issue('CORRUPT_LINE', 'position line before the header');
           continue;
         }
-        const decoded = decodePositionLine(value, states, frame);
+        const decoded = decodePositionLine(value, states, frame, scratch);
         if (!decoded.ok) {
           issue('CORRUPT_LINE', decoded.message);
           states.clear();

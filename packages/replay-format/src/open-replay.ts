@@ -14,7 +14,7 @@ import {
   decodeMember,
 } from './member-decoder';
 import { memberEntries } from './member-entries';
-import type { DecodedChunk, RacerDeltaState } from './position-line';
+import type { DecodeScratch, DecodedChunk, RacerDeltaState } from './position-line';
 import { createReplayDecoder } from './replay-decoder';
 import type { ReplayEntry } from './replay-entry';
 import { ReplayError } from './replay-error';
@@ -389,6 +389,13 @@ export function openReplay(
     if (allTracks) return allTracks;
     const builders = new Map<string, TrackBuilder>();
     let states: DeltaStates = new Map();
+    // Members decoded here are copied into the tracks at once: one buffer serves them all.
+    const scratch: DecodeScratch = { values: new Float64Array(0) };
+    // Records from each member to the end: a new racer's share of them sizes their columns.
+    const remaining = new Float64Array(slots.length + 1);
+    for (let i = slots.length - 1; i >= 1; i--) {
+      remaining[i] = remaining[i + 1]! + slots[i]!.entry.records;
+    }
     for (let i = 1; i < slots.length; i++) {
       const cached = cache.get(i);
       let chunks: DecodedChunk[];
@@ -401,14 +408,14 @@ export function openReplay(
           states.clear();
           continue;
         }
-        const decoded = decodeMember(text, slots[i]!.entry.offset, states, header);
+        const decoded = decodeMember(text, slots[i]!.entry.offset, states, header, true, scratch);
         for (const issue of decoded.issues) report(issue);
         chunks = positionChunks(decoded, header);
       }
       for (const chunk of chunks) {
         let builder = builders.get(chunk.playerId);
         if (!builder) {
-          builder = new TrackBuilder(chunk.playerId);
+          builder = new TrackBuilder(chunk.playerId, remaining[i]! / chunks.length + chunk.n);
           builders.set(chunk.playerId, builder);
         }
         builder.add(chunk, header);
@@ -597,8 +604,13 @@ class TrackBuilder {
   private length = 0;
   private columns: Record<'t' | 'at' | 'x' | 'y' | 'z' | 'v' | 'mapId' | 'mount', Float64Array>;
 
-  constructor(private readonly playerId: string) {
-    const make = () => new Float64Array(1024);
+  /** `capacity`: samples to make room for up front (growing the columns costs more than filling them). */
+  constructor(
+    private readonly playerId: string,
+    capacity = 1024,
+  ) {
+    const size = Math.max(16, Math.ceil(capacity));
+    const make = () => new Float64Array(size);
     this.columns = {
       t: make(),
       at: make(),
@@ -662,18 +674,23 @@ class TrackBuilder {
     const n = this.length;
     const c = this.columns;
     this.sortByTime();
+    // Views, not copies (the builder is dropped once finished), unless the room made up front
+    // turned out much too large: then copies, so the tracks do not hold on to it.
+    const cut =
+      c.t.length > n * 1.25 + 1024
+        ? (column: Float64Array) => column.slice(0, n)
+        : (column: Float64Array) => column.subarray(0, n);
     return {
       playerId: this.playerId,
       length: n,
-      // Views, not copies: the builder is dropped once finished.
-      t: c.t.subarray(0, n),
-      at: c.at.subarray(0, n),
-      x: c.x.subarray(0, n),
-      y: c.y.subarray(0, n),
-      z: c.z.subarray(0, n),
-      v: c.v.subarray(0, n),
-      mapId: c.mapId.subarray(0, n),
-      mount: c.mount.subarray(0, n),
+      t: cut(c.t),
+      at: cut(c.at),
+      x: cut(c.x),
+      y: cut(c.y),
+      z: cut(c.z),
+      v: cut(c.v),
+      mapId: cut(c.mapId),
+      mount: cut(c.mount),
     };
   }
 }

@@ -95,8 +95,9 @@ export function unpackIntegers(
     let c = text.charCodeAt(i++);
     if ((c - TERMINAL_BASE) >>> 0 < 32) {
       // The common case: a small value in one character.
+      // Branchless zigzag: the sign of a residual is a coin toss, a branch on it mispredicts.
       const z = c - TERMINAL_BASE;
-      out[k] = z & 1 ? -(z + 1) / 2 : z / 2;
+      out[k] = (z >>> 1) ^ -(z & 1);
       continue;
     }
     if (c === ABSENT_CODE) {

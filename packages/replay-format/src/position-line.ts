@@ -462,6 +462,15 @@ export interface DecodedChunk {
   readonly sig: readonly (string | null)[] | undefined;
 }
 
+/**
+ * A buffer {@link decodePositionLine} may decode into instead of allocating one per line (which
+ * costs more than decoding a small line): the chunks it returns then share `values` and are
+ * only valid until the next line is decoded with the same scratch.
+ */
+export interface DecodeScratch {
+  values: Float64Array;
+}
+
 /** A problem with one player of a position line; the others decode. */
 export interface PlayerProblem {
   readonly playerId: string;
@@ -517,6 +526,7 @@ export function decodePositionLine(
   value: Record<string, unknown>,
   states: Map<string, RacerDeltaState>,
   frame: QuantizationFrame,
+  scratch?: DecodeScratch,
 ): DecodedPositionLine {
   const { key, players, n, cols, data, fresh } = value;
   if (typeof key !== 'boolean')
@@ -565,7 +575,15 @@ export function decodePositionLine(
   }
   const topic = value.topic === true;
   const width = names.length;
-  const values = new Float64Array(total * width);
+  let values: Float64Array;
+  if (scratch) {
+    if (scratch.values.length < total * width) {
+      scratch.values = new Float64Array(Math.max(total * width, scratch.values.length * 2));
+    }
+    values = scratch.values;
+  } else {
+    values = new Float64Array(total * width);
+  }
   const columnIndex = new Int32Array(POSITION_COLUMNS.length).fill(-1);
   names.forEach((name, c) => {
     const known = POSITION_COLUMNS.indexOf(name as PositionColumn);
@@ -651,7 +669,15 @@ function undeltaPlayer(
   const beforeX = state.x.q1;
   const beforeY = state.y.q1;
   const beforeZ = state.z.q1;
-  for (let c = 0; c < names.length; c++) {
+  // t x y z (always the first four columns) in one pass when their states agree, as they do
+  // unless a caller mixed states: four independent chains per sample instead of one.
+  let first = 0;
+  if (motionStatesAgree(state)) {
+    const problem = undeltaPosition(values, base, count, state, step);
+    if (problem !== undefined) return problem;
+    first = 4;
+  }
+  for (let c = first; c < names.length; c++) {
     const name = names[c]!;
     if (!KNOWN_COLUMNS.has(name)) continue;
     const column = name as PositionColumn;
@@ -696,6 +722,121 @@ function undeltaPlayer(
   return undefined;
 }
 
+/** True when x, y and z carry the same history as t (what {@link undeltaPosition} assumes). */
+function motionStatesAgree(state: RacerDeltaState): boolean {
+  const { t, x, y, z } = state;
+  return (
+    x.h === t.h &&
+    y.h === t.h &&
+    z.h === t.h &&
+    x.s1 === t.q1 &&
+    y.s1 === t.q1 &&
+    z.s1 === t.q1 &&
+    x.s2 === t.q2 &&
+    y.s2 === t.q2 &&
+    z.s2 === t.q2
+  );
+}
+
+/**
+ * The t, x, y and z columns of one player, in place, in a single pass over the samples: the
+ * step predictor for t, the motion predictor for x y z (their time differences are shared).
+ * Exactly what {@link undelta} computes column by column; returns a problem, or undefined.
+ */
+function undeltaPosition(
+  values: Float64Array,
+  base: number,
+  count: number,
+  state: RacerDeltaState,
+  step: number,
+): string | undefined {
+  const T = state.t;
+  const X = state.x;
+  const Y = state.y;
+  const Z = state.z;
+  let h = T.h;
+  let t1 = T.q1;
+  let t2 = T.q2;
+  let x1 = X.q1;
+  let x2 = X.q2;
+  let y1 = Y.q1;
+  let y2 = Y.q2;
+  let z1 = Z.q1;
+  let z2 = Z.q2;
+  const xs = base + count;
+  const ys = xs + count;
+  const zs = ys + count;
+  for (let i = 0; i < count; i++) {
+    const rt = values[base + i]!;
+    const rx = values[xs + i]!;
+    const ry = values[ys + i]!;
+    const rz = values[zs + i]!;
+    // NaN (a missing value) fails every comparison.
+    const s = h === 0 ? rt : t1 + step + rt;
+    if (!(s >= -MAX_QUANTIZED && s <= MAX_QUANTIZED)) return 'column t has a missing value or decodes out of range';
+    let px = x1;
+    let py = y1;
+    let pz = z1;
+    if (h === 0) {
+      px = 0;
+      py = 0;
+      pz = 0;
+    } else if (h > 1) {
+      const d0 = t1 - t2;
+      const d1 = s - t1;
+      if (d0 > 0 && d1 >= 0) {
+        const vx = x1 - x2;
+        const vy = y1 - y2;
+        const vz = z1 - z2;
+        const d2 = 2 * d0;
+        if (Math.abs(vx * d1) <= MOTION_LIMIT) px += Math.floor((2 * vx * d1 + d0) / d2);
+        if (Math.abs(vy * d1) <= MOTION_LIMIT) py += Math.floor((2 * vy * d1 + d0) / d2);
+        if (Math.abs(vz * d1) <= MOTION_LIMIT) pz += Math.floor((2 * vz * d1 + d0) / d2);
+      }
+    }
+    const qx = px + rx;
+    const qy = py + ry;
+    const qz = pz + rz;
+    if (!(qx >= -MAX_QUANTIZED && qx <= MAX_QUANTIZED)) return 'column x has a missing value or decodes out of range';
+    if (!(qy >= -MAX_QUANTIZED && qy <= MAX_QUANTIZED)) return 'column y has a missing value or decodes out of range';
+    if (!(qz >= -MAX_QUANTIZED && qz <= MAX_QUANTIZED)) return 'column z has a missing value or decodes out of range';
+    values[base + i] = s;
+    values[xs + i] = qx;
+    values[ys + i] = qy;
+    values[zs + i] = qz;
+    t2 = t1;
+    t1 = s;
+    x2 = x1;
+    x1 = qx;
+    y2 = y1;
+    y1 = qy;
+    z2 = z1;
+    z1 = qz;
+    if (h < FLOOR_WINDOW) h++;
+  }
+  T.h = h;
+  X.h = h;
+  Y.h = h;
+  Z.h = h;
+  T.q1 = t1;
+  T.q2 = t2;
+  T.s1 = t1;
+  T.s2 = t2;
+  X.q1 = x1;
+  X.q2 = x2;
+  Y.q1 = y1;
+  Y.q2 = y2;
+  Z.q1 = z1;
+  Z.q2 = z2;
+  X.s1 = t1;
+  X.s2 = t2;
+  Y.s1 = t1;
+  Y.s2 = t2;
+  Z.s1 = t1;
+  Z.s2 = t2;
+  return undefined;
+}
+
 /**
  * The `v` column: speed predictor, falling back to delta, in place. The player's t x y z are the
  * first four columns at `base`; `before*` is their last sample before this line, if any.
@@ -716,29 +857,60 @@ function undeltaSpeed(
   const xs = base + count;
   const ys = base + 2 * count;
   const zs = base + 3 * count;
+  // predictSpeed, inlined: the same operations in the same order.
+  const numerator = quantization.speedScale * quantization.timeScale;
+  const positionScale = quantization.positionScale;
+  let { h, q1, q2, s1, s2 } = state;
+  let pt = beforeT;
+  let px = beforeX;
+  let py = beforeY;
+  let pz = beforeZ;
+  let previous = hasBefore;
   for (let i = 0; i < count; i++) {
+    const t = values[base + i]!;
+    const x = values[xs + i]!;
+    const y = values[ys + i]!;
+    const z = values[zs + i]!;
     const r = values[start + i]!;
-    if (Number.isNaN(r)) continue;
-    let p = Number.NaN;
-    if (i > 0 || hasBefore) {
-      p = predictSpeed(
-        values[xs + i]! - (i > 0 ? values[xs + i - 1]! : beforeX),
-        values[ys + i]! - (i > 0 ? values[ys + i - 1]! : beforeY),
-        values[zs + i]! - (i > 0 ? values[zs + i - 1]! : beforeZ),
-        values[base + i]! - (i > 0 ? values[base + i - 1]! : beforeT),
-        quantization,
-      );
+    if (r === r) {
+      let p = Number.NaN;
+      if (previous) {
+        const dx = x - px;
+        const dy = y - py;
+        const dz = z - pz;
+        const dt = t - pt;
+        if (
+          dt > 0 &&
+          Math.abs(dx) <= SPEED_LIMIT &&
+          Math.abs(dy) <= SPEED_LIMIT &&
+          Math.abs(dz) <= SPEED_LIMIT
+        ) {
+          const distance = Math.sqrt(dx * dx + dy * dy + dz * dz);
+          p = Math.floor((distance * numerator) / (positionScale * dt) + 0.5);
+          if (!(p <= MAX_QUANTIZED)) p = Number.NaN;
+        }
+      }
+      if (p !== p) p = h === 0 ? 0 : q1;
+      const q = p + r;
+      if (!(q >= -MAX_QUANTIZED && q <= MAX_QUANTIZED)) return false;
+      values[start + i] = q;
+      q2 = q1;
+      s2 = s1;
+      q1 = q;
+      s1 = t;
+      if (h < FLOOR_WINDOW) h++;
     }
-    if (Number.isNaN(p)) p = state.h === 0 ? 0 : state.q1;
-    const q = p + r;
-    if (!(q >= -MAX_QUANTIZED && q <= MAX_QUANTIZED)) return false;
-    values[start + i] = q;
-    state.q2 = state.q1;
-    state.s2 = state.s1;
-    state.q1 = q;
-    state.s1 = values[base + i]!;
-    if (state.h < FLOOR_WINDOW) state.h++;
+    pt = t;
+    px = x;
+    py = y;
+    pz = z;
+    previous = true;
   }
+  state.h = h;
+  state.q1 = q1;
+  state.q2 = q2;
+  state.s1 = s1;
+  state.s2 = s2;
   return true;
 }
 
@@ -824,10 +996,15 @@ function undelta(
       const r = values[i]!;
       if (Number.isNaN(r)) return false;
       let p = 0;
-      if (h > 0) {
-        const size = Math.min(h, FLOOR_WINDOW);
+      if (h >= FLOOR_WINDOW) {
+        // Branch-free: which of the eight is smallest is unpredictable.
+        p = Math.min(
+          Math.min(Math.min(w[0]!, w[1]!), Math.min(w[2]!, w[3]!)),
+          Math.min(Math.min(w[4]!, w[5]!), Math.min(w[6]!, w[7]!)),
+        );
+      } else if (h > 0) {
         p = w[0]!;
-        for (let k = 1; k < size; k++) if (w[k]! < p) p = w[k]!;
+        for (let k = 1; k < h; k++) p = Math.min(p, w[k]!);
       }
       const q = p + r;
       if (!(q >= -MAX_QUANTIZED && q <= MAX_QUANTIZED)) return false;
