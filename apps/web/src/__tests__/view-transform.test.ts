@@ -1,12 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  chooseTiles,
   continentToWorld,
   fitView,
   INCHES_PER_METRE,
   type MapRects,
   panBy,
   screenToWorld,
+  tileAt,
   tileZoomFor,
   type View,
   visibleTiles,
@@ -119,5 +121,63 @@ describe('continent coordinates', () => {
     expect(tiles.some((t) => Math.floor(cx / 256) === t.tx && Math.floor(cy / 256) === t.ty)).toBe(
       true,
     );
+  });
+});
+
+describe('which tiles to draw while some are still loading', () => {
+  const unitsPerMetre = (3584 / 86016) * INCHES_PER_METRE;
+  // An export view at 1 continent unit per pixel (zoom 7), as a 1280×720 PNG would ask.
+  const exportView = { centerX: 0, centerZ: 0, scale: unitsPerMetre, width: 1280, height: 720 };
+  const wanted = visibleTiles(exportView, gendarran, tyria);
+  const key = (z: number, x: number, y: number) => `${z}/${x}/${y}`;
+  const loadedOf = (keys: Iterable<string>) => {
+    const set = new Set(keys);
+    return (z: number, x: number, y: number) => set.has(key(z, x, y));
+  };
+  const keys = (tiles: { zoom: number; tx: number; ty: number }[]) =>
+    tiles.map((t) => key(t.zoom, t.tx, t.ty));
+
+  it('draws the wanted tiles when all are loaded', () => {
+    const chosen = chooseTiles(wanted, loadedOf(keys(wanted)), gendarran, tyria);
+    expect(keys(chosen).sort()).toEqual(keys(wanted).sort());
+  });
+
+  it('falls back to the parent tile one zoom coarser, scaled over the same place', () => {
+    // Only what the on-screen map (half the size: zoom 6) has loaded.
+    const parents = new Set(wanted.map((t) => key(6, t.tx >> 1, t.ty >> 1)));
+    const chosen = chooseTiles(wanted, loadedOf(parents), gendarran, tyria);
+    expect(new Set(keys(chosen))).toEqual(parents);
+    for (const tile of chosen) {
+      const same = tileAt(gendarran, tyria, 6, tile.tx, tile.ty);
+      expect(tile).toEqual(same);
+      // A parent covers its four children exactly.
+      const child = tileAt(gendarran, tyria, 7, tile.tx * 2, tile.ty * 2);
+      expect(child.west).toBeCloseTo(tile.west, 6);
+      expect(child.north).toBeCloseTo(tile.north, 6);
+    }
+  });
+
+  it('keeps the loaded wanted tiles and fills the holes, coarser ones first (drawn under)', () => {
+    const [first, ...rest] = wanted;
+    if (!first) throw new Error('no tiles');
+    const loaded = [key(7, first.tx, first.ty), ...rest.map((t) => key(6, t.tx >> 1, t.ty >> 1))];
+    const chosen = chooseTiles(wanted, loadedOf(loaded), gendarran, tyria);
+    expect(keys(chosen)).toContain(key(7, first.tx, first.ty));
+    expect(chosen.map((t) => t.zoom)).toEqual([...chosen.map((t) => t.zoom)].sort((a, b) => a - b));
+    expect(chosen.at(-1)?.zoom).toBe(7);
+    expect(new Set(keys(chosen)).size).toBe(chosen.length);
+  });
+
+  it('uses loaded finer tiles, then ancestors further up, and leaves uncovered places out', () => {
+    const tile = wanted[0];
+    if (!tile) throw new Error('no tiles');
+    const zoom6 = visibleTiles({ ...exportView, scale: unitsPerMetre / 2 }, gendarran, tyria);
+    const coarse = zoom6[0];
+    if (coarse?.zoom !== 6) throw new Error('expected zoom 6 tiles');
+    const child = key(7, coarse.tx * 2 + 1, coarse.ty * 2);
+    expect(keys(chooseTiles([coarse], loadedOf([child]), gendarran, tyria))).toEqual([child]);
+    const grand = key(5, tile.tx >> 2, tile.ty >> 2);
+    expect(keys(chooseTiles([tile], loadedOf([grand]), gendarran, tyria))).toEqual([grand]);
+    expect(chooseTiles(wanted, () => false, gendarran, tyria)).toEqual([]);
   });
 });

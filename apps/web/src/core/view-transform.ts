@@ -201,14 +201,74 @@ export function visibleTiles(
   for (let ty = y0; ty <= y1; ty++) {
     for (let tx = x0; tx <= x1; tx++) {
       if (tiles.length >= limit) return tiles;
-      const [west, north] = continentToWorld(rects, tx * unitsPerTile, ty * unitsPerTile);
-      const [east, south] = continentToWorld(
-        rects,
-        (tx + 1) * unitsPerTile,
-        (ty + 1) * unitsPerTile,
-      );
-      tiles.push({ zoom, tx, ty, west, north, east, south });
+      tiles.push(tileAt(rects, pyramid, zoom, tx, ty));
     }
   }
   return tiles;
+}
+
+/** A tile of the pyramid and where it lies in the world. */
+export function tileAt(
+  rects: MapRects,
+  pyramid: TilePyramid,
+  zoom: number,
+  tx: number,
+  ty: number,
+): TileRef {
+  const unitsPerTile = 256 * 2 ** (pyramid.maxZoom - zoom);
+  const [west, north] = continentToWorld(rects, tx * unitsPerTile, ty * unitsPerTile);
+  const [east, south] = continentToWorld(rects, (tx + 1) * unitsPerTile, (ty + 1) * unitsPerTile);
+  return { zoom, tx, ty, west, north, east, south };
+}
+
+/**
+ * The tiles to draw for the tiles a view wants, given which are loaded: each wanted tile itself
+ * when loaded, else the nearest loaded zoom that covers its place — its parent one zoom coarser
+ * (drawn scaled up), else its loaded children one zoom finer, else an ancestor further up. A
+ * place nothing loaded covers is left out (the background shows). Coarser tiles come first, so
+ * finer ones are drawn over them; none is listed twice.
+ */
+export function chooseTiles(
+  wanted: readonly TileRef[],
+  isLoaded: (zoom: number, tx: number, ty: number) => boolean,
+  rects: MapRects,
+  pyramid: TilePyramid,
+): TileRef[] {
+  const chosen = new Map<string, TileRef>();
+  const add = (tile: TileRef) => chosen.set(`${tile.zoom}/${tile.tx}/${tile.ty}`, tile);
+  for (const tile of wanted) {
+    if (isLoaded(tile.zoom, tile.tx, tile.ty)) {
+      add(tile);
+      continue;
+    }
+    const parentAt = (d: number) => {
+      const zoom = tile.zoom - d;
+      if (zoom < pyramid.minZoom) return false;
+      const tx = Math.floor(tile.tx / 2 ** d);
+      const ty = Math.floor(tile.ty / 2 ** d);
+      if (!isLoaded(zoom, tx, ty)) return false;
+      add(tileAt(rects, pyramid, zoom, tx, ty));
+      return true;
+    };
+    if (parentAt(1)) continue;
+    if (tile.zoom + 1 <= pyramid.maxZoom) {
+      let any = false;
+      for (const [i, j] of [
+        [0, 0],
+        [1, 0],
+        [0, 1],
+        [1, 1],
+      ] as const) {
+        const tx = tile.tx * 2 + i;
+        const ty = tile.ty * 2 + j;
+        if (isLoaded(tile.zoom + 1, tx, ty)) {
+          add(tileAt(rects, pyramid, tile.zoom + 1, tx, ty));
+          any = true;
+        }
+      }
+      if (any) continue;
+    }
+    for (let d = 2; tile.zoom - d >= pyramid.minZoom; d++) if (parentAt(d)) break;
+  }
+  return [...chosen.values()].sort((a, b) => a.zoom - b.zoom);
 }

@@ -1,4 +1,10 @@
-import { type MapRects, type TilePyramid, type View, visibleTiles } from '../core/view-transform';
+import {
+  chooseTiles,
+  type MapRects,
+  type TilePyramid,
+  type View,
+  visibleTiles,
+} from '../core/view-transform';
 import type { WorldImage } from './map-renderer';
 
 /** Where GW2's map data comes from (ArenaNet's public API and tile service). */
@@ -58,6 +64,15 @@ interface TileEntry {
   readonly image: HTMLImageElement;
   loaded: boolean;
   failed: boolean;
+  /** Resolves once the tile loaded or failed. */
+  readonly settled: Promise<void>;
+}
+
+/** How waiting for an export's tiles went. */
+export interface TilesReady {
+  /** Tiles the view wants, and how many of them loaded in time. */
+  readonly wanted: number;
+  readonly loaded: number;
 }
 
 /**
@@ -76,11 +91,17 @@ export class TileLayer {
   private readonly cache = new Map<string, TileEntry>();
   private corsFailures = 0;
   private corsSuccesses = 0;
+  private probing: Promise<TileStatus> | undefined;
 
   constructor(private readonly onChange: () => void) {}
 
   /** Looks the map up; resolves to the status. Never throws. */
-  async probe(mapId: number, timeoutMs = 5000): Promise<TileStatus> {
+  probe(mapId: number, timeoutMs = 5000): Promise<TileStatus> {
+    this.probing = this.runProbe(mapId, timeoutMs);
+    return this.probing;
+  }
+
+  private async runProbe(mapId: number, timeoutMs: number): Promise<TileStatus> {
     if (this.placement?.mapId === mapId && this.status === 'on') return this.status;
     this.status = 'probing';
     this.onChange();
@@ -120,16 +141,22 @@ export class TileLayer {
 
   private load(key: string, url: string): TileEntry {
     const image = new Image();
-    const entry: TileEntry = { image, loaded: false, failed: false };
+    let settle = () => {};
+    const settled = new Promise<void>((resolve) => {
+      settle = resolve;
+    });
+    const entry: TileEntry = { image, loaded: false, failed: false, settled };
     if (this.exportable) image.crossOrigin = 'anonymous';
     image.decoding = 'async';
     image.onload = () => {
       entry.loaded = true;
+      settle();
       if (image.crossOrigin) this.corsSuccesses++;
       this.onChange();
     };
     image.onerror = () => {
       entry.failed = true;
+      settle();
       if (image.crossOrigin) {
         this.corsFailures++;
         // Every CORS request failing while none worked: the server does not allow CORS.
@@ -145,15 +172,39 @@ export class TileLayer {
     return entry;
   }
 
-  /** The loaded tiles covering the view (and requests the missing ones). */
+  /** Requests the tiles a view wants (those not asked for yet) and returns their entries. */
+  private request(view: View): TileEntry[] {
+    if (!this.placement) return [];
+    const entries: TileEntry[] = [];
+    for (const tile of visibleTiles(view, this.placement.rects, this.placement.pyramid)) {
+      const key = `${tile.zoom}/${tile.tx}/${tile.ty}`;
+      entries.push(this.cache.get(key) ?? this.load(key, this.url(tile.zoom, tile.tx, tile.ty)));
+    }
+    return entries;
+  }
+
+  /**
+   * The loaded tiles covering the view (and requests the missing ones). Where a tile of the
+   * view's zoom has not loaded yet, the nearest loaded zoom is drawn there instead, scaled
+   * ({@link chooseTiles}): zooming, or an export bigger than the screen, shows the coarser
+   * picture rather than a hole.
+   */
   tiles(view: View, forExport = false): WorldImage[] {
     if (this.status !== 'on' || !this.placement) return [];
     if (forExport && !this.exportable) return [];
+    const { rects, pyramid } = this.placement;
+    this.request(view);
+    const entryOf = (zoom: number, tx: number, ty: number) => this.cache.get(`${zoom}/${tx}/${ty}`);
     const out: WorldImage[] = [];
-    for (const tile of visibleTiles(view, this.placement.rects, this.placement.pyramid)) {
-      const key = `${tile.zoom}/${tile.tx}/${tile.ty}`;
-      const entry = this.cache.get(key) ?? this.load(key, this.url(tile.zoom, tile.tx, tile.ty));
-      if (entry.loaded) out.push({ image: entry.image, ...tile, smooth: true });
+    const wanted = visibleTiles(view, rects, pyramid);
+    for (const tile of chooseTiles(
+      wanted,
+      (z, x, y) => entryOf(z, x, y)?.loaded === true,
+      rects,
+      pyramid,
+    )) {
+      const entry = entryOf(tile.zoom, tile.tx, tile.ty);
+      if (entry?.loaded) out.push({ image: entry.image, ...tile, smooth: true });
     }
     if (this.cache.size > 600) {
       for (const [key, entry] of this.cache) {
@@ -162,5 +213,27 @@ export class TileLayer {
       }
     }
     return out;
+  }
+
+  /**
+   * Waits (at most `timeoutMs`) until the tiles an export view wants have loaded or failed,
+   * after the map probe if it is still running: a PNG or the first video frame then has its
+   * tiles, not only those the screen happened to load. Whatever is missing at the timeout is
+   * drawn from the nearest loaded zoom, or left out. Never throws.
+   */
+  async whenLoaded(view: View, timeoutMs = 5000): Promise<TilesReady> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    try {
+      if (this.status === 'probing' && this.probing) await Promise.race([this.probing, timeout]);
+      if (this.status !== 'on' || !this.exportable) return { wanted: 0, loaded: 0 };
+      const entries = this.request(view);
+      await Promise.race([Promise.all(entries.map((e) => e.settled)), timeout]);
+      return { wanted: entries.length, loaded: entries.filter((e) => e.loaded).length };
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }

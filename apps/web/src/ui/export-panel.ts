@@ -1,6 +1,7 @@
 import { encodeResultsCsv, encodeSplitsCsv } from '@gw2race/race-engine';
 import { encodeCheckpointsCsv, encodeJsonExport, encodePositionsCsv } from '@gw2race/replay-format';
 import { formatBytes, formatRaceTime } from '../core/format';
+import type { View } from '../core/view-transform';
 import { download, exportName, h } from './dom';
 import type { ReplaySession } from './replay-view';
 import { hook } from './test-hook';
@@ -232,7 +233,9 @@ export class ExportPanel {
     const ctx = canvas.getContext('2d');
     if (!ctx) return;
     const ms = this.session.now();
-    this.session.renderExport(ctx, width, height, ms, this.hud.checked);
+    const view = this.session.mapView.exportView(width, height);
+    await this.loadTiles(view);
+    this.session.renderExport(ctx, width, height, ms, this.hud.checked, view);
     const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));
     if (!blob) {
       this.say('the browser could not encode the PNG', 'error');
@@ -247,6 +250,18 @@ export class ExportPanel {
       mimeType: 'image/png',
     };
     this.say(`${name}: ${width}×${height}, ${formatBytes(blob.size)}`, 'ok');
+  }
+
+  /** Loads the map tiles of an export view first (a few seconds at most). */
+  private async loadTiles(view: View) {
+    const tiles = this.session.mapView.tiles;
+    if (tiles.status !== 'on' && tiles.status !== 'probing') return;
+    this.say('loading the map tiles of the export…');
+    const ready = await this.session.mapView.prepareExport(view);
+    if (ready.loaded < ready.wanted)
+      console.info(
+        `gw2race: ${ready.wanted - ready.loaded} of ${ready.wanted} map tiles not loaded in time: drawn from the nearest loaded zoom`,
+      );
   }
 
   private videoRange(): [number, number] {
@@ -275,6 +290,7 @@ export class ExportPanel {
     const withHud = this.hud.checked;
     const view = this.session.mapView.exportView(width, height);
     try {
+      await this.loadTiles(view);
       const result = await exportVideo({
         width,
         height,

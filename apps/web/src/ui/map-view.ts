@@ -9,7 +9,7 @@ import {
   zoomAt,
 } from '../core/view-transform';
 import { type DrawOptions, drawScene, MAP_COLORS, type Scene } from '../render/map-renderer';
-import { TileLayer } from '../render/tile-layer';
+import { TileLayer, type TilesReady } from '../render/tile-layer';
 import { h, sizeCanvas } from './dom';
 
 /** Options of the map view. */
@@ -192,6 +192,15 @@ export class MapView {
     const tiles = this.tiles.tiles(v, true);
     drawScene(ctx, v, { ...scene, tiles }, this.drawOptions(Boolean(this.options.transparent)));
     return v;
+  }
+
+  /**
+   * Loads the tiles an export view needs (PNG, video) before it is drawn, waiting at most
+   * `timeoutMs`; resolves at once when tiles are off, unavailable or not exportable.
+   */
+  prepareExport(view: View, timeoutMs = 5000): Promise<TilesReady> {
+    if (!this.options.tiles) return Promise.resolve({ wanted: 0, loaded: 0 });
+    return this.tiles.whenLoaded(view, timeoutMs);
   }
 
   /** The current view scaled to another canvas size (same centre, same area shown). */

@@ -18,7 +18,7 @@ import {
   toggle,
 } from '../core/playback-clock';
 import { createReplayData, type ReplayData, type ReplayFrame } from '../core/replay-data';
-import { boundsOf, unionBounds, type WorldBounds } from '../core/view-transform';
+import { boundsOf, unionBounds, type View, type WorldBounds } from '../core/view-transform';
 import { drawHud, type Hud } from '../render/hud';
 import {
   checkpointCenter,
@@ -751,9 +751,10 @@ class ReplaySession {
     height: number,
     ms: number,
     withHud: boolean,
+    view?: View,
   ) {
     const frame = this.frameAt(ms);
-    this.map.renderTo(ctx, width, height, this.sceneAt(ms, frame));
+    this.map.renderTo(ctx, width, height, this.sceneAt(ms, frame), view);
     if (withHud) drawHud(ctx, width, this.hudAt(ms, frame), Math.max(1, width / 1280));
   }
 
