@@ -24,7 +24,7 @@ the organizer's, and sends positions and checkpoints to the race hub.
   --race CODE          the server code the organizer gave you (asked when omitted)
   --name NAME          your display name (asked when omitted)
   --player ID          your player id (default: from your name); keep it to rejoin with your progress
-  --spectator          watch only: send nothing but presence
+  --spectator          watch only: send nothing but presence (and clock pings)
   --broker URL         the race hub (default mqtt://127.0.0.1:1883); mqtt://, mqtts://, ws://, wss://
   --username U, --password P, --ca FILE   hub credentials and private certificate authority
   --mumble NAME        MumbleLink name (Windows; the game's -mumble option; default MumbleLink)
@@ -35,7 +35,7 @@ the organizer's, and sends positions and checkpoints to the race hub.
   --sim-cheat KIND     the bot misbehaves once: teleport, speed or skip
   --ntp SERVERS        SNTP servers, comma-separated (default ${DEFAULT_SNTP_SERVERS.join(',')})
   --no-ntp             skip SNTP (the race runs on the organizer's clock either way)
-    --codec json|msgpack position encoding (default msgpack, about 40% smaller)
+  --codec json|msgpack position encoding (default msgpack, about 40% smaller)
   --rate HZ            positions per second, 1 to 10 (default 10; lower it on hubs that cap a
                        client's publishes, e.g. 8 on a 10-per-second tier: presence takes 1)
   --wait-for-race S    seconds to wait for the race to appear on the hub (default 5)

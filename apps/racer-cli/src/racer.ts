@@ -35,13 +35,10 @@ import {
   TOPIC_SETTINGS,
   type Track,
 } from '@gw2race/protocol';
-import {
-  type CrossingDetector,
-  createCrossingDetector,
-  toCheckpointMessage,
-  trackFromState,
-} from '@gw2race/race-engine';
+import { toCheckpointMessage, trackFromState } from '@gw2race/race-engine';
 import type { MqttClient } from 'mqtt';
+import { createCheckpointOutbox } from './checkpoint-outbox';
+import { createLocalCourse, type LocalCourse } from './local-course';
 import { renderRacerScreen } from './screen';
 import { type Simulation, startSimulation } from './simulate';
 
@@ -95,6 +92,8 @@ export interface RacerView {
   ranking: RankingMessage | undefined;
   messages: ShownMessage[];
   crossings: number;
+  /** Crossings the race needs (all laps), once the course is known. */
+  courseLength: number | undefined;
   unconfirmed: number;
   paused: boolean;
   ended: string | undefined;
@@ -102,16 +101,19 @@ export interface RacerView {
 
 const PRESENCE_EVERY_MS = 1000;
 
-const RESEND_AFTER_MS = 2000;
-/** A checkpoint report is sent at most this many times. */
-const MAX_SENDS = 5;
 /** Ping every 250 ms at first (a good offset in 2 s), every 2 s until the start, then every 10 s. */
 const PING_BURST = 8;
 const PING_BURST_MS = 250;
 const PING_PRE_RACE_MS = 2000;
 const PING_RACE_MS = 10_000;
-/** A position unchanged for this long is sent again, so the host knows the racer is still there. */
-const POS_KEEPALIVE_MS = 1000;
+/**
+ * A position unchanged for this long is sent again, so the host knows the racer is still there:
+ * half the race engine's gap threshold (the course's `gapSeconds`, 1 s by default), so a racer
+ * standing still is never judged a gap in the stream.
+ */
+export function positionKeepAliveMs(gapSeconds = 1): number {
+  return (gapSeconds * 1000) / 2;
+}
 
 /**
  * Runs a racer (or spectator) session until the race ends or the user interrupts: clock sync,
@@ -138,13 +140,19 @@ export async function runRacer(options: RacerOptions): Promise<number> {
     ranking: undefined,
     messages: [],
     crossings: 0,
+    courseLength: undefined,
     unconfirmed: 0,
     paused: false,
     ended: undefined,
   };
   const timers: NodeJS.Timeout[] = [];
+  let reader: MumbleLinkReader | undefined;
   const cleanups: (() => void)[] = [];
-  const redraw = () => screen.render(renderRacerScreen(view, colors));
+  const redraw = () => {
+    // The reader knows what it watches only once it has opened its source.
+    if (reader) view.mumbleWhere = reader.description;
+    screen.render(renderRacerScreen(view, colors));
+  };
   const note = (text: string, level: ShownMessage['level'] = 'info') => {
     view.messages.push({ at: Date.now(), text, level });
     if (view.messages.length > 6) view.messages.shift();
@@ -184,7 +192,7 @@ export async function runRacer(options: RacerOptions): Promise<number> {
       view.hub = status;
       if (status === 'online') {
         sendPresence('join');
-        resendUnconfirmed(true);
+        outbox.reconnected();
         note('reconnected to the hub');
       } else if (status === 'offline') note('lost the hub; reconnecting…', 'warning');
       redraw();
@@ -193,6 +201,8 @@ export async function runRacer(options: RacerOptions): Promise<number> {
   view.hub = 'online';
   cleanups.push(() => client.end(true));
 
+  // The hub is online as far as mqtt.js knows (it queues QoS 1 publishes while offline).
+  const online = () => view.hub === 'online' && client.connected;
   const publish = <K extends MessageKind>(
     kind: K,
     topic: string,
@@ -201,7 +211,10 @@ export async function runRacer(options: RacerOptions): Promise<number> {
   ) => {
     const channel = topic.split('/')[2] as keyof typeof TOPIC_SETTINGS;
     const settings = TOPIC_SETTINGS[channel];
-    // QoS 0 is never queued while offline (connectHub sets queueQoSZero: false).
+    // What the protocol says is not queued offline (presence, positions, pings) is dropped here:
+    // mqtt.js would queue a QoS 1 presence and burst stale heartbeats out on reconnect, which
+    // then sends a fresh `join`. (QoS 0 is never queued: connectHub sets queueQoSZero: false.)
+    if (!settings.queueOffline && !online()) return;
     client.publish(topic, Buffer.from(encodeMessage(kind, message, { codec })), {
       qos: settings.qos,
       retain: false,
@@ -214,17 +227,24 @@ export async function runRacer(options: RacerOptions): Promise<number> {
   });
 
   // 3. Messages from the host.
-  let detector: CrossingDetector | undefined;
+  let detector: LocalCourse | undefined;
   let trackKey = '';
   let simulation: Simulation | undefined;
   let t0: number | null = null;
   let raceStartedAt: number | undefined;
-  const pending: { message: CheckpointMessage; index: number; sentAt: number; tries: number }[] =
-    [];
-  let checkpointSeq = 0;
-  let reader: MumbleLinkReader | undefined;
-  const posTopic = buildTopic(raceId, 'pos', playerId);
   const checkpointsTopic = buildTopic(raceId, 'checkpoints');
+  const outbox = createCheckpointOutbox({
+    send: (message: CheckpointMessage) => publish('checkpoint', checkpointsTopic, message),
+    online,
+    now: () => performance.now(),
+    giveUp: (message) =>
+      note(
+        `the host has not credited checkpoint ${message.cp}; it judges from your positions`,
+        'warning',
+      ),
+  });
+  let checkpointSeq = 0;
+  const posTopic = buildTopic(raceId, 'pos', playerId);
   let lastPosition: { x: number; y: number; z: number } | undefined;
   let lastSample: MumbleLinkSample | undefined;
   let lastSentTick: number | undefined;
@@ -239,8 +259,19 @@ export async function runRacer(options: RacerOptions): Promise<number> {
     view.clock = value === null ? undefined : createRaceClock({ t0: value, estimator });
     detector?.setT0(value);
     view.crossings = 0;
-    pending.length = 0;
+    outbox.clear();
     view.unconfirmed = 0;
+    catchUp();
+  };
+
+  /** A client that (re)joins mid-race continues from what the host has credited. */
+  const catchUp = () => {
+    const ranking = view.ranking;
+    if (!detector || t0 === null || !ranking || ranking.t < t0) return;
+    const mine = ranking.entries.find((entry) => entry.playerId === playerId);
+    if (!mine || !detector.catchUp(mine)) return;
+    if (detector.state.startAt !== null) raceStartedAt ??= detector.state.startAt;
+    view.crossings = detector.state.next;
   };
 
   const onState = (state: StateMessage) => {
@@ -249,11 +280,14 @@ export async function runRacer(options: RacerOptions): Promise<number> {
     if (key !== trackKey && state.checkpoints.length >= 2) {
       trackKey = key;
       const track = trackFromState(state);
-      detector = createCrossingDetector(track, {
+      detector = createLocalCourse(track, {
         ...(state.laps !== undefined ? { laps: state.laps } : {}),
         ...(state.startRule !== undefined ? { startRule: state.startRule } : {}),
         t0,
       });
+      view.courseLength = detector.course.length;
+      view.crossings = 0;
+      catchUp();
       if (isRacer && options.simulate && !simulation) startSimulated(track);
     }
     if (state.t0 !== undefined) applyT0(state.t0);
@@ -308,10 +342,9 @@ export async function runRacer(options: RacerOptions): Promise<number> {
     view.ranking = ranking;
     const mine = ranking.entries.find((entry) => entry.playerId === playerId);
     if (mine) {
-      for (let i = pending.length - 1; i >= 0; i--) {
-        if ((pending[i] as { index: number }).index < mine.checkpoints) pending.splice(i, 1);
-      }
-      view.unconfirmed = pending.length;
+      outbox.credited(mine.checkpoints);
+      view.unconfirmed = outbox.size;
+      catchUp();
     }
     if (ranking.final) endRace('final results are in');
     redraw();
@@ -465,33 +498,10 @@ export async function runRacer(options: RacerOptions): Promise<number> {
         clockBound: boundS,
         seq: checkpointSeq++,
       });
-      pending.push({ message, index: crossing.index, sentAt: performance.now(), tries: 1 });
-      publish('checkpoint', checkpointsTopic, message);
+      outbox.add(message, crossing.index);
       view.crossings = crossing.index + 1;
-      view.unconfirmed = pending.length;
+      view.unconfirmed = outbox.size;
     }
-  }
-
-  function resendUnconfirmed(all = false) {
-    const now = performance.now();
-    for (let i = pending.length - 1; i >= 0; i--) {
-      const entry = pending[i] as (typeof pending)[number];
-      if (!all && now - entry.sentAt < RESEND_AFTER_MS) continue;
-      // The host credits checkpoints from positions, not reports: after a few unanswered tries
-      // this report is not what the host saw, and repeating it would only be noise.
-      if (entry.tries >= MAX_SENDS) {
-        pending.splice(i, 1);
-        note(
-          `the host has not credited checkpoint ${entry.message.cp}; it judges from your positions`,
-          'warning',
-        );
-        continue;
-      }
-      entry.sentAt = now;
-      entry.tries++;
-      publish('checkpoint', checkpointsTopic, entry.message);
-    }
-    view.unconfirmed = pending.length;
   }
 
   function startSimulated(track: Track) {
@@ -515,7 +525,7 @@ export async function runRacer(options: RacerOptions): Promise<number> {
   async function startReader(where: { path?: string; name?: string }) {
     reader = createMumbleLinkReader({
       ...(where.path !== undefined
-        ? { source: () => createFileSource({ path: where.path as string }) }
+        ? { source: () => createFileSource({ path: where.path as string }), path: where.path }
         : {}),
       ...(where.name !== undefined ? { name: where.name } : {}),
       pollHz,
@@ -558,7 +568,7 @@ export async function runRacer(options: RacerOptions): Promise<number> {
         if (!sample || view.ended || view.hub !== 'online') return;
         const now = performance.now();
         const fresh = sample.frame.tick !== lastSentTick;
-        if (!fresh && now - lastSentAt < POS_KEEPALIVE_MS) return;
+        if (!fresh && now - lastSentAt < positionKeepAliveMs(detector?.course.gapSeconds)) return;
         lastSentTick = sample.frame.tick;
         lastSentAt = now;
         const p = sample.frame.avatar.position;
@@ -590,7 +600,12 @@ export async function runRacer(options: RacerOptions): Promise<number> {
         );
       }, 1000 / options.positionRate),
     );
-    timers.push(setInterval(() => resendUnconfirmed(), 500));
+    timers.push(
+      setInterval(() => {
+        outbox.tick();
+        view.unconfirmed = outbox.size;
+      }, 500),
+    );
   }
 
   timers.push(setInterval(redraw, 200));

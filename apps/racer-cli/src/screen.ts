@@ -69,7 +69,8 @@ export function renderRacerScreen(view: RacerView, c: Colors): string {
     lines.push('  Waiting for the organizer to start the race.');
   }
   if (options.mode === 'racer' && state) {
-    const total = state.checkpoints.length * (state.laps ?? 1);
+    // The crossings the course needs: the start does not count (a circuit's does, each lap).
+    const total = view.courseLength ?? '?';
     lines.push(
       `  Checkpoints ${view.crossings}/${total}${view.unconfirmed > 0 ? c.dim(` (${view.unconfirmed} awaiting the host)`) : ''}`,
     );
