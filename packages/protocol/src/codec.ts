@@ -1,5 +1,5 @@
 import { decodeMulti, encode as encodeMsgpack } from '@msgpack/msgpack';
-import { ProtocolError } from './errors';
+import { ProtocolError, type ProtocolIssue } from './errors';
 import {
   CHANNEL_OF_KIND,
   MAX_MESSAGE_BYTES,
@@ -29,14 +29,28 @@ const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder('utf-8', { fatal: true });
 const BRACE = 0x7b;
 const JSON_WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
+/** MessagePack's one byte that never starts a value. */
+const MSGPACK_NEVER_USED = 0xc1;
 
-/** Which codec produced these bytes: JSON when the first non-blank byte is `{`, else MessagePack. */
+/** Index of the first byte after an optional UTF-8 byte order mark and JSON blanks. */
+function firstSignificantByte(bytes: Uint8Array): number {
+  let at = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (at < bytes.byteLength && JSON_WHITESPACE.has(bytes[at] as number)) at++;
+  return at;
+}
+
+/** True for a MessagePack map header: fixmap (0x80-0x8F), map 16 (0xDE) or map 32 (0xDF). */
+function isMsgpackMapHeader(byte: number): boolean {
+  return (byte >= 0x80 && byte <= 0x8f) || byte === 0xde || byte === 0xdf;
+}
+
+/**
+ * Which codec produced these bytes: JSON when the first byte after an optional UTF-8 byte order
+ * mark and blanks is `{`, else MessagePack.
+ */
 export function sniffCodec(bytes: Uint8Array): Codec {
-  for (const byte of bytes) {
-    if (JSON_WHITESPACE.has(byte)) continue;
-    return byte === BRACE ? 'json' : 'msgpack';
-  }
-  return 'json';
+  const at = firstSignificantByte(bytes);
+  return at === bytes.byteLength || bytes[at] === BRACE ? 'json' : 'msgpack';
 }
 
 /**
@@ -70,8 +84,18 @@ export function decodeMessage<K extends MessageKind>(
   payload: Uint8Array | string,
   options: DecodeOptions = {},
 ): Result<MessageOf<K>, ProtocolError> {
-  const bytes = typeof payload === 'string' ? textEncoder.encode(payload) : payload;
   const limit = options.maxBytes ?? MAX_MESSAGE_BYTES[kind];
+  // A string is at least as many UTF-8 bytes as it has UTF-16 code units: refuse a long one
+  // before encoding it.
+  if (typeof payload === 'string' && payload.length > limit) {
+    return err(
+      new ProtocolError(
+        'TOO_LARGE',
+        `${kind} message is ${payload.length} characters, over the limit of ${limit} bytes`,
+      ),
+    );
+  }
+  const bytes = typeof payload === 'string' ? textEncoder.encode(payload) : payload;
   if (bytes.byteLength > limit) {
     return err(
       new ProtocolError(
@@ -95,20 +119,52 @@ export function validateMessage<K extends MessageKind>(
   const result = schema.safeParse(value);
   if (result.success) return ok(result.data as MessageOf<K>);
   const first = result.error.issues[0];
-  const where = first && first.path.length > 0 ? ` at ${first.path.join('.')}` : '';
+  const explained = first ? explainIssue(first, []) : undefined;
+  const where =
+    explained && explained.path.length > 0 ? ` at ${explained.path.map(String).join('.')}` : '';
   return err(
     new ProtocolError(
       'INVALID_MESSAGE',
-      `invalid ${kind} message${where}: ${first?.message ?? 'does not match the schema'}`,
+      `invalid ${kind} message${where}: ${explained?.message ?? 'does not match the schema'}`,
       { issues: result.error.issues, cause: result.error },
     ),
   );
 }
 
+/**
+ * The issue to show people. zod reports a value that fits no branch of a union as a bare
+ * "Invalid input" holding each branch's issues: this descends into the branch that came closest
+ * (fewest issues), so the message names the field that is wrong. When branches tie, the union's
+ * own message stays (the schemas give their unions one that lists the choices).
+ */
+function explainIssue(
+  issue: ProtocolIssue,
+  prefix: readonly PropertyKey[],
+): { path: PropertyKey[]; message: string } {
+  const path = [...prefix, ...issue.path];
+  if (issue.code === 'invalid_union') {
+    let closest: readonly ProtocolIssue[] | undefined;
+    let tie = false;
+    for (const branch of issue.errors) {
+      if (branch.length === 0) continue;
+      if (closest === undefined || branch.length < closest.length) {
+        closest = branch;
+        tie = false;
+      } else if (branch.length === closest.length) tie = true;
+    }
+    const nested = closest?.[0];
+    if (nested && !tie) return explainIssue(nested, path);
+  }
+  return { path, message: issue.message };
+}
+
 function parseRaw(kind: MessageKind, bytes: Uint8Array): Result<unknown, ProtocolError> {
-  if (sniffCodec(bytes) === 'json') {
+  const at = firstSignificantByte(bytes);
+  const first = bytes[at];
+  if (first === undefined || first === BRACE) {
     let text: string;
     try {
+      // The decoder drops a leading byte order mark.
       text = textDecoder.decode(bytes);
     } catch (cause) {
       return err(
@@ -123,6 +179,25 @@ function parseRaw(kind: MessageKind, bytes: Uint8Array): Result<unknown, Protoco
         new ProtocolError('INVALID_JSON', `${kind} message is not valid JSON${detail}`, { cause }),
       );
     }
+  }
+  if (first === MSGPACK_NEVER_USED) {
+    return err(
+      new ProtocolError(
+        'INVALID_MSGPACK',
+        `${kind} message is neither JSON nor MessagePack (it starts with 0xC1, which MessagePack never uses)`,
+      ),
+    );
+  }
+  if (!isMsgpackMapHeader(first)) {
+    const hex = `0x${first.toString(16).toUpperCase().padStart(2, '0')}`;
+    const shown =
+      first >= 0x20 && first < 0x7f ? ` (${JSON.stringify(String.fromCharCode(first))})` : '';
+    return err(
+      new ProtocolError(
+        'NOT_AN_OBJECT',
+        `${kind} message must be a JSON object or a MessagePack map, but its first byte is ${hex}${shown}`,
+      ),
+    );
   }
   try {
     const values: unknown[] = [];

@@ -14,6 +14,11 @@ export const PROTOCOL_ERROR_CODES = {
   INVALID_JSON: 'INVALID_JSON',
   /** A payload that is not JSON does not parse as a single MessagePack value. */
   INVALID_MSGPACK: 'INVALID_MSGPACK',
+  /**
+   * The payload is neither a JSON object (first byte `{`, after an optional UTF-8 byte order mark
+   * and blanks) nor a MessagePack map: e.g. a JSON array, string, number, `true` or `null`.
+   */
+  NOT_AN_OBJECT: 'NOT_AN_OBJECT',
   /** The payload parsed but does not match the message schema; `issues` lists what is wrong. */
   INVALID_MESSAGE: 'INVALID_MESSAGE',
   /** A race or player id is empty, too long or contains characters MQTT topics reserve. */

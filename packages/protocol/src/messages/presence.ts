@@ -40,18 +40,24 @@ const presenceFields = {
  * `race/{raceId}/presence`: join/ready/heartbeat/leave, and the LWT `disconnected`. A message
  * carries an `event`, a `status`, or both.
  */
-export const presenceMessageSchema = z.union([
-  z.object({
-    ...presenceFields,
-    event: presenceEventSchema,
-    status: presenceStatusSchema.optional(),
-  }),
-  z.object({
-    ...presenceFields,
-    event: presenceEventSchema.optional(),
-    status: presenceStatusSchema,
-  }),
-]);
+export const presenceMessageSchema = z.union(
+  [
+    z.object({
+      ...presenceFields,
+      event: presenceEventSchema,
+      status: presenceStatusSchema.optional(),
+    }),
+    z.object({
+      ...presenceFields,
+      event: presenceEventSchema.optional(),
+      status: presenceStatusSchema,
+    }),
+  ],
+  {
+    error:
+      'a presence message needs an "event" (join, ready, heartbeat, leave, disconnected), a "status", or both',
+  },
+);
 
 /** A presence message. */
 export type PresenceMessage = z.infer<typeof presenceMessageSchema>;

@@ -53,7 +53,10 @@ export const gateCheckpointSchema = z.object({
 });
 
 /** One checkpoint of a track: a sphere (the default) or a gate. */
-export const trackCheckpointSchema = z.union([gateCheckpointSchema, sphereCheckpointSchema]);
+export const trackCheckpointSchema = z.union([gateCheckpointSchema, sphereCheckpointSchema], {
+  error:
+    'a checkpoint is a sphere {id, x, y, z, r} or a gate {id, kind: "gate", a: {x, y, z}, b: {x, y, z}}',
+});
 
 /** A sphere checkpoint. */
 export type SphereCheckpoint = z.infer<typeof sphereCheckpointSchema>;
