@@ -37,6 +37,7 @@ export {
   FLAG_KINDS,
   flagMessageSchema,
   flagSeveritySchema,
+  MAX_FLAG_DATA_DEPTH,
 } from './messages/flag';
 export type { PingMessage, PongMessage } from './messages/ping';
 export { pingMessageSchema, pongMessageSchema } from './messages/ping';
@@ -94,6 +95,7 @@ export {
   encodeBase64Url,
   encodeSignedMessage,
   importSigningKey,
+  MAX_SIGNATURE_OVERHEAD,
   signMessage,
   splitSignature,
   verifyMessage,
@@ -110,6 +112,8 @@ export {
   TOPIC_SETTINGS,
   topicFilter,
 } from './topics';
+export type { LastWill, LastWillOptions } from './will';
+export { lastWill } from './will';
 
 /** Version of the wire protocol this package speaks (the `v` of `state`). */
 export const PROTOCOL_VERSION = 1;

@@ -48,6 +48,31 @@ export const evidenceSampleSchema = z.object({
   v: z.number().nonnegative().optional(),
 });
 
+/**
+ * Deepest nesting of objects and arrays in a flag's `data`, counting `data` itself as level 1:
+ * `{"speed": 41}` is 1 level, `{"limits": {"beetle": [40, 45]}}` is 3. Bounded so code that
+ * walks the evidence recursively (`JSON.stringify`, a viewer, a report) cannot overflow its stack.
+ */
+export const MAX_FLAG_DATA_DEPTH = 8;
+
+/**
+ * True when `value` nests objects and arrays more than `limit` levels deep (`value` itself is
+ * level 1). Walks without recursion and stops at the first node too deep, so hostile or cyclic
+ * values cannot overflow the stack or loop forever.
+ */
+function nestingDepthOver(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const [node, depth] = item;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(node)) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
 /** `race/{raceId}/flags`: something suspicious, for the organizer to review. The host never drops a racer on its own. */
 export const flagMessageSchema = z.object({
   raceId: idSchema.optional(),
@@ -61,8 +86,13 @@ export const flagMessageSchema = z.object({
   samples: z.array(evidenceSampleSchema).max(100).optional().describe('Position samples involved.'),
   data: z
     .record(z.string(), z.unknown())
+    .refine((data) => !nestingDepthOver(data, MAX_FLAG_DATA_DEPTH), {
+      message: `flag data nests objects and arrays more than ${MAX_FLAG_DATA_DEPTH} levels deep`,
+    })
     .optional()
-    .describe('Other evidence (measured speed, limit, ...).'),
+    .describe(
+      `Other evidence (measured speed, limit, ...). Objects and arrays nest at most ${MAX_FLAG_DATA_DEPTH} levels deep, this object included.`,
+    ),
   ...integrityFields,
 });
 
