@@ -7,8 +7,9 @@ import {
   type TopicMessage,
 } from './codec';
 import { ProtocolError } from './errors';
-import type { MessageKind, MessageOf } from './messages/registry';
+import { MAX_MESSAGE_BYTES, type MessageKind, type MessageOf } from './messages/registry';
 import { err, ok, type Result } from './result';
+import { parseTopic, TOPIC_SETTINGS } from './topics';
 
 /**
  * Message signatures (see the README's "Signatures" for the byte-exact scheme).
@@ -227,8 +228,17 @@ export interface VerifiedMessage {
 }
 
 /**
+ * Bytes a signature adds to a message at most: JSON's `,"sig":"<43>"` before the final `}` (52),
+ * more than MessagePack's `bin 8` trailer (34).
+ */
+export const MAX_SIGNATURE_OVERHEAD = JSON_SIG_SUFFIX_LENGTH - 1;
+
+/**
  * Checks the signature of a payload for its topic, then decodes it like
- * {@link decodeTopicMessage}. A signed message must carry a `seq`. Never throws.
+ * {@link decodeTopicMessage}. A signed message must carry a `seq`. Never throws. The topic and the
+ * size are checked first: a payload over the kind's limit ({@link MAX_MESSAGE_BYTES}, or
+ * `options.maxBytes`) plus {@link MAX_SIGNATURE_OVERHEAD} is refused with `TOO_LARGE` before any
+ * byte of it is copied or hashed.
  */
 export async function decodeVerifiedMessage(
   topic: string,
@@ -236,6 +246,18 @@ export async function decodeVerifiedMessage(
   key: SigningKey,
   options: DecodeOptions = {},
 ): Promise<Result<VerifiedMessage, ProtocolError>> {
+  const parsedTopic = parseTopic(topic);
+  if (!parsedTopic.ok) return parsedTopic;
+  const kind = TOPIC_SETTINGS[parsedTopic.value.channel].kind;
+  const limit = (options.maxBytes ?? MAX_MESSAGE_BYTES[kind]) + MAX_SIGNATURE_OVERHEAD;
+  if (payload.byteLength > limit) {
+    return err(
+      new ProtocolError(
+        'TOO_LARGE',
+        `signed ${kind} message is ${payload.byteLength} bytes (limit ${limit} with its signature)`,
+      ),
+    );
+  }
   const verified = await verifyMessage(topic, payload, key);
   if (!verified.ok) return verified;
   const decoded = decodeTopicMessage(topic, verified.value, options);

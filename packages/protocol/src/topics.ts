@@ -19,7 +19,7 @@ export const TOPIC_SETTINGS = {
     retain: true,
     queueOffline: true,
   },
-  /** Organizer commands: SYNC_T0, START, PAUSE, RESUME, ABORT, END, MSG. */
+  /** Organizer commands: SYNC_T0, START, PAUSE, RESUME, ABORT, END, MSG, RULING. */
   control: {
     kind: 'control',
     publisher: 'host',
@@ -139,10 +139,10 @@ export function buildTopic(raceId: string, channel: Exclude<Channel, PlayerChann
 export function buildTopic(raceId: string, channel: PlayerChannel, playerId: string): string;
 export function buildTopic(raceId: string, channel: Channel, playerId?: string): string {
   assertId('race id', raceId);
-  const settings = TOPIC_SETTINGS[channel];
-  if (!settings)
+  // Not `TOPIC_SETTINGS[channel]`: that finds `constructor`, `toString`, ... on the prototype.
+  if (!isChannel(channel))
     throw new ProtocolError('INVALID_TOPIC', `unknown channel ${JSON.stringify(channel)}`);
-  if (settings.perPlayer) {
+  if (TOPIC_SETTINGS[channel].perPlayer) {
     if (playerId === undefined) {
       throw new ProtocolError('INVALID_TOPIC', `the ${channel} channel needs a player id`);
     }

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { encode as encodeMsgpack } from '@msgpack/msgpack';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -10,11 +11,14 @@ import {
   encodeMessage,
   encodeSignedMessage,
   importSigningKey,
+  MAX_MESSAGE_BYTES,
+  MAX_SIGNATURE_OVERHEAD,
+  PROTOCOL_ERROR_CODES,
   signMessage,
   splitSignature,
   verifyMessage,
 } from '../index';
-import { mumblePosArb } from './arbitraries';
+import { idArb, mumblePosArb } from './arbitraries';
 
 const raceKey = new Uint8Array(32).map((_, i) => i * 7 + 1);
 const topic = buildTopic('abc123', 'pos', 'p1');
@@ -120,6 +124,83 @@ describe('signatures', () => {
         },
       ),
       { numRuns: 100 },
+    );
+  });
+
+  it('refuses an oversized signed payload before hashing it', async () => {
+    const key = await importSigningKey(await derivePlayerKey(raceKey, 'p1'));
+    // Exactly the pos limit before signing: accepted with its signature.
+    const base = '{"playerId":"p1","t":1724312355.842,"x":1,"y":2,"z":3,"seq":5,"pad":""}';
+    const atLimit = base.replace(
+      '"pad":""',
+      `"pad":"${'x'.repeat(MAX_MESSAGE_BYTES.pos - base.length)}"`,
+    );
+    expect(atLimit.length).toBe(MAX_MESSAGE_BYTES.pos);
+    const signed = await signMessage(topic, new TextEncoder().encode(atLimit), key);
+    expect(signed.byteLength).toBe(MAX_MESSAGE_BYTES.pos + MAX_SIGNATURE_OVERHEAD);
+    expect((await decodeVerifiedMessage(topic, signed, key)).ok).toBe(true);
+
+    // One byte more: refused without touching the key (an unusable one would make WebCrypto throw).
+    const over = await signMessage(
+      topic,
+      new TextEncoder().encode(atLimit.replace('"pad":"', '"pad":"x')),
+      key,
+    );
+    const unusableKey = {} as CryptoKey;
+    const result = await decodeVerifiedMessage(topic, over, unusableKey);
+    expect(!result.ok && result.error.code).toBe('TOO_LARGE');
+    expect(!result.ok && result.error.message).toBe(
+      `signed pos message is ${over.byteLength} bytes (limit ${MAX_MESSAGE_BYTES.pos + MAX_SIGNATURE_OVERHEAD} with its signature)`,
+    );
+    // maxBytes raises the limit for the signed payload too.
+    expect((await decodeVerifiedMessage(topic, over, key, { maxBytes: 2048 })).ok).toBe(true);
+    // A bad topic is refused first as well.
+    const badTopic = await decodeVerifiedMessage('race/abc123/nope', over, unusableKey);
+    expect(!badTopic.ok && badTopic.error.code).toBe('INVALID_TOPIC');
+  });
+
+  it('decodeVerifiedMessage never throws on random topics and bytes, signed or not', async () => {
+    const key = await importSigningKey(await derivePlayerKey(raceKey, 'p1'));
+    const codes = Object.keys(PROTOCOL_ERROR_CODES);
+    const topicArb = fc.oneof(
+      idArb.map((id) => buildTopic('abc123', 'pos', id)),
+      fc.constantFrom(
+        'race/abc123/checkpoints',
+        'race/abc123/presence',
+        'race/abc123/flags',
+        'race/abc123/pong/p1',
+        'race/abc123/pos',
+        'race/+/pos/p1',
+        'race/abc123/constructor',
+      ),
+      fc.string({ maxLength: 60 }),
+    );
+    const payloadArb = fc.oneof(
+      fc.uint8Array({ maxLength: 200 }),
+      fc.anything({ maxDepth: 3 }).map((value) => {
+        try {
+          return encodeMsgpack(value, { ignoreUndefined: true });
+        } catch {
+          return encodeMsgpack(String(value));
+        }
+      }),
+      fc.json().map((text) => new TextEncoder().encode(text)),
+    );
+    await fc.assert(
+      fc.asyncProperty(topicArb, payloadArb, fc.boolean(), async (t, bytes, sign) => {
+        // Signing random bytes with the right key gets them past the signature to the decoder.
+        let payload: Uint8Array = bytes;
+        if (sign) {
+          try {
+            payload = await signMessage(t, bytes, key);
+          } catch {
+            // signMessage refuses JSON-looking bytes that do not end with "}": send them unsigned.
+          }
+        }
+        const result = await decodeVerifiedMessage(t, payload, key);
+        if (!result.ok) expect(codes).toContain(result.error.code);
+      }),
+      { numRuns: 500 },
     );
   });
 

@@ -63,4 +63,36 @@ export const BROKEN_EXAMPLES = {
     '{"playerId":"p#1","t":1,"x":1,"y":2,"z":3}',
     '{"playerId":"p1","t":-5,"x":1,"y":2,"z":3}',
   ],
+  ranking: [
+    '{"t":1724312420.5,"entries":[]}',
+    '{"raceId":"abc123","t":1724312420.5}',
+    '{"raceId":"abc123","t":1724312420.5,"entries":[{"playerId":"p1","position":0,"status":"racing","lap":0,"checkpoints":0}]}',
+    '{"raceId":"abc123","t":1724312420.5,"entries":[{"playerId":"p1","position":1,"status":"winning","lap":0,"checkpoints":0}]}',
+    '{"raceId":"abc123","t":1724312420.5,"entries":[{"playerId":"p1","position":1,"status":"racing","checkpoints":0}]}',
+  ],
+  chat: [
+    '{"from":"p1"}',
+    '{"from":"p1","text":""}',
+    '{"from":"p 1","text":"gl hf"}',
+    `{"text":"${'x'.repeat(501)}"}`,
+  ],
+  ping: [
+    '{"playerId":"p1","t1":1724312299.5}',
+    '{"playerId":"p1","id":-1,"t1":1724312299.5}',
+    '{"playerId":"p1","id":1.5,"t1":1724312299.5}',
+    '{"id":17,"t1":1724312299.5}',
+    '{"playerId":"p1","id":17,"t1":1724312299.5,"rttMs":-3}',
+  ],
+  pong: [
+    '{"playerId":"p1","id":17,"t1":1724312299.5,"t2":1724312299.4}',
+    '{"playerId":"p1","id":17,"t1":1724312299.5,"t2":"now","t3":1724312299.4}',
+    '{"playerId":"p1","id":17,"t1":1724312299.5,"t2":1724312299.4,"t3":1724312299.4,"precisionMs":-1}',
+  ],
+  flag: [
+    '{"playerId":"p3","kind":"teleport","t":1724312371.2,"message":"moved 412 m"}',
+    '{"playerId":"p3","kind":"teleport","severity":"fatal","t":1724312371.2,"message":"moved 412 m"}',
+    '{"playerId":"p3","kind":"","severity":"info","t":1724312371.2,"message":"m"}',
+    '{"playerId":"p3","kind":"speed","severity":"info","t":1724312371.2,"message":"m","data":[1,2]}',
+    '{"playerId":"p3","kind":"speed","severity":"info","t":1724312371.2,"message":"m","samples":[{"t":1,"x":0,"y":0}]}',
+  ],
 } as const;

@@ -86,11 +86,28 @@ describe('topics', () => {
 
   it('throws a ProtocolError when the program builds a topic from a bad id', () => {
     expect(() => buildTopic('spring/cup', 'state')).toThrow(ProtocolError);
+    expect(() => buildTopic('ok', 'pos', 'bad id')).toThrow(
+      expect.objectContaining({ name: 'ProtocolError', code: 'INVALID_ID' }),
+    );
+    let thrown: unknown;
     try {
       buildTopic('ok', 'pos', 'bad id');
     } catch (error) {
-      expect(isProtocolError(error)).toBe(true);
-      expect((error as ProtocolError).code).toBe('INVALID_ID');
+      thrown = error;
+    }
+    expect(isProtocolError(thrown)).toBe(true);
+  });
+
+  it('refuses channels that are not in the table, including Object.prototype names', () => {
+    for (const channel of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'nope']) {
+      expect(() => buildTopic('abc123', channel as 'state'), channel).toThrow(
+        expect.objectContaining({
+          code: 'INVALID_TOPIC',
+          message: `unknown channel ${JSON.stringify(channel)}`,
+        }),
+      );
+      expect(() => topicFilter('abc123', channel as 'state'), channel).toThrow(ProtocolError);
+      expect(parseTopic(`race/abc123/${channel}`).ok, channel).toBe(false);
     }
   });
 
