@@ -51,9 +51,11 @@ export const CHANNEL_OF_KIND = {
 } as const satisfies Record<MessageKind, Channel>;
 
 /**
- * Largest payload accepted per kind, in bytes, checked before any parsing. Hubs often cap
- * messages lower (AWS IoT Core: 128 KiB); gw2race stays under the caps for 1,000 racers except
- * a full-detail ranking, which the host trims (see the README).
+ * Largest payload accepted per kind, in bytes, checked before any parsing (a signed payload may
+ * exceed it by `MAX_SIGNATURE_OVERHEAD`). Hubs often cap messages lower (AWS IoT Core: 128 KiB):
+ * every kind stays far below that except a big `state` and `ranking`, whose size grows with the
+ * racers and, for a ranking with splits, with the checkpoints (figures in the README's
+ * "Encoding", under "Hub caps").
  */
 export const MAX_MESSAGE_BYTES = {
   state: 256 * 1024,
