@@ -1,4 +1,5 @@
 import { defineConfig } from 'vite';
+import { bundleReport } from './bundle-report';
 
 // The viewer is served by gw2race-host (apps/host-cli copies dist/ into its own dist/web).
 // `pnpm --filter @gw2race/web dev` proxies the API and MQTT to a host: GW2RACE_HOST=http://127.0.0.1:8080.
@@ -6,6 +7,7 @@ const host = process.env.GW2RACE_HOST ?? 'http://127.0.0.1:8080';
 
 export default defineConfig({
   base: '/',
+  plugins: [bundleReport()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,
