@@ -28,7 +28,7 @@ export const TOPIC_SETTINGS = {
     retain: false,
     queueOffline: true,
   },
-  /** Join, ready, heartbeat (1 Hz), leave; the client's LWT publishes `disconnected` here. */
+  /** Join, ready, heartbeat (1 Hz), leave; the client's LWT (`lastWill()`) publishes `disconnected` here. */
   presence: {
     kind: 'presence',
     publisher: 'client',
