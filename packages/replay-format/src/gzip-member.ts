@@ -30,6 +30,11 @@ const SUBFIELD_LENGTH = 28;
 const LAYOUT_VERSION = 1;
 /** Largest inflated member accepted (a writer flushes long before). */
 const MAX_MEMBER_TEXT = 256 * 1024 * 1024;
+/**
+ * Largest member length a reader believes: the text limit plus what deflate can add (5 bytes
+ * per 64 KiB stored block) and the header. A larger `GR` length is damage, not a member.
+ */
+export const MAX_MEMBER_LENGTH = MAX_MEMBER_TEXT + (MAX_MEMBER_TEXT >>> 16) * 5 + 4096;
 
 /** Flag bits of the `GR` subfield. */
 export const MEMBER_FLAGS = {

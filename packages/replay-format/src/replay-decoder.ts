@@ -1,4 +1,9 @@
-import { type GunzipMember, inflateMember, readMemberHeader } from './gzip-member';
+import {
+  type GunzipMember,
+  inflateMember,
+  MAX_MEMBER_LENGTH,
+  readMemberHeader,
+} from './gzip-member';
 import { type DecodedMember, type DeltaStates, decodeMember } from './member-decoder';
 import { memberEntries } from './member-entries';
 import type { QuantizationFrame } from './position-line';
@@ -6,7 +11,7 @@ import type { ReplayEntry } from './replay-entry';
 import { ReplayError } from './replay-error';
 import { parseReplayHeader, type ReplayHeader } from './replay-header';
 import { parseReplayIndex, type ReplayIndex } from './replay-index';
-import { inflateForeign } from './scan-members';
+import { inflateForeign, resync } from './scan-members';
 
 /** Options of {@link createReplayDecoder} and `readReplay`. */
 export interface ReplayDecoderOptions {
@@ -64,6 +69,8 @@ export function createReplayDecoder(options: ReplayDecoderOptions = {}): ReplayD
   let fatal: ReplayError | undefined;
   let foreign: { offset: number; parts: Uint8Array[] } | undefined;
   let sawMember = false;
+  /** Skipping the rest of a member already reported as damaged: the bytes are not news. */
+  let skipping = false;
   let finished = false;
   const states: DeltaStates = new Map();
 
@@ -135,7 +142,7 @@ export function createReplayDecoder(options: ReplayDecoderOptions = {}): ReplayD
         if (next === undefined) {
           // Keep the last bytes: a member may start in what has not arrived yet.
           const keep = Math.max(start, length - 64);
-          if (keep > start) {
+          if (keep > start && !skipping) {
             report(
               new ReplayError(
                 'CORRUPT_BYTES',
@@ -148,21 +155,38 @@ export function createReplayDecoder(options: ReplayDecoderOptions = {}): ReplayD
           start = keep;
           break;
         }
-        report(
-          new ReplayError(
-            'CORRUPT_BYTES',
-            `bytes ${offset}-${base + next - 1} are not a gzip member; skipped`,
-            {
-              offset,
-            },
-          ),
-        );
+        if (!skipping) {
+          report(
+            new ReplayError(
+              'CORRUPT_BYTES',
+              `bytes ${offset}-${base + next - 1} are not a gzip member; skipped`,
+              { offset },
+            ),
+          );
+        }
+        skipping = false;
         states.clear();
         start = next;
         continue;
       }
+      if (found.info.length > MAX_MEMBER_LENGTH) {
+        // A damaged length field: waiting for that many bytes would lose the rest of the file.
+        // Skip to the next member, as for bytes that are not one (reported once, here).
+        report(
+          new ReplayError(
+            'CORRUPT_MEMBER',
+            `member at byte ${offset} claims ${found.info.length} bytes, more than a member can hold; skipped`,
+            { offset },
+          ),
+        );
+        states.clear();
+        skipping = true;
+        start += 1;
+        continue;
+      }
       if (start + found.info.length > length) break; // wait for the rest
       sawMember = true;
+      skipping = false;
       const text = inflateMember(view, start, found, inflateOptions, offset);
       start += found.info.length;
       if (!text.ok) {
@@ -208,6 +232,26 @@ export function createReplayDecoder(options: ReplayDecoderOptions = {}): ReplayD
       if (finished) return [];
       finished = true;
       const out: ReplayEntry[] = [];
+      // A member that claims more bytes than the file has left is either cut off by the end of
+      // the file, or its length field is damaged and whole members follow it: go on from the
+      // next member that checks out, as scanning does.
+      while (!fatal && !foreign && start < length) {
+        const view = buffer.subarray(0, length);
+        const found = readMemberHeader(view, start);
+        if (found.kind !== 'ours' || start + found.info.length <= length) break;
+        const next = resync(view, start + 1);
+        if (next === undefined) break;
+        report(
+          new ReplayError(
+            'CORRUPT_MEMBER',
+            `member at byte ${base + start} has a damaged length; skipped`,
+            { offset: base + start },
+          ),
+        );
+        states.clear();
+        start = next;
+        for (const entry of drain()) out.push(entry);
+      }
       if (!fatal && !foreign && start < length) {
         const offset = base + start;
         const found = readMemberHeader(buffer.subarray(0, length), start);
@@ -217,7 +261,7 @@ export function createReplayDecoder(options: ReplayDecoderOptions = {}): ReplayD
               offset,
             }),
           );
-        } else {
+        } else if (!(skipping && found.kind === 'invalid')) {
           report(
             new ReplayError(
               found.kind === 'invalid' ? 'CORRUPT_BYTES' : 'TRUNCATED',

@@ -24,8 +24,11 @@ export interface MemberScan {
   readonly truncatedAt: number | undefined;
 }
 
-/** Looks for the next member of ours after `from` whose length is consistent with what follows. */
-function resync(bytes: Uint8Array, from: number): number | undefined {
+/**
+ * Looks for the next member of ours at or after `from` whose length is consistent with what
+ * follows (it ends at the end of `bytes`, or where another member starts or is cut off).
+ */
+export function resync(bytes: Uint8Array, from: number): number | undefined {
   for (let i = bytes.indexOf(0x1f, from); i >= 0; i = bytes.indexOf(0x1f, i + 1)) {
     if (bytes[i + 1] !== 0x8b || bytes[i + 2] !== 8) continue;
     const header = readMemberHeader(bytes, i);

@@ -109,6 +109,43 @@ describe('recovery', () => {
     expect(opened.ok && opened.value.complete).toBe(true);
   });
 
+  it('reads on past a member whose length field is damaged, streamed or whole', async () => {
+    const race = await recordedRace(
+      { racers: 3, durationS: 30 },
+      { flushIntervalMs: 1000, keyframeIntervalMs: 5000 },
+    );
+    const full = decodeAll(race.bytes).entries;
+    const offset = race.members.slice(0, 6).reduce((sum, m) => sum + m.length, 0);
+    const events = (list: ReplayEntry[]) => list.filter((e) => e.kind !== 'pos');
+    const withoutIt = events(
+      decodeAll(concat([...race.members.slice(0, 6), ...race.members.slice(7)])).entries,
+    );
+    expect(withoutIt.length).toBeLessThan(events(full).length);
+    // The GR length (offset 20 of the member): beyond any member, and merely beyond the file.
+    for (const claimed of [0x7fffffff, race.bytes.length]) {
+      const damaged = race.bytes.slice();
+      new DataView(damaged.buffer).setUint32(offset + 20, claimed, true);
+      for (const pieceSize of [damaged.length, 4096, 333]) {
+        const decoder = createReplayDecoder();
+        const entries: ReplayEntry[] = [];
+        for (let at = 0; at < damaged.length; at += pieceSize) {
+          entries.push(...decoder.push(damaged.subarray(at, at + pieceSize)));
+        }
+        entries.push(...decoder.finish());
+        const codes = decoder.issues.map((issue) => issue.code);
+        expect(codes[0]).toBe('CORRUPT_MEMBER');
+        expect(decoder.issues[0]!.offset).toBe(offset);
+        expect(codes).not.toContain('TRUNCATED');
+        expect(new Set(codes.slice(1))).toEqual(new Set(['MISSING_KEYFRAME']));
+        // Only the damaged member is lost: the events are those of the file without it, and
+        // positions resume at the next keyframe.
+        expect(events(entries)).toEqual(withoutIt);
+        expect(entries.length).toBeGreaterThan(full.length * 0.8);
+        expect(decoder.index).toEqual(decodeAll(race.bytes).decoder.index);
+      }
+    }
+  });
+
   it('skips garbage between members and refuses a file without its header', async () => {
     const race = await recordedRace({ racers: 2, durationS: 10 }, { flushIntervalMs: 1000 });
     const garbage = new Uint8Array(100).fill(0x42);
