@@ -88,6 +88,8 @@ export function parseBeetlerankCsv(
     const fields = splitCsvLine(raw);
     if (fields === undefined) return fail('CSV_ROW', line, 'unterminated quoted field');
     if (columns === undefined) {
+      // Spreadsheet exports often end the header with a comma: `...,RADIUS,`.
+      while (fields.length > 1 && fields[fields.length - 1]?.trim() === '') fields.pop();
       const header = readHeader(fields, line);
       if (!header.ok) return header;
       columns = header.value.columns;
@@ -162,8 +164,8 @@ function readRow(
     return i === undefined ? undefined : (fields[i] ?? '').trim();
   };
   const stepText = get('STEP') ?? '';
-  const step = Number(stepText);
-  if (stepText === '' || !Number.isInteger(step) || step < -1) {
+  const step = /^[+-]?\d+$/.test(stepText) ? Number(stepText) : Number.NaN;
+  if (!Number.isInteger(step) || step < -1) {
     return fail('CSV_ROW', line, `STEP must be an integer from -1, got "${stepText}"`);
   }
   const coordinates: number[] = [];
@@ -198,6 +200,9 @@ function buildTrack(rows: Row[], options: BeetlerankCsvOptions): Result<Track, R
   let previous: Row | undefined;
   for (const row of rows) {
     if (row.step === -1) {
+      if (resets.length === MAX_RESETS) {
+        return fail('CSV_STEP', row.line, `more than ${MAX_RESETS} reset points (step -1 rows)`);
+      }
       resets.push({ x: row.x, y: row.y, z: row.z, r: row.r });
       continue;
     }
@@ -225,7 +230,7 @@ function buildTrack(rows: Row[], options: BeetlerankCsvOptions): Result<Track, R
         previous === undefined
           ? `the first step must be 0 (start), found ${row.step}`
           : row.step < expected
-            ? `step ${row.step} comes after step ${previous.step}: steps must be in order`
+            ? `step ${row.step} comes after step ${previous.step}: steps must be in order, and a step's alternative points listed together`
             : `step ${row.step} follows step ${previous.step}: step ${expected} is missing`,
       );
     }
@@ -234,6 +239,13 @@ function buildTrack(rows: Row[], options: BeetlerankCsvOptions): Result<Track, R
         'CSV_STEP',
         previous.line,
         `"end" is step ${previous.step} but step ${row.step} follows it`,
+      );
+    }
+    if (checkpoints.length === MAX_CHECKPOINTS) {
+      return fail(
+        'CSV_STEP',
+        row.line,
+        `more than ${MAX_CHECKPOINTS} steps: a track holds at most ${MAX_CHECKPOINTS} checkpoints`,
       );
     }
     checkpoints.push({
@@ -272,6 +284,10 @@ function buildTrack(rows: Row[], options: BeetlerankCsvOptions): Result<Track, R
   };
   return parseTrack(track);
 }
+
+/** The protocol's track schema limits (`trackSchema`). */
+const MAX_CHECKPOINTS = 1000;
+const MAX_RESETS = 100;
 
 /**
  * Exports a track as a Beetlerank / Speedometer CSV (`STEP,STEPNAME,X,Y,Z,RADIUS,ANGLE`), which
@@ -325,8 +341,11 @@ function sphere(row: Row): { x: number; y: number; z: number; r: number } {
   return { x: row.x, y: row.y, z: row.z, r: row.r };
 }
 
+/** Plain decimal numbers only (`12`, `-3.5`, `1e3`): not `0x10`, `Infinity` or `1_000`. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 function number(text: string | undefined): number | undefined {
-  if (text === undefined || text === '') return undefined;
+  if (text === undefined || !DECIMAL.test(text)) return undefined;
   const value = Number(text);
   return Number.isFinite(value) ? value : undefined;
 }

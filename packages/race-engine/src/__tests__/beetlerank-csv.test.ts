@@ -125,6 +125,17 @@ describe('parseBeetlerankCsv on format variants', () => {
     expect(reordered.checkpoints[1]).toMatchObject({ id: 1, x: 4, y: 5, z: 6 });
   });
 
+  it('accepts a header and rows ending with an empty field (a trailing comma)', () => {
+    for (const text of [
+      'STEP,STEPNAME,X,Y,Z,RADIUS,\n0,start,0,0,0,15\n1,end,9,9,9,12\n',
+      'STEP,STEPNAME,X,Y,Z,RADIUS,\n0,start,0,0,0,15,\n1,end,9,9,9,12,\n',
+      'STEP,STEPNAME,X,Y,Z,RADIUS,,\r\n0,start,0,0,0,15\r\n1,end,9,9,9,12\r\n',
+    ]) {
+      const track = parsed(text);
+      expect(track.checkpoints.map((c) => (c.kind === 'gate' ? -1 : c.r))).toEqual([15, 12]);
+    }
+  });
+
   it('passes id, name, laps and circuit through', () => {
     const track = parsed(DIESSA, { id: 'diessa', name: 'Diessa cup', laps: 3, circuit: true });
     expect([track.id, track.name, track.laps, track.circuit]).toEqual([
@@ -208,6 +219,35 @@ describe('parseBeetlerankCsv errors name the line and the problem', () => {
       'CSV_ROW',
       'line 2: ANGLE is not a number',
       2,
+    ],
+    // Only plain decimal numbers: JavaScript's Number() would read these.
+    [
+      `${header}\n0,start,0x10,0,0,15\n1,end,0,0,0,15`,
+      'CSV_ROW',
+      'line 2: X is not a number: "0x10"',
+      2,
+    ],
+    [`${header}\n0,start,0,0,0,0b11\n1,end,0,0,0,15`, 'CSV_ROW', 'line 2: RADIUS must be', 2],
+    [`${header}\n0,start,0,0,0,15\n0x1,end,0,0,0,15`, 'CSV_ROW', 'line 3: STEP must be', 3],
+    [`${header}\n0,start,Infinity,0,0,15\n1,end,0,0,0,15`, 'CSV_ROW', 'line 2: X is not', 2],
+    [
+      `${header}\n0,start,0,0,0,15\n1,*,1,0,0,15\n2,*,2,0,0,15\n1,*,3,0,0,15\n3,end,9,0,0,15`,
+      'CSV_STEP',
+      "line 5: step 1 comes after step 2: steps must be in order, and a step's alternative points listed together",
+      5,
+    ],
+    // The track schema's limits, placed on the row that breaks them.
+    [
+      `${header}\n${Array.from({ length: 1002 }, (_, i) => `${i},*,${i},0,0,5`).join('\n')}`,
+      'CSV_STEP',
+      'line 1002: more than 1000 steps',
+      1002,
+    ],
+    [
+      `${header}\n${Array.from({ length: 101 }, (_, i) => `-1,reset,${i},0,0,5`).join('\n')}\n0,start,0,0,0,15\n1,end,9,9,9,15`,
+      'CSV_STEP',
+      'line 102: more than 100 reset points',
+      102,
     ],
   ];
   it.each(cases)('%#: %s', (text, code, message, line) => {
