@@ -12,20 +12,48 @@ export interface FlagDetails {
 }
 
 /**
+ * The flag kinds the engine raises: the protocol's {@link FlagKind}s, plus `false-start` (a
+ * racer who set off before t0 or was not on the start at t0, mass starts). The flag schema takes
+ * any kind, so hosts and viewers that do not know `false-start` still carry it.
+ */
+export type EngineFlagKind = FlagKind | 'false-start';
+
+/** Where a flag comes from: the position stream or a client's checkpoint report. */
+export type FlagSource = 'position' | 'report';
+
+/** The last flag raised for one kind and source (the cooldown's memory). */
+export interface FlagMark {
+  /** Stream time of the flag. */
+  readonly t: number;
+  readonly severity: FlagSeverity;
+}
+
+const SEVERITY_RANK: Readonly<Record<FlagSeverity, number>> = { info: 0, warning: 1, critical: 2 };
+
+/**
  * Raises a flag on `racer` (returning the updated racer) and emits it. With `cooldown`, a flag of
- * the same kind within `flagCooldown` seconds of the last one is counted but not raised.
+ * the same kind from the same source within `flagCooldown` seconds of the last one is counted
+ * but not raised, unless it is more severe than that one (an escalation always gets through).
  */
 export function raise(
   draft: Draft,
   racer: RacerState,
-  kind: FlagKind,
+  kind: EngineFlagKind,
   severity: FlagSeverity,
   t: number,
   details: FlagDetails,
+  source: FlagSource,
   cooldown = false,
 ): RacerState {
-  const last = racer.flagAt[kind];
-  if (cooldown && last !== undefined && t - last < draft.config.flagCooldown && t >= last) {
+  const key = `${source}:${kind}`;
+  const last = racer.flagAt[key];
+  if (
+    cooldown &&
+    last !== undefined &&
+    t - last.t < draft.config.flagCooldown &&
+    t >= last.t &&
+    SEVERITY_RANK[severity] <= SEVERITY_RANK[last.severity]
+  ) {
     return { ...racer, suppressed: racer.suppressed + 1 };
   }
   const flag: FlagMessage = {
@@ -41,7 +69,8 @@ export function raise(
     ...(details.data === undefined ? {} : { data: details.data }),
   };
   draft.emit({ type: 'flag', flag });
-  return { ...racer, flags: [...racer.flags, flag], flagAt: { ...racer.flagAt, [kind]: t } };
+  const mark: FlagMark = { t, severity };
+  return { ...racer, flags: [...racer.flags, flag], flagAt: { ...racer.flagAt, [key]: mark } };
 }
 
 /** @internal A position kept as evidence (`{t, x, y, z, v?}` of the flag schema). */
@@ -80,6 +109,7 @@ export function flagMapChange(
       samples: [evidence(prev), evidence(sample)],
       data: { from: prev.mapId, to: sample.mapId },
     },
+    'position',
     true,
   );
 }
@@ -107,6 +137,7 @@ export function flagTeleport(
       samples: [evidence(prev), evidence(sample)],
       data: { distance, seconds: dt, speed: distance / dt, resetPoint: reset !== undefined },
     },
+    'position',
     true,
   );
 }
@@ -131,6 +162,7 @@ export function flagSpeed(
       samples: [evidence(from), evidence(to, speed)],
       data: { speed, limit, mount: to.mount ?? null, seconds: to.t - from.t },
     },
+    'position',
     true,
   );
 }

@@ -9,6 +9,7 @@ import { type CourseState, createCourseState, type Sample } from './advance-cour
 import { nonNegative, positive } from './check-option';
 import { type CourseDefinition, type CourseOptions, compileCourse } from './course';
 import { RaceEngineError } from './errors';
+import type { FlagMark } from './flags';
 import { type RacerTable, tableGet, tableOf, tableToArray } from './racer-table';
 import type { SpeedLimits } from './speed-limits';
 
@@ -30,6 +31,17 @@ export interface EngineOptions extends CourseOptions {
   teleportSpeed?: number;
   /** A sample stamped more than this after it was received is flagged `time-mismatch` (1). */
   futureTolerance?: number;
+  /**
+   * How late a position may reach the host beyond the racer's clock bound, s (1). Positions whose
+   * receive time minus stamp stays above clock bound + `u` + this for a whole window (5-10 s of
+   * samples: the window's smallest lag is what counts, so a brief network stall is forgiven) are
+   * flagged `time-mismatch`: the racer's clock, or their stamps, run behind.
+   */
+  latencyAllowance?: number;
+  /** Mass start: the last seconds before t0 in which a racer must hold still (3). */
+  falseStartWindow?: number;
+  /** Mass start: moving more than this (m, horizontally) in `falseStartWindow` is a false start (5). */
+  falseStartDistance?: number;
   /** A reported checkpoint is judged once the racer's stream is this far past it (2). */
   reportGrace?: number;
   /** ...or once the host clock is this far past it, stream or not (10). */
@@ -53,6 +65,9 @@ export interface EngineConfig {
   readonly teleportDistance: number;
   readonly teleportSpeed: number;
   readonly futureTolerance: number;
+  readonly latencyAllowance: number;
+  readonly falseStartWindow: number;
+  readonly falseStartDistance: number;
   readonly reportGrace: number;
   readonly reportTimeout: number;
   readonly defaultReportUncertainty: number;
@@ -95,6 +110,14 @@ export interface PendingReport {
   readonly at: number;
 }
 
+/** A racer's recent samples, newest first: a persistent list (sharing its tail between states). */
+export interface SampleHistory {
+  readonly sample: Sample;
+  readonly older: SampleHistory | null;
+  /** Samples in the list from this one down. */
+  readonly length: number;
+}
+
 /** One racer, as the engine knows them. Immutable. */
 export interface RacerState {
   readonly playerId: string;
@@ -110,6 +133,16 @@ export interface RacerState {
   readonly course: CourseState;
   /** Start of the current speed-measuring window. */
   readonly anchor: Sample | null;
+  /** The racer's latest samples, newest first (64 to 128 of them): evidence for flags. */
+  readonly history: SampleHistory | null;
+  /** Mass start: the first sample of the last `falseStartWindow` seconds before t0. */
+  readonly holdFrom: Sample | null;
+  /** Smallest receive-minus-stamp lag (s) of the samples of the current lag window. */
+  readonly lagMin: number;
+  /** ...and of the window before it (Infinity if none). */
+  readonly lagPrevMin: number;
+  /** Stamp time (s) the current lag window began (-Infinity before any sample). */
+  readonly lagWindowAt: number;
   /** Highest `seq` of a position message, or -1. */
   readonly posSeq: number;
   /** Every `seq` of a checkpoint message seen (they are few). */
@@ -122,8 +155,8 @@ export interface RacerState {
   readonly lastReported: number;
   /** Flags raised, in order. */
   readonly flags: readonly FlagMessage[];
-  /** Stream time of the last flag of each kind (cooldown). */
-  readonly flagAt: Readonly<Record<string, number>>;
+  /** The last flag of each source and kind (`position:speed`, `report:order`...), for the cooldown. */
+  readonly flagAt: Readonly<Record<string, FlagMark>>;
   /** Flags not raised because of the cooldown. */
   readonly suppressed: number;
   /** ± seconds of the racer's clock offset, from their last `ping` (0 when unknown). */
@@ -186,6 +219,9 @@ export function createRaceState(track: Track, options: EngineOptions = {}): Race
     teleportDistance: positive('teleportDistance', options.teleportDistance ?? 30),
     teleportSpeed: positive('teleportSpeed', options.teleportSpeed ?? 150),
     futureTolerance: positive('futureTolerance', options.futureTolerance ?? 1),
+    latencyAllowance: nonNegative('latencyAllowance', options.latencyAllowance ?? 1),
+    falseStartWindow: positive('falseStartWindow', options.falseStartWindow ?? 3),
+    falseStartDistance: positive('falseStartDistance', options.falseStartDistance ?? 5),
     reportGrace: positive('reportGrace', options.reportGrace ?? 2),
     reportTimeout: positive('reportTimeout', options.reportTimeout ?? 10),
     defaultReportUncertainty: positive(
@@ -245,6 +281,11 @@ export function createRacer(playerId: string, name?: string): RacerState {
     rulingReason: undefined,
     course: createCourseState(),
     anchor: null,
+    history: null,
+    holdFrom: null,
+    lagMin: Number.POSITIVE_INFINITY,
+    lagPrevMin: Number.POSITIVE_INFINITY,
+    lagWindowAt: Number.NEGATIVE_INFINITY,
     posSeq: -1,
     checkpointSeqs: [],
     reports: [],
@@ -288,8 +329,9 @@ export function finishTime(racer: RacerState): number | undefined {
 
 /**
  * The ranking order of two racers: finished racers by total time; then everyone still on the
- * course (or DNF) by crossings made, then by the race time they made their last one; DSQ last;
- * ties by player id so the order never depends on message order.
+ * course (or DNF at END) by crossings made, then by the race time they made their last one; then
+ * racers the organizer retired (a `dnf` ruling), in the same way; DSQ last; ties by player id so
+ * the order never depends on message order.
  */
 export function compareRacers(a: RacerState, b: RacerState): number {
   const ga = group(a);
@@ -308,8 +350,9 @@ export function compareRacers(a: RacerState, b: RacerState): number {
 }
 
 function group(racer: RacerState): number {
-  if (racer.ruling === 'dsq') return 2;
-  return racer.course.finishAt !== null ? 0 : 1;
+  if (racer.ruling === 'dsq') return 3;
+  if (racer.course.finishAt !== null) return 0;
+  return racer.ruling === 'dnf' ? 2 : 1;
 }
 
 /** Every ranked racer's index, sorted from scratch (used at creation and by tests). */

@@ -1,8 +1,9 @@
 import { type CheckpointMessage, toEpochSeconds } from '@gw2race/protocol';
-import type { Crossing } from './advance-course';
+import type { Crossing, Sample } from './advance-course';
+import { type CompiledCheckpoint, checkpointAt } from './course';
 import type { Draft } from './draft';
 import { evidence, fmt, raise } from './flags';
-import type { PendingReport, RacerState } from './race-state';
+import type { PendingReport, RacerState, SampleHistory } from './race-state';
 
 /**
  * @internal A client's `checkpoint` report: checks topic, sequence and course order, then keeps
@@ -34,10 +35,18 @@ export function onCheckpoint(
     (msg.raceId !== undefined && draft.raceId !== undefined && msg.raceId !== draft.raceId)
   ) {
     done(
-      raise(draft, racer, 'malformed', 'warning', draft.now, {
-        message: `checkpoint message for ${msg.raceId ?? '?'}/${msg.playerId} on the wrong topic`,
-        cp: msg.cp,
-      }),
+      raise(
+        draft,
+        racer,
+        'malformed',
+        'warning',
+        draft.now,
+        {
+          message: `checkpoint message for ${msg.raceId ?? '?'}/${msg.playerId} on the wrong topic`,
+          cp: msg.cp,
+        },
+        'report',
+      ),
     );
     return;
   }
@@ -49,11 +58,19 @@ export function onCheckpoint(
     const highest = racer.checkpointSeqs.reduce((a, b) => Math.max(b, a), -1);
     if (msg.seq < highest) {
       done(
-        raise(draft, racer, 'replay', 'warning', draft.now, {
-          message: `checkpoint seq ${msg.seq} replayed (highest seen ${highest})`,
-          cp: msg.cp,
-          data: { seq: msg.seq, highest },
-        }),
+        raise(
+          draft,
+          racer,
+          'replay',
+          'warning',
+          draft.now,
+          {
+            message: `checkpoint seq ${msg.seq} replayed (highest seen ${highest})`,
+            cp: msg.cp,
+            data: { seq: msg.seq, highest },
+          },
+          'report',
+        ),
       );
       return;
     }
@@ -62,10 +79,18 @@ export function onCheckpoint(
   const ts = toEpochSeconds(msg.ts, draft.t0);
   if (ts === undefined) {
     done(
-      raise(draft, racer, 'malformed', 'info', draft.now, {
-        message: `checkpoint ${msg.cp} reported with a race-relative time before START`,
-        cp: msg.cp,
-      }),
+      raise(
+        draft,
+        racer,
+        'malformed',
+        'info',
+        draft.now,
+        {
+          message: `checkpoint ${msg.cp} reported with a race-relative time before START`,
+          cp: msg.cp,
+        },
+        'report',
+      ),
     );
     return;
   }
@@ -78,10 +103,18 @@ export function onCheckpoint(
   }
   if (position < 0) {
     done(
-      raise(draft, racer, 'malformed', 'warning', ts, {
-        message: `checkpoint ${msg.cp} is not on this track`,
-        cp: msg.cp,
-      }),
+      raise(
+        draft,
+        racer,
+        'malformed',
+        'warning',
+        ts,
+        {
+          message: `checkpoint ${msg.cp} is not on this track`,
+          cp: msg.cp,
+        },
+        'report',
+      ),
     );
     return;
   }
@@ -90,11 +123,19 @@ export function onCheckpoint(
     index = (msg.lap - 1) * lapLength + position;
     if (index >= course.length) {
       done(
-        raise(draft, racer, 'order', 'warning', ts, {
-          message: `checkpoint ${msg.cp} reported for lap ${msg.lap} of a ${course.laps}-lap race`,
-          cp: msg.cp,
-          data: { lap: msg.lap },
-        }),
+        raise(
+          draft,
+          racer,
+          'order',
+          'warning',
+          ts,
+          {
+            message: `checkpoint ${msg.cp} reported for lap ${msg.lap} of a ${course.laps}-lap race`,
+            cp: msg.cp,
+            data: { lap: msg.lap },
+          },
+          'report',
+        ),
       );
       return;
     }
@@ -122,11 +163,19 @@ export function onCheckpoint(
   } // the same crossing re-sent
   if (index !== racer.lastReported + 1) {
     const expected = course.lap[(racer.lastReported + 1) % lapLength];
-    racer = raise(draft, racer, 'order', 'warning', ts, {
-      message: `checkpoint ${msg.cp} (lap ${Math.floor(index / lapLength) + 1}) reported out of course order; next expected ${expected?.id ?? 'none'}`,
-      cp: msg.cp,
-      data: { reportedIndex: index, expectedIndex: racer.lastReported + 1 },
-    });
+    racer = raise(
+      draft,
+      racer,
+      'order',
+      'warning',
+      ts,
+      {
+        message: `checkpoint ${msg.cp} (lap ${Math.floor(index / lapLength) + 1}) reported out of course order; next expected ${expected?.id ?? 'none'}`,
+        cp: msg.cp,
+        data: { reportedIndex: index, expectedIndex: racer.lastReported + 1 },
+      },
+      'report',
+    );
   }
   const report: PendingReport = {
     index,
@@ -211,6 +260,7 @@ function judgeReport(
         tolerance,
       },
     },
+    'report',
   );
 }
 
@@ -228,17 +278,89 @@ function noCrossing(
       : seen
         ? 'never reached it'
         : 'has no positions after that time to confirm it';
-  return raise(draft, racer, 'no-crossing', seen ? 'critical' : 'warning', report.ts, {
-    message: `checkpoint ${report.cp} (lap ${report.lap}) reported, but the position stream ${what}`,
-    cp: report.cp,
-    ...(last === null ? {} : { samples: [evidence(last)] }),
-    data: {
-      lap: report.lap,
-      reported: report.ts,
-      stream: crossing?.t ?? null,
-      credited: racer.course.next,
+  const look = lookBack(racer.history, checkpointAt(draft.config.course, report.index), report.ts);
+  const samples: Sample[] = [];
+  for (const s of [look.closest, look.before, look.after, last]) {
+    if (s !== undefined && s !== null && !samples.includes(s)) samples.push(s);
+  }
+  samples.sort((a, b) => a.t - b.t);
+  return raise(
+    draft,
+    racer,
+    'no-crossing',
+    seen ? 'critical' : 'warning',
+    report.ts,
+    {
+      message: `checkpoint ${report.cp} (lap ${report.lap}) reported, but the position stream ${what}${look.closest === undefined ? '' : `; the closest sample was ${fmt(look.distance, 1)} m from it`}`,
+      cp: report.cp,
+      ...(samples.length === 0 ? {} : { samples: samples.map((s) => evidence(s)) }),
+      data: {
+        lap: report.lap,
+        reported: report.ts,
+        stream: crossing?.t ?? null,
+        credited: racer.course.next,
+        closestDistance: look.closest === undefined ? null : look.distance,
+        closestAt: look.closest?.t ?? null,
+        sampleBefore: look.before?.t ?? null,
+        sampleAfter: look.after?.t ?? null,
+        searchedFrom: look.oldest ?? null,
+      },
     },
-  });
+    'report',
+  );
+}
+
+interface LookBack {
+  /** The sample of the history closest to the checkpoint, and its distance (m, from its edge). */
+  closest: Sample | undefined;
+  distance: number;
+  /** The last sample at or before the reported instant, and the first after it. */
+  before: Sample | undefined;
+  after: Sample | undefined;
+  /** Time of the oldest sample searched. */
+  oldest: number | undefined;
+}
+
+/** What the racer's recent samples say about a reported crossing (evidence for a flag). */
+function lookBack(history: SampleHistory | null, cp: CompiledCheckpoint, ts: number): LookBack {
+  const out: LookBack = {
+    closest: undefined,
+    distance: Number.POSITIVE_INFINITY,
+    before: undefined,
+    after: undefined,
+    oldest: undefined,
+  };
+  for (let n = history; n !== null; n = n.older) {
+    const s = n.sample;
+    out.oldest = s.t;
+    if (s.t > ts) out.after = s;
+    else if (out.before === undefined) out.before = s;
+    const d = distanceTo(cp, s);
+    if (d < out.distance) {
+      out.distance = d;
+      out.closest = s;
+    }
+  }
+  return out;
+}
+
+/** Distance from a point to a checkpoint, m: to the nearest sphere's surface, or to a gate's line. */
+function distanceTo(cp: CompiledCheckpoint, p: Sample): number {
+  const gate = cp.gate;
+  if (gate !== undefined) {
+    const ex = gate.x2 - gate.x1;
+    const ez = gate.z2 - gate.z1;
+    const l2 = ex * ex + ez * ez;
+    const u =
+      l2 === 0 ? 0 : Math.min(1, Math.max(0, ((p.x - gate.x1) * ex + (p.z - gate.z1) * ez) / l2));
+    return Math.hypot(p.x - (gate.x1 + ex * u), p.z - (gate.z1 + ez * u));
+  }
+  let best = Number.POSITIVE_INFINITY;
+  for (const s of cp.spheres) {
+    const d = Math.max(0, Math.hypot(p.x - s.x, p.y - s.y, p.z - s.z) - s.r);
+    if (d < best) best = d;
+  }
+  return best;
 }
 
 /** @internal Judges every report whose host-clock timeout has passed, and sets the next one. */

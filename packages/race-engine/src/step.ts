@@ -14,7 +14,7 @@ import {
   createCourseState,
   type Sample,
 } from './advance-course';
-import { type CourseOptions, compileCourse } from './course';
+import { type CompiledCheckpoint, type CourseOptions, compileCourse } from './course';
 import { Draft } from './draft';
 import type { EngineEvent } from './engine-event';
 import { evidence, flagMapChange, flagSpeed, flagTeleport, fmt, raise } from './flags';
@@ -24,9 +24,11 @@ import {
   type RacerState,
   type RaceState,
   type RulingInput,
+  type SampleHistory,
   sortedOrder,
 } from './race-state';
 import { onCheckpoint, resolveReports, sweepReports } from './reports';
+import type { Point3 } from './segment-crossing';
 import { speedLimitFor } from './speed-limits';
 
 /** Re-exported here: what `step` returns besides the state. */
@@ -105,15 +107,49 @@ function onPos(draft: Draft, msg: PosMessage, topicPlayer: string | undefined, a
   // new racer is built once at the end (this is the path every position message takes).
   let racer = before;
   if (topicPlayer !== undefined && msg.playerId !== topicPlayer) {
-    racer = raise(draft, racer, 'malformed', 'warning', draft.now, {
-      message: `position message names ${msg.playerId} but came on ${topicPlayer}'s topic`,
-    });
+    racer = raise(
+      draft,
+      racer,
+      'malformed',
+      'warning',
+      draft.now,
+      { message: `position message names ${msg.playerId} but came on ${topicPlayer}'s topic` },
+      'position',
+      true,
+    );
     commitIgnored(draft, i, before, racer);
     return;
   }
+  const finite =
+    Number.isFinite(msg.x) &&
+    Number.isFinite(msg.y) &&
+    Number.isFinite(msg.z) &&
+    Number.isFinite(msg.t);
+  const t = finite ? toEpochSeconds(msg.t, draft.t0) : undefined;
+  const prev = racer.course.last;
   let posSeq = racer.posSeq;
   if (msg.seq !== undefined) {
-    if (msg.seq <= posSeq) {
+    if (msg.seq > posSeq) {
+      posSeq = msg.seq;
+    } else if (t !== undefined && prev !== null && t > prev.t) {
+      // A lower seq with a time after the last sample: the sender restarted its numbering (a
+      // client restart). Replays carry old times and stay ignored below.
+      racer = raise(
+        draft,
+        racer,
+        'replay',
+        'info',
+        t,
+        {
+          message: `position seq restarted at ${msg.seq} (highest seen ${posSeq}); accepted, its time is after the last sample`,
+          samples: [evidence(prev), evidence(msg)],
+          data: { seq: msg.seq, highest: posSeq, restart: true },
+        },
+        'position',
+        true,
+      );
+      posSeq = msg.seq;
+    } else {
       const replay = posSeq - msg.seq >= config.duplicateWindow;
       racer = raise(
         draft,
@@ -127,19 +163,14 @@ function onPos(draft: Draft, msg: PosMessage, topicPlayer: string | undefined, a
             : `position seq ${msg.seq} received again`,
           data: { seq: msg.seq, highest: posSeq },
         },
+        'position',
         true,
       );
       commitIgnored(draft, i, before, racer);
       return;
     }
-    posSeq = msg.seq;
   }
-  if (
-    !Number.isFinite(msg.x) ||
-    !Number.isFinite(msg.y) ||
-    !Number.isFinite(msg.z) ||
-    !Number.isFinite(msg.t)
-  ) {
+  if (!finite) {
     racer = raise(
       draft,
       racer,
@@ -147,13 +178,12 @@ function onPos(draft: Draft, msg: PosMessage, topicPlayer: string | undefined, a
       'warning',
       draft.now,
       { message: 'position with a non-finite coordinate or time' },
+      'position',
       true,
     );
     commitIgnored(draft, i, before, racer, posSeq);
     return;
   }
-  const t = toEpochSeconds(msg.t, draft.t0);
-  const prev = racer.course.last;
   if (t === undefined || (prev !== null && !(t > prev.t))) {
     commitIgnored(draft, i, before, racer, posSeq);
     return;
@@ -162,9 +192,9 @@ function onPos(draft: Draft, msg: PosMessage, topicPlayer: string | undefined, a
     t === msg.t ? msg : { t, x: msg.x, y: msg.y, z: msg.z, mapId: msg.mapId, mount: msg.mount };
   const course = config.course;
   const t0 = draft.t0;
+  const live = (draft.phase === 'running' || draft.phase === 'paused') && t0 !== null;
   const judged =
-    (draft.phase === 'running' || draft.phase === 'paused') &&
-    t0 !== null &&
+    live &&
     racer.course.finishAt === null &&
     (course.startRule === 'mass' ? t > t0 : racer.course.startAt !== null);
 
@@ -209,6 +239,7 @@ function onPos(draft: Draft, msg: PosMessage, topicPlayer: string | undefined, a
             samples: [evidence(prev), evidence(sample)],
             data: { seconds: dt },
           },
+          'position',
           true,
         );
       }
@@ -228,10 +259,41 @@ function onPos(draft: Draft, msg: PosMessage, topicPlayer: string | undefined, a
         samples: [evidence(sample)],
         data: { stamped: t, received: at },
       },
+      'position',
       true,
     );
   }
+  // Receive-minus-stamp lag, smallest over a sliding window of stamp time (two windows of
+  // LAG_WINDOW s): an honest lag is the network's latency within the clock bound; a window of
+  // samples all later than that means stamps that run behind (earlier than the truth).
+  const lag = at - t;
+  let lagMin = racer.lagMin;
+  let lagPrevMin = racer.lagPrevMin;
+  let lagWindowAt = racer.lagWindowAt;
+  if (t - lagWindowAt >= LAG_WINDOW) {
+    lagPrevMin = t - lagWindowAt < 2 * LAG_WINDOW ? lagMin : Number.POSITIVE_INFINITY;
+    lagMin = lag;
+    lagWindowAt = t;
+  } else if (lag < lagMin) {
+    lagMin = lag;
+  }
+  // Also after the finish: stamps that start running behind just before it show up there.
+  if (judged || (live && racer.course.finishAt !== null)) {
+    const baseline = Math.min(lagMin, lagPrevMin);
+    const tolerance = racer.clockBound + (msg.u ?? 0) + config.latencyAllowance;
+    if (baseline > tolerance) racer = flagLateStamps(draft, racer, sample, at, baseline, tolerance);
+  }
   if (anchor === null) anchor = sample;
+  let holdFrom = racer.holdFrom;
+  if (
+    live &&
+    course.startRule === 'mass' &&
+    t < t0 &&
+    t >= t0 - config.falseStartWindow &&
+    (holdFrom === null || holdFrom.t < t0 - config.falseStartWindow || holdFrom.t >= t0)
+  ) {
+    holdFrom = sample;
+  }
 
   const result = advanceCourse(
     course,
@@ -240,7 +302,14 @@ function onPos(draft: Draft, msg: PosMessage, topicPlayer: string | undefined, a
     t0,
     traversable ? undefined : NOT_TRAVERSABLE,
   );
-  racer = progressed(racer, result.course, anchor, posSeq, timeBound);
+  if (result.started !== undefined && course.startRule === 'mass' && live) {
+    racer = checkFalseStart(draft, racer, holdFrom, prev, sample, t0, traversable);
+  }
+  racer = progressed(racer, result.course, anchor, posSeq, timeBound, holdFrom, sample, {
+    lagMin,
+    lagPrevMin,
+    lagWindowAt,
+  });
   const startAt = result.course.startAt;
   if (result.rearmed) draft.emit({ type: 'rearmed', playerId, t });
   if (result.started !== undefined) draft.emit({ type: 'started', playerId, t: result.started });
@@ -263,6 +332,20 @@ function onPos(draft: Draft, msg: PosMessage, topicPlayer: string | undefined, a
   }
 }
 
+/**
+ * Seconds of stamp time per lag window: the smallest lag of the last 2-4 s of samples is judged,
+ * so a network stall shorter than about 3 s (whose samples then arrive together) is forgiven.
+ */
+const LAG_WINDOW = 2;
+/** The history keeps between HISTORY and 2 × HISTORY samples. */
+const HISTORY = 64;
+
+interface LagWindow {
+  readonly lagMin: number;
+  readonly lagPrevMin: number;
+  readonly lagWindowAt: number;
+}
+
 /** The racer after a position was taken into account: built in one go (the hot path). */
 function progressed(
   r: RacerState,
@@ -270,6 +353,9 @@ function progressed(
   anchor: Sample,
   posSeq: number,
   timeBound: number,
+  holdFrom: Sample | null,
+  sample: Sample,
+  lag: LagWindow,
 ): RacerState {
   return {
     playerId: r.playerId,
@@ -280,6 +366,11 @@ function progressed(
     rulingReason: r.rulingReason,
     course,
     anchor,
+    history: remember(r.history, sample),
+    holdFrom,
+    lagMin: lag.lagMin,
+    lagPrevMin: lag.lagPrevMin,
+    lagWindowAt: lag.lagWindowAt,
     posSeq,
     checkpointSeqs: r.checkpointSeqs,
     reports: r.reports,
@@ -293,6 +384,151 @@ function progressed(
     samples: r.samples + 1,
     ignored: r.ignored,
   };
+}
+
+/** The history with `sample` in front; every HISTORY samples the oldest HISTORY are let go. */
+function remember(history: SampleHistory | null, sample: Sample): SampleHistory {
+  if (history === null || history.length < 2 * HISTORY) {
+    return { sample, older: history, length: history === null ? 1 : history.length + 1 };
+  }
+  const kept: Sample[] = [];
+  for (
+    let n: SampleHistory | null = history;
+    n !== null && kept.length < HISTORY - 1;
+    n = n.older
+  ) {
+    kept.push(n.sample);
+  }
+  let out: SampleHistory | null = null;
+  for (let k = kept.length - 1; k >= 0; k--) {
+    out = { sample: kept[k] as Sample, older: out, length: kept.length - k };
+  }
+  return { sample, older: out, length: kept.length + 1 };
+}
+
+/** Flags positions whose lag behind their reception stays over the allowance for a window. */
+function flagLateStamps(
+  draft: Draft,
+  racer: RacerState,
+  sample: Sample,
+  at: number,
+  baseline: number,
+  tolerance: number,
+): RacerState {
+  const excess = baseline - tolerance;
+  return raise(
+    draft,
+    racer,
+    'time-mismatch',
+    excess > 1 ? 'critical' : 'warning',
+    sample.t,
+    {
+      message: `positions keep reaching the host ${fmt(baseline)} s or more after their stamps (the smallest lag of up to ${2 * LAG_WINDOW} s of them; allowed ${fmt(tolerance)} s): the racer's clock or stamps run behind`,
+      samples: [evidence(sample)],
+      data: {
+        stamped: sample.t,
+        received: at,
+        lag: at - sample.t,
+        smallestLag: baseline,
+        tolerance,
+        clockBound: racer.clockBound,
+        latencyAllowance: draft.config.latencyAllowance,
+      },
+    },
+    'position',
+    true,
+  );
+}
+
+/**
+ * Mass start, on the first sample at or after t0: a racer who moved more than
+ * `falseStartDistance` during the last `falseStartWindow` s before t0 set off early (critical);
+ * one who was not on the start at t0 is flagged too (warning). Where the racer was at t0 is
+ * interpolated from the samples around it; without a sample shortly before t0 the first sample
+ * after it is used, with the distance a racer could have covered since t0 allowed.
+ */
+function checkFalseStart(
+  draft: Draft,
+  racer: RacerState,
+  holdFrom: Sample | null,
+  prev: Sample | null,
+  sample: Sample,
+  t0: number,
+  traversable: boolean,
+): RacerState {
+  const config = draft.config;
+  const course = config.course;
+  let at0: Point3 = sample;
+  let slack = 0;
+  if (prev !== null && prev.t < t0 && t0 - prev.t <= course.gapSeconds && traversable) {
+    const u = (t0 - prev.t) / (sample.t - prev.t);
+    at0 = {
+      x: prev.x + (sample.x - prev.x) * u,
+      y: prev.y + (sample.y - prev.y) * u,
+      z: prev.z + (sample.z - prev.z) * u,
+    };
+  } else {
+    slack = Math.max(0, sample.t - t0) * speedLimitFor(sample.mount, config.speedLimits);
+  }
+  const window = config.falseStartWindow;
+  const held = holdFrom !== null && holdFrom.t >= t0 - window && holdFrom.t < t0;
+  const moved = held ? Math.hypot(at0.x - holdFrom.x, at0.z - holdFrom.z) : undefined;
+  const outside = outsideStart(course.start, course.lap[0]?.center, at0);
+  const early = moved !== undefined && moved - slack > config.falseStartDistance;
+  const away = outside - slack > 0;
+  if (!early && !away) return racer;
+  const samples = [];
+  if (held) samples.push(evidence(holdFrom));
+  if (prev !== null && prev !== holdFrom && traversable) samples.push(evidence(prev));
+  samples.push(evidence(sample));
+  return raise(
+    draft,
+    racer,
+    'false-start',
+    early ? 'critical' : 'warning',
+    t0,
+    {
+      message: early
+        ? `false start: moved ${fmt(moved ?? 0, 1)} m in the last ${fmt(window, 1)} s before t0`
+        : `not on the start at t0: ${fmt(outside, 1)} m outside it`,
+      cp: course.start.id,
+      samples,
+      data: {
+        falseStart: true,
+        moved: moved ?? null,
+        window,
+        outside,
+        allowance: slack,
+        atStart: { x: at0.x, y: at0.y, z: at0.z },
+      },
+    },
+    'position',
+  );
+}
+
+/**
+ * How far a point is outside the start, m: beyond the surface of the nearest start sphere, or
+ * for a start gate, past its line on the side of the first checkpoint (0 on the start side).
+ */
+function outsideStart(start: CompiledCheckpoint, first: Point3 | undefined, p: Point3): number {
+  const gate = start.gate;
+  if (gate !== undefined) {
+    if (first === undefined) return 0;
+    const ex = gate.x2 - gate.x1;
+    const ez = gate.z2 - gate.z1;
+    const length = Math.hypot(ex, ez);
+    if (length === 0) return 0;
+    const side = (q: Point3) => (ex * (q.z - gate.z1) - ez * (q.x - gate.x1)) / length;
+    const course = side(first);
+    const here = side(p);
+    return course === 0 || Math.sign(here) !== Math.sign(course) ? 0 : Math.abs(here);
+  }
+  let best = Number.POSITIVE_INFINITY;
+  for (const s of start.spheres) {
+    const d = Math.hypot(p.x - s.x, p.y - s.y, p.z - s.z) - s.r;
+    if (d < best) best = d;
+  }
+  return Math.max(0, best);
 }
 
 function commitIgnored(
@@ -332,12 +568,20 @@ function creditEvents(
       raceTime: crossing.t - startAt,
     });
     if (crossing.source === 'inferred') {
-      out = raise(draft, out, 'gap', 'warning', crossing.t, {
-        message: `checkpoint ${crossing.cp} (lap ${crossing.lap}) was not seen but credited: the stream had a gap through which it was reachable and the racer went on to the next one; time ±${fmt(crossing.uncertainty)} s`,
-        cp: crossing.cp,
-        samples: [evidence(crossing)],
-        data: { inferred: true, index: crossing.index, uncertainty: crossing.uncertainty },
-      });
+      out = raise(
+        draft,
+        out,
+        'gap',
+        'warning',
+        crossing.t,
+        {
+          message: `checkpoint ${crossing.cp} (lap ${crossing.lap}) was not seen but credited: the stream had a gap through which it was reachable and the racer went on to the next one; time ±${fmt(crossing.uncertainty)} s`,
+          cp: crossing.cp,
+          samples: [evidence(crossing)],
+          data: { inferred: true, index: crossing.index, uncertainty: crossing.uncertainty },
+        },
+        'position',
+      );
     }
     if ((crossing.index + 1) % lapLength === 0) {
       const lap = (crossing.index + 1) / lapLength;
@@ -437,7 +681,18 @@ function startRace(draft: Draft, t0: number): void {
   if (restart) {
     for (let i = 0; i < draft.count; i++) {
       const before = draft.racer(i);
-      const racer = { ...before, course: createCourseState(), anchor: null, reports: [] };
+      // Everything about the old run's progress goes; flags, sequence numbers of positions and
+      // the clock figures stay (they are about the racer's client, not the run).
+      const racer: RacerState = {
+        ...before,
+        course: createCourseState(),
+        anchor: null,
+        holdFrom: null,
+        reports: [],
+        reported: [],
+        lastReported: -1,
+        checkpointSeqs: [],
+      };
       draft.set(i, racer);
       draft.statusChange(before, racer, phaseBefore);
     }

@@ -95,6 +95,10 @@ export interface SimRacer {
   readonly departAt?: number;
   /** Network latency, s (default 0.04). */
   readonly latency?: number;
+  /** Random extra latency, uniform in [0, this) s per message (default 0.01). */
+  readonly latencyJitter?: number;
+  /** Extra delay (s) for the position stamped at `t`: a network stall. */
+  readonly delay?: (t: number) => number;
   /** Mount index sent with positions (default 6, the beetle). */
   readonly mount?: number;
   /** Send `checkpoint` reports from the client's detector (default true). */
@@ -203,7 +207,12 @@ export function simulateRace(
       };
       if (racer.tamper) pos = racer.tamper(pos, k);
       if (pos === null) continue;
-      const at = quantize(Math.max(lastAt, pos.t + latency + random() * 0.01));
+      const at = quantize(
+        Math.max(
+          lastAt,
+          pos.t + latency + random() * (racer.latencyJitter ?? 0.01) + (racer.delay?.(t) ?? 0),
+        ),
+      );
       lastAt = at;
       if (racer.positions !== false) {
         push(at, { kind: 'pos', at, playerId: racer.playerId, message: pos });
