@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PosMessage } from '@gw2race/protocol';
-import { openReplay, readReplay } from '@gw2race/replay-format';
+import { createReplayWriter, openReplay, readReplay } from '@gw2race/replay-format';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOST_CLI, needs, SHORT_TRACK, start, startHost, startRacer, stopAll } from './harness';
@@ -37,6 +37,68 @@ function interpolate(samples: PosMessage[], time: number): { x: number; z: numbe
   const b = samples[after] as PosMessage;
   const f = (time - a.t) / (b.t - a.t);
   return { x: a.x + (b.x - a.x) * f, z: a.z + (b.z - a.z) * f };
+}
+
+/**
+ * The same race rewritten as if ridden on another course: the header's track with another id
+ * and checkpoint 2 moved 30 m (the comparison must warn).
+ */
+async function onAnotherCourse(file: string): Promise<Buffer> {
+  const bytes = new Uint8Array(readFileSync(file));
+  const opened = openReplay(bytes);
+  if (!opened.ok) throw opened.error;
+  const { header } = opened.value;
+  if (!header.track) throw new Error('the recording has no track');
+  const track = {
+    ...header.track,
+    id: 'another-course',
+    checkpoints: header.track.checkpoints.map((cp) =>
+      cp.id === 2 && cp.kind !== 'gate' ? { ...cp, x: cp.x + 30 } : cp,
+    ),
+  };
+  const parts: Uint8Array[] = [];
+  const writer = createReplayWriter(
+    { write: (part) => void parts.push(part) },
+    { raceId: 'other-course', createdAt: header.createdAt, track, t0: header.t0 },
+  );
+  for await (const entry of readReplay(bytes)) writer.append(entry);
+  await writer.close();
+  return Buffer.concat(parts);
+}
+
+/** Drops a file on the page, as a person would drag it from their files. */
+async function dropFile(page: Page, name: string, bytes: Uint8Array): Promise<void> {
+  await page.evaluate(
+    ([fileName, data]) => {
+      const file = new File([new Uint8Array(data)], fileName, { type: 'application/gzip' });
+      const transfer = new DataTransfer();
+      transfer.items.add(file);
+      window.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, cancelable: true }));
+    },
+    [name, [...bytes]] as const,
+  );
+}
+
+/** Canvas pixels within `tolerance` of a colour (what was really drawn). */
+function countPixels(page: Page, color: readonly [number, number, number], tolerance = 24) {
+  return page.evaluate(
+    ([[r, g, b], tol]) => {
+      const canvas = document.querySelector('canvas.map-canvas') as HTMLCanvasElement;
+      const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      for (let i = 0; data && i < data.length; i += 4) {
+        if (
+          (data[i + 3] as number) > 200 &&
+          Math.abs((data[i] as number) - r) <= tol &&
+          Math.abs((data[i + 1] as number) - g) <= tol &&
+          Math.abs((data[i + 2] as number) - b) <= tol
+        )
+          n++;
+      }
+      return n;
+    },
+    [color, tolerance] as const,
+  );
 }
 
 async function downloadOf(page: Page, selector: string, name: string): Promise<Buffer> {
@@ -224,27 +286,96 @@ describe.skipIf(!needs('chromium'))('the race viewer replays a recording in Chro
     }
   });
 
-  it('opens a dropped recording and a compared one, and the host serves nothing broken offline', async () => {
+  it('refuses files that are not recordings, opens a dropped one and compares with another, warning when the course differs', async () => {
     const browser = await launchChromium();
     try {
       const page = await browser.context.newPage();
       const problems = watchProblems(page);
       await page.goto(`${viewer}?tiles=off`);
-      await waitForHook(page, 'h.ready');
-      // Drop the recording on the page, as a person would drag it from their files.
-      const bytes = [...readFileSync(recording)];
-      await page.evaluate((data) => {
-        const file = new File([new Uint8Array(data)], 'dropped.replay.jsonl.gz', {
-          type: 'application/gzip',
+      await waitForHook(page, "h.ready && h.raceId === 'web-replay'");
+      const whole = new Uint8Array(readFileSync(recording));
+
+      // Files that are not recordings: a clear error above the map, the recording stays usable.
+      const refusals: [string, Uint8Array, RegExp][] = [
+        [
+          'notes.txt',
+          new TextEncoder().encode('not a recording\n'),
+          /notes\.txt is not a readable recording: not gzip data/,
+        ],
+        [
+          'cut.replay.jsonl.gz',
+          whole.subarray(0, 20),
+          /cut\.replay\.jsonl\.gz is not a readable recording: the data ends before the first gzip member/,
+        ],
+      ];
+      for (const [name, bytes, message] of refusals) {
+        await dropFile(page, name, bytes);
+        await page.waitForSelector('[data-testid=open-error]:not([hidden])');
+        await expect(page.textContent('[data-testid=open-error]')).resolves.toMatch(message);
+        await expect(page.textContent('[data-testid=open-error]')).resolves.toMatch(
+          /still showing the host’s recording/,
+        );
+        // Still usable: the timeline seeks, the racers are drawn.
+        await page.keyboard.press('End');
+        await waitForHook(page, 'h.raceTimeMs === h.endMs');
+        await page.keyboard.press('Home');
+        await waitForHook(page, 'h.raceTimeMs === h.startMs');
+        await page.$eval('[data-testid=timeline]', (el) => {
+          const slider = el as HTMLInputElement;
+          slider.value = '6000';
+          slider.dispatchEvent(new Event('input'));
         });
-        const transfer = new DataTransfer();
-        transfer.items.add(file);
-        window.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, cancelable: true }));
-      }, bytes);
+        await waitForHook(page, 'Math.abs(h.raceTimeMs - 6000) <= 10 && h.racers.length === 2');
+        expect((await hookOf(page)).raceId).toBe('web-replay');
+      }
+      await page.screenshot({ path: join(ARTIFACTS, 'web-replay-refused-file.png') });
+
+      // A file cut in the middle (a crashed host's) opens as an unfinished recording.
+      await dropFile(page, 'half.replay.jsonl.gz', whole.subarray(0, Math.floor(whole.length / 2)));
+      await page.waitForFunction(() =>
+        document.body.textContent?.includes('half.replay.jsonl.gz · unfinished recording'),
+      );
+      await waitForHook(page, 'h.ready && h.endMs > 0');
+      expect(await page.isHidden('[data-testid=open-error]')).toBe(true);
+
+      // Drop the whole recording on the page.
+      await dropFile(page, 'dropped.replay.jsonl.gz', whole);
       await page.waitForFunction(() =>
         document.body.textContent?.includes('dropped.replay.jsonl.gz'),
       );
       await waitForHook(page, 'h.analysis && h.analysis.racers === 2');
+
+      // The comparison's file picker refuses what is not a recording, and stays usable.
+      await page.click('[data-tab=compare]');
+      await waitForHook(page, 'h.analysis.deltaPoints > 50');
+      await page.setInputFiles('[data-testid=compare-file]', {
+        name: 'cut.replay.jsonl.gz',
+        mimeType: 'application/gzip',
+        buffer: Buffer.from(whole.subarray(0, 20)),
+      });
+      await page.waitForSelector('[data-testid=compare-summary].error');
+      await expect(page.textContent('[data-testid=compare-summary]')).resolves.toMatch(
+        /cut\.replay\.jsonl\.gz is not a readable recording: the data ends before the first gzip member/,
+      );
+      await expect(page.inputValue('[data-testid=compare-source]')).resolves.toBe('same');
+      await page.selectOption('[data-testid=compare-b]', 'alice');
+      await page.selectOption('[data-testid=compare-b]', 'bob');
+      await waitForHook(page, 'h.analysis.deltaPoints > 50');
+      await expect(page.textContent('[data-testid=compare-summary]')).resolves.toMatch(
+        /Alice .* · Bob /,
+      );
+
+      // A recording of another course: compared, with a visible warning.
+      await page.setInputFiles('[data-testid=compare-file]', {
+        name: 'elsewhere.replay.jsonl.gz',
+        mimeType: 'application/gzip',
+        buffer: await onAnotherCourse(recording),
+      });
+      await page.waitForSelector('[data-testid=compare-course]:not([hidden])');
+      await expect(page.textContent('[data-testid=compare-course]')).resolves.toMatch(
+        /elsewhere\.replay\.jsonl\.gz may not be the same course: track “e2e-short” here, “another-course” in the other; checkpoint 2 is 30\.0 m away/,
+      );
+      await page.screenshot({ path: join(ARTIFACTS, 'web-replay-other-course.png') });
       // Compare against "another" recording picked with the file chooser.
       await page.click('[data-tab=compare]');
       await page.setInputFiles('[data-testid=compare-file]', recording);
@@ -254,8 +385,131 @@ describe.skipIf(!needs('chromium'))('the race viewer replays a recording in Chro
         ).options[0]?.textContent?.includes('(race_'),
       );
       await waitForHook(page, 'h.analysis.deltaPoints > 50');
+      // The same course: no warning.
+      expect(await page.isHidden('[data-testid=compare-course]')).toBe(true);
       await page.screenshot({ path: join(ARTIFACTS, 'web-replay-two-recordings.png') });
       expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('records the video in real time with MediaRecorder where the browser has no WebCodecs', async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.context.newPage();
+      const problems = watchProblems(page);
+      // A browser without WebCodecs (Firefox before 130, older Safari).
+      await page.addInitScript(() => {
+        delete (window as { VideoEncoder?: unknown }).VideoEncoder;
+      });
+      await page.goto(`${viewer}?tiles=off`);
+      await waitForHook(page, "h.ready && h.raceId === 'web-replay'");
+      expect(
+        await page.evaluate(() => typeof (window as { VideoEncoder?: unknown }).VideoEncoder),
+      ).toBe('undefined');
+      // Two seconds of race from 2.5 s before the end, at 1x: a 2.5 s recording.
+      await page.keyboard.press('End');
+      await waitForHook(page, 'h.raceTimeMs === h.endMs');
+      for (let i = 0; i < 25; i++) await page.keyboard.press(',');
+      await waitForHook(page, 'h.raceTimeMs === h.endMs - 2500');
+      await page.click('[data-tab=export]');
+      await page.selectOption('[data-testid=video-range]', 'here');
+      await page.selectOption('[data-testid=video-speed]', '1');
+      const [download] = await Promise.all([
+        page.waitForEvent('download', { timeout: 60_000 }),
+        (async () => {
+          await page.click('[data-testid=export-video]');
+          // The progress is shown while it records.
+          await page.waitForFunction(() => {
+            const bar = document.querySelector(
+              '[data-testid=video-progress]',
+            ) as HTMLProgressElement;
+            const status = document.querySelector('[data-testid=export-status]')?.textContent ?? '';
+            return !bar.hidden && bar.value > 0 && /recording in real time/.test(status);
+          });
+        })(),
+      ]);
+      const path = join(ARTIFACTS, `web-replay-mediarecorder-${download.suggestedFilename()}`);
+      await download.saveAs(path);
+      const video = readFileSync(path);
+      expect(video.length).toBeGreaterThan(1000);
+      expect(video.readUInt32BE(0)).toBe(0x1a45dfa3); // WebM (EBML)
+      const hook = await hookOf(page);
+      expect(hook.lastExport?.kind).toBe('video');
+      expect(hook.lastExport?.mimeType).toMatch(/^video\/webm/);
+      const status = await page.textContent('[data-testid=export-status]');
+      console.log(`real-time video export: ${status}`);
+      expect(status).toMatch(/mediarecorder/);
+      expect(await page.isHidden('[data-testid=video-progress]')).toBe(true);
+      // Playable: the browser reads its frames back.
+      const played = await page.evaluate(
+        async (data) => {
+          const url = URL.createObjectURL(new Blob([new Uint8Array(data)], { type: 'video/webm' }));
+          const element = document.createElement('video');
+          element.muted = true;
+          const result = await new Promise<string>((resolve) => {
+            element.onloadeddata = () => resolve(`${element.videoWidth}x${element.videoHeight}`);
+            element.onerror = () =>
+              resolve(`error ${element.error?.code}: ${element.error?.message}`);
+            element.src = url;
+          });
+          URL.revokeObjectURL(url);
+          return result;
+        },
+        [...video],
+      );
+      expect(played).toBe('1280x720');
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('offline, the map probe fails cleanly: the status says so and the track is still drawn', async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.context.newPage();
+      const problems = watchProblems(page);
+      const gw2Requests: string[] = [];
+      // No internet: every request to ArenaNet's API and tile servers fails.
+      await page.route(/^https:\/\/(api|tiles)\.guildwars2\.com\//, (route) => {
+        gw2Requests.push(route.request().url());
+        return route.abort('internetdisconnected');
+      });
+      await page.goto(viewer); // without ?tiles=off: the viewer probes the GW2 API
+      await waitForHook(page, "h.ready && h.raceId === 'web-replay'");
+      await page.waitForFunction(
+        () => document.querySelector('.map-status')?.textContent?.includes('unavailable'),
+        null,
+        { timeout: 15_000 },
+      );
+      await expect(page.textContent('.map-status')).resolves.toBe(
+        'GW2 map tiles unavailable (offline?): local coordinates',
+      );
+      // The track and the racers are drawn on the local-coordinates map.
+      await page.$eval('[data-testid=timeline]', (el) => {
+        const slider = el as HTMLInputElement;
+        slider.value = '6000';
+        slider.dispatchEvent(new Event('input'));
+      });
+      await waitForHook(page, 'Math.abs(h.raceTimeMs - 6000) <= 10 && h.racers.length === 2');
+      await page.waitForTimeout(200);
+      expect(await countPixels(page, [0x2e, 0xcc, 0x71]), 'start (green)').toBeGreaterThan(20);
+      expect(await countPixels(page, [0xff, 0x47, 0x57]), 'finish (red)').toBeGreaterThan(20);
+      expect(await countPixels(page, [0xff, 0xb0, 0x20]), 'checkpoints (amber)').toBeGreaterThan(
+        20,
+      );
+      const drawn = await drawnRacers(page);
+      expect(everyRacerDrawn(drawn), JSON.stringify(drawn)).toBe(true);
+      await page.screenshot({ path: join(ARTIFACTS, 'web-replay-offline.png') });
+      // Only the probe went out (the map lookup), and no tile was asked for.
+      expect(gw2Requests).toEqual(['https://api.guildwars2.com/v2/maps/24']);
+      // The failed probe, as the page and Chromium's console report it: nothing else broke.
+      expect(problems).toEqual([
+        'request failed: https://api.guildwars2.com/v2/maps/24 (net::ERR_INTERNET_DISCONNECTED)',
+        'console: Failed to load resource: net::ERR_INTERNET_DISCONNECTED',
+      ]);
     } finally {
       await browser.close();
     }
