@@ -79,8 +79,8 @@ export const POSITIONS_CSV_COLUMNS = [
 ] as const;
 
 /**
- * CSV of every position sample, one row each (RFC 4180, CRLF): `playerId`, `t` (epoch s),
- * `raceTime` (s since t0), `at` (host receive time, epoch s), `x`, `y`, `z` (m), `v` (m/s),
+ * CSV of every position sample, one row each (RFC 4180, CRLF): `playerId`, `t` (epoch s; a
+ * race-relative `t` is counted from t0, or left as sent while t0 is unknown), `raceTime` (s since t0), `at` (host receive time, epoch s), `x`, `y`, `z` (m), `v` (m/s),
  * `mapId`, `mount`, `tick`, `seq`, `u` (± s of `t`; empty when absent). Yields text in chunks, so a long race
  * can be streamed to a file.
  *
@@ -95,10 +95,12 @@ export function encodePositionsCsv(
   return rows(entries, options, POSITIONS_CSV_COLUMNS.join(','), (entry, t0) => {
     if (entry.kind !== 'pos') return undefined;
     const m = entry.message;
+    // Race-relative times (below 1e9) are seconds since t0, as the race engine reads them.
+    const t = toEpochSeconds(m.t, t0) ?? m.t;
     return [
       field(m.playerId),
-      field(m.t),
-      raceTime(m.t, t0),
+      field(t),
+      raceTime(t, t0),
       field(entry.at),
       field(m.x),
       field(m.y),

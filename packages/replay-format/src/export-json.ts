@@ -1,10 +1,16 @@
+import { toEpochSeconds } from '@gw2race/protocol';
 import type { ExportOptions, ExportSource } from './export-csv';
 import type { ReplayEntry } from './replay-entry';
 import type { ReplayHeader } from './replay-header';
 
 /** One racer's positions, column by column (`null` where a sample lacks the value). */
 export interface JsonExportTrack {
+  /**
+   * When the game produced each position (epoch s): a race-relative `t` (below 1e9 s) is
+   * counted from t0, or left as sent while t0 is unknown.
+   */
   readonly t: number[];
+  /** When the host received it (epoch s). */
   readonly at: number[];
   readonly x: number[];
   readonly y: number[];
@@ -12,6 +18,14 @@ export interface JsonExportTrack {
   readonly v: (number | null)[];
   readonly mapId: (number | null)[];
   readonly mount: (number | null)[];
+  /** The client's game frame counter (`pos.tick`). */
+  readonly tick: (number | null)[];
+  /** The client's sequence number (`pos.seq`). */
+  readonly seq: (number | null)[];
+  /** The sender's ± on `t`, in seconds (`pos.u`). */
+  readonly u: (number | null)[];
+  /** The sample's signature (`pos.sig`). */
+  readonly sig: (string | null)[];
 }
 
 /** The document {@link encodeJsonExport} produces. */
@@ -65,10 +79,23 @@ export async function encodeJsonExport(
     const m = entry.message;
     let track = tracks[m.playerId];
     if (!track) {
-      track = { t: [], at: [], x: [], y: [], z: [], v: [], mapId: [], mount: [] };
+      track = {
+        t: [],
+        at: [],
+        x: [],
+        y: [],
+        z: [],
+        v: [],
+        mapId: [],
+        mount: [],
+        tick: [],
+        seq: [],
+        u: [],
+        sig: [],
+      };
       tracks[m.playerId] = track;
     }
-    track.t.push(m.t);
+    track.t.push(toEpochSeconds(m.t, t0) ?? m.t);
     track.at.push(entry.at);
     track.x.push(m.x);
     track.y.push(m.y);
@@ -76,6 +103,10 @@ export async function encodeJsonExport(
     track.v.push(m.v ?? null);
     track.mapId.push(m.mapId ?? null);
     track.mount.push(m.mount ?? null);
+    track.tick.push(m.tick ?? null);
+    track.seq.push(m.seq ?? null);
+    track.u.push(m.u ?? null);
+    track.sig.push(m.sig ?? null);
   }
   const document: JsonExport = {
     format: 'gw2race-replay-export',

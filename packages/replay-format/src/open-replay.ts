@@ -2,6 +2,7 @@ import {
   err,
   ok,
   type PosMessage,
+  RACE_RELATIVE_LIMIT,
   type RankingMessage,
   type Result,
   type StateMessage,
@@ -373,6 +374,17 @@ export function openReplay(
     }
   }
 
+  /** The start instant in effect at `time` (epoch s): the last announced at or before it. */
+  const t0At = (time: number): number | null => {
+    for (let i = lastMemberBefore(slots, time); i >= 1; i--) {
+      if (!hasKind(i, 'state') && !hasKind(i, 'control')) continue;
+      const events = eventsOf(i).filter((event) => event.at <= time);
+      const found = announcedT0(events, null);
+      if (found !== null) return found;
+    }
+    return header.t0;
+  };
+
   let from: number | null = null;
   let to: number | null = null;
   let records = 0;
@@ -396,11 +408,14 @@ export function openReplay(
     for (let i = slots.length - 1; i >= 1; i--) {
       remaining[i] = remaining[i + 1]! + slots[i]!.entry.records;
     }
+    // The start instant in effect, for race-relative `t` (as the race engine converts them).
+    let runningT0 = header.t0;
     for (let i = 1; i < slots.length; i++) {
       const cached = cache.get(i);
       let chunks: DecodedChunk[];
+      let decoded: DecodedMember;
       if (cached) {
-        chunks = positionChunks(cached.decoded, header);
+        decoded = cached.decoded;
         states = cloneStates(cached.endStates);
       } else {
         const text = inflateSlot(i);
@@ -408,17 +423,18 @@ export function openReplay(
           states.clear();
           continue;
         }
-        const decoded = decodeMember(text, slots[i]!.entry.offset, states, header, true, scratch);
+        decoded = decodeMember(text, slots[i]!.entry.offset, states, header, true, scratch);
         for (const issue of decoded.issues) report(issue);
-        chunks = positionChunks(decoded, header);
       }
+      chunks = positionChunks(decoded, header);
+      runningT0 = announcedT0(decoded.events, runningT0);
       for (const chunk of chunks) {
         let builder = builders.get(chunk.playerId);
         if (!builder) {
           builder = new TrackBuilder(chunk.playerId, remaining[i]! / chunks.length + chunk.n);
           builders.set(chunk.playerId, builder);
         }
-        builder.add(chunk, header);
+        builder.add(chunk, header, runningT0);
       }
     }
     allTracks = new Map([...builders].map(([playerId, builder]) => [playerId, builder.finish()]));
@@ -453,29 +469,52 @@ export function openReplay(
     while (firstIndex > 1 && !slots[firstIndex]!.entry.keyframe) firstIndex--;
     const { timeScale, positionScale, speedScale } = header.quantization;
     const target = time * timeScale - header.origin;
+    // Race-relative `t` (below 1e9 s) counts from the start instant in effect at `time`: in
+    // the same units, `t + shift`. Looked up only when such a sample turns up.
+    const relativeBelow = RACE_RELATIVE_LIMIT * timeScale - header.origin;
+    let start: number | null | undefined;
+    let shift = 0;
+    const epochUnits = (t: number): number => {
+      if (t >= relativeBelow) return t;
+      if (start === undefined) {
+        start = t0At(time);
+        shift = start === null ? 0 : start * timeScale;
+      }
+      return t + shift;
+    };
+    /** Epoch seconds of a `t` (time units from the origin), as the race engine converts it. */
+    const seconds = (t: number): number => {
+      const value = (header.origin + t) / timeScale;
+      return t >= relativeBelow || start === undefined || start === null ? value : start + value;
+    };
     const found = new Map<string, Bracket>();
     for (let i = firstIndex; i <= lastIndex; i++) {
       for (const chunk of positionChunks(ensure(i).decoded, header)) {
         let bracket = found.get(chunk.playerId);
         if (!bracket) {
-          bracket = { before: undefined, beforeIndex: 0, after: undefined, afterIndex: 0 };
+          bracket = {
+            before: undefined,
+            beforeIndex: 0,
+            beforeT: 0,
+            after: undefined,
+            afterIndex: 0,
+            afterT: 0,
+          };
           found.set(chunk.playerId, bracket);
         }
         const { values } = chunk;
         for (let k = 0; k < chunk.n; k++) {
-          const t = values[chunk.t + k]!;
+          const t = epochUnits(values[chunk.t + k]!);
           if (t <= target) {
-            const { before } = bracket;
-            if (!before || t >= before.values[before.t + bracket.beforeIndex]!) {
+            if (!bracket.before || t >= bracket.beforeT) {
               bracket.before = chunk;
               bracket.beforeIndex = k;
+              bracket.beforeT = t;
             }
-          } else if (
-            !bracket.after ||
-            t < bracket.after.values[bracket.after.t + bracket.afterIndex]!
-          ) {
+          } else if (!bracket.after || t < bracket.afterT) {
             bracket.after = chunk;
             bracket.afterIndex = k;
+            bracket.afterT = t;
           }
         }
       }
@@ -485,12 +524,12 @@ export function openReplay(
       const a = bracket.before;
       if (!a) continue;
       const i = bracket.beforeIndex;
-      const ta = a.values[a.t + i]!;
+      const ta = bracket.beforeT;
       const age = (target - ta) / timeScale;
       if (age > maxAge) continue;
       const b = bracket.after;
       const j = bracket.afterIndex;
-      const tb = b ? b.values[b.t + j]! : Number.NaN;
+      const tb = b ? bracket.afterT : Number.NaN;
       const interpolate = b !== undefined && (tb - ta) / timeScale <= maxGap && tb > ta;
       const f = interpolate ? (target - ta) / (tb - ta) : 0;
       const lerp = (column: 'x' | 'y' | 'z' | 'v', scale: number): number => {
@@ -507,7 +546,7 @@ export function openReplay(
         y: lerp('y', positionScale),
         z: lerp('z', positionScale),
         interpolated: interpolate,
-        before: (header.origin + ta) / timeScale,
+        before: seconds(a.values[a.t + i]!),
         ageMs: age * 1000,
       };
       if (a.v >= 0 && !Number.isNaN(a.values[a.v + i]!)) position.v = lerp('v', speedScale);
@@ -515,7 +554,7 @@ export function openReplay(
         position.mapId = a.values[a.mapId + i]!;
       if (a.mount >= 0 && !Number.isNaN(a.values[a.mount + i]!))
         position.mount = a.values[a.mount + i]!;
-      if (interpolate) position.after = (header.origin + tb) / timeScale;
+      if (interpolate && b) position.after = seconds(b.values[b.t + j]!);
       out.push(position);
     }
     return out;
@@ -577,8 +616,27 @@ export function openReplay(
 interface Bracket {
   before: DecodedChunk | undefined;
   beforeIndex: number;
+  /** `t` of the sample before, in time units from the origin, race-relative ones shifted. */
+  beforeT: number;
   after: DecodedChunk | undefined;
   afterIndex: number;
+  afterT: number;
+}
+
+/** The last start instant `events` announce (`state.t0`, `START`/`RESUME`), else `t0`. */
+function announcedT0(events: readonly DecodedEvent[], t0: number | null): number | null {
+  let found = t0;
+  for (const { entry } of events) {
+    if (entry.kind === 'state' && typeof entry.message.t0 === 'number') found = entry.message.t0;
+    else if (
+      entry.kind === 'control' &&
+      (entry.message.cmd === 'START' || entry.message.cmd === 'RESUME') &&
+      typeof entry.message.t0 === 'number'
+    ) {
+      found = entry.message.t0;
+    }
+  }
+  return found;
 }
 
 /** Index of the last slot (from 1) whose first record is at or before `time`; 0 if none. */
@@ -623,7 +681,8 @@ class TrackBuilder {
     };
   }
 
-  add(chunk: DecodedChunk, header: ReplayHeader): void {
+  /** `t0`: the start instant race-relative `t` (below 1e9 s) count from, when known. */
+  add(chunk: DecodedChunk, header: ReplayHeader, t0: number | null): void {
     const needed = this.length + chunk.n;
     if (needed > this.columns.t.length) {
       const size = Math.max(needed, this.columns.t.length * 2);
@@ -638,9 +697,11 @@ class TrackBuilder {
     const { values, n } = chunk;
     const c = this.columns;
     const at0 = this.length;
+    const start = t0 ?? 0;
     for (let k = 0; k < n; k++) {
       const t = values[chunk.t + k]!;
-      c.t[at0 + k] = (origin + t) / timeScale;
+      const seconds = (origin + t) / timeScale;
+      c.t[at0 + k] = seconds < RACE_RELATIVE_LIMIT ? start + seconds : seconds;
       c.at[at0 + k] = (origin + t + values[chunk.lag + k]!) / timeScale;
       c.x[at0 + k] = values[chunk.x + k]! / positionScale;
       c.y[at0 + k] = values[chunk.y + k]! / positionScale;

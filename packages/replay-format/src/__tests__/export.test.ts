@@ -8,7 +8,7 @@ import {
 import { encodeJsonExport, type JsonExport } from '../export-json';
 import { openReplay } from '../open-replay';
 import { readReplay } from '../read-replay';
-import { collect, recordedRace } from './helpers';
+import { collect, record, recordedRace } from './helpers';
 
 describe('exports', () => {
   it('CSV: one row per position sample and one per checkpoint', async () => {
@@ -65,5 +65,32 @@ describe('exports', () => {
     }
     expect(document.events.every((e) => e.kind !== 'pos')).toBe(true);
     expect(document.events.length + race.positionCount).toBe(race.messages.length);
+  });
+
+  it('JSON: keeps every optional position field (tick, seq, u, sig)', async () => {
+    const at = 1_724_312_300;
+    const sample = (i: number) => ({
+      playerId: 'p1',
+      t: at + i / 10,
+      x: i,
+      y: 2,
+      z: 3,
+      ...(i === 1 ? {} : { tick: 600 + i * 6, seq: i, u: 0.004 }),
+      ...(i === 2 ? { sig: 'c2lnbmF0dXJl' } : {}),
+    });
+    const { bytes } = await record(
+      [0, 1, 2].map((i) => ({
+        kind: 'pos' as const,
+        at: at + i / 10 + 0.04,
+        playerId: 'p1',
+        message: sample(i),
+      })),
+      { raceId: 'fields', createdAt: at },
+    );
+    const track = (JSON.parse(await encodeJsonExport(readReplay(bytes))) as JsonExport).tracks.p1!;
+    expect(track.tick).toEqual([600, null, 612]);
+    expect(track.seq).toEqual([0, null, 2]);
+    expect(track.u).toEqual([0.004, null, 0.004]);
+    expect(track.sig).toEqual([null, null, 'c2lnbmF0dXJl']);
   });
 });

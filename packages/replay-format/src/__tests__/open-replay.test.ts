@@ -1,9 +1,12 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { collectText, encodePositionsCsv } from '../export-csv';
+import { encodeJsonExport, type JsonExport } from '../export-json';
 import { openReplay } from '../open-replay';
 import { readReplay } from '../read-replay';
 import { recoverReplay } from '../recover-replay';
-import { collect, positionsByPlayer, recordedRace } from './helpers';
+import type { ReplayEntry } from '../replay-entry';
+import { collect, positionsByPlayer, record, recordedRace } from './helpers';
 
 describe('openReplay', () => {
   it('seeks to any instant: positions interpolated between the recorded samples', async () => {
@@ -118,6 +121,58 @@ describe('openReplay', () => {
       const f = (time - a.t) / (b.t - a.t);
       expect(position.x).toBeCloseTo(a.x + (b.x - a.x) * f, 4);
       expect(position.interpolated).toBe(true);
+    }
+  });
+
+  it('counts race-relative t (below 1e9 s) from t0 in seeks, tracks and exports', async () => {
+    // Two racers at the same places: p1 sends t relative to t0 (the spec's minimal example),
+    // p2 epoch seconds. Everything but the raw messages must treat them alike.
+    const createdAt = 1_724_312_300;
+    const t0 = createdAt + 5;
+    const messages: ReplayEntry[] = [
+      { kind: 'control', at: createdAt + 1, message: { cmd: 'START', t0 } },
+    ];
+    for (let i = 0; i < 100; i++) {
+      const rel = i / 10;
+      for (const [playerId, t] of [
+        ['p1', rel],
+        ['p2', t0 + rel],
+      ] as const) {
+        messages.push({
+          kind: 'pos',
+          at: t0 + rel + 0.05,
+          playerId,
+          message: { playerId, t, x: i, y: 0, z: 0 },
+        });
+      }
+    }
+    for (const header of [
+      { raceId: 'rel', createdAt },
+      { raceId: 'rel', createdAt, t0 },
+    ]) {
+      const { bytes } = await record(messages, header);
+      const opened = openReplay(bytes);
+      if (!opened.ok) throw opened.error;
+      const replay = opened.value;
+      const snapshot = replay.seek(5050);
+      const [p1, p2] = ['p1', 'p2'].map((id) => snapshot.positions.find((p) => p.playerId === id));
+      expect(p1).toBeDefined();
+      expect(p1!.x).toBeCloseTo(50.5, 6);
+      expect(p1!.x).toBeCloseTo(p2!.x, 6);
+      expect(p1!.before).toBeCloseTo(t0 + 5, 6);
+      expect(p1!.after).toBeCloseTo(t0 + 5.1, 6);
+      expect(p1!.interpolated).toBe(true);
+      const [a, b] = [replay.track('p1')!, replay.track('p2')!];
+      expect(a.t[0]).toBe(t0);
+      for (let k = 0; k < a.length; k++) expect(a.t[k]).toBeCloseTo(b.t[k]!, 6);
+      const rows = (await collectText(encodePositionsCsv(readReplay(bytes)))).split('\r\n');
+      const cells = (playerId: string) => rows.find((row) => row.startsWith(`${playerId},`))!.split(',');
+      expect(Number(cells('p1')[1])).toBe(t0);
+      expect(cells('p1')[2]).toBe('0.000');
+      expect(cells('p1').slice(1, 3)).toEqual(cells('p2').slice(1, 3));
+      const document = JSON.parse(await encodeJsonExport(readReplay(bytes))) as JsonExport;
+      expect(document.tracks.p1!.t[0]).toBe(t0);
+      expect(document.tracks.p1!.t).toEqual([...a.t]);
     }
   });
 
