@@ -137,14 +137,18 @@ export interface QuantizationFrame {
 }
 
 const fits = (value: number) => Number.isFinite(value) && Math.abs(value) <= MAX_QUANTIZED;
-const fitsOptional = (value: number | undefined) =>
-  value === undefined || (Number.isInteger(value) && fits(value));
+/** Within what a reader accepts for an optional column: a whole number from 0 to `limit`. */
+const fitsOptional = (value: number | undefined, limit: number) =>
+  value === undefined || (Number.isInteger(value) && value >= 0 && value <= limit);
+/** Longest signature a position line holds (the protocol's limit); longer ones are events. */
+const MAX_SIG_LENGTH = 64;
 
 /**
  * Quantizes a received position for a position line, or returns `undefined` when it cannot be
  * stored compactly without losing something a reader would see (a field this format does not
- * know, values out of range, a topic player id that differs from the message's): the writer then
- * stores it exactly, as an event line.
+ * know, values out of range, a topic player id that differs from the message's) or that a
+ * reader would refuse (a player id or signature longer than 64 characters): the writer then
+ * stores it exactly, as an event line, and nobody else's positions depend on it.
  */
 export function quantizePosition(
   received: ReceivedMessage,
@@ -153,6 +157,7 @@ export function quantizePosition(
   if (received.kind !== 'pos') return undefined;
   const message = received.message;
   if (received.playerId !== undefined && received.playerId !== message.playerId) return undefined;
+  if (!isPlayerId(message.playerId)) return undefined;
   for (const key in message) {
     if (!POS_KEYS.has(key)) return undefined;
   }
@@ -166,18 +171,23 @@ export function quantizePosition(
   const z = Math.round(message.z * positionScale) + 0;
   const v = message.v === undefined ? undefined : Math.round(message.v * speedScale) + 0;
   if (!fits(t) || !fits(lag) || !fits(x) || !fits(y) || !fits(z) || tq < 0) return undefined;
-  if (v !== undefined && (!fits(v) || v < 0)) return undefined;
+  if (!fitsOptional(v, OPTIONAL_LIMITS.v)) return undefined;
   const u = message.u === undefined ? undefined : Math.ceil(message.u * timeScale - 1e-9) + 0;
-  if (u !== undefined && (!fits(u) || u < 0)) return undefined;
   if (
-    !fitsOptional(message.mapId) ||
-    !fitsOptional(message.mount) ||
-    !fitsOptional(message.tick) ||
-    !fitsOptional(message.seq)
+    !fitsOptional(u, OPTIONAL_LIMITS.u) ||
+    !fitsOptional(message.mapId, OPTIONAL_LIMITS.mapId) ||
+    !fitsOptional(message.mount, OPTIONAL_LIMITS.mount) ||
+    !fitsOptional(message.tick, OPTIONAL_LIMITS.tick) ||
+    !fitsOptional(message.seq, OPTIONAL_LIMITS.seq)
   ) {
     return undefined;
   }
-  if (message.sig !== undefined && typeof message.sig !== 'string') return undefined;
+  if (
+    message.sig !== undefined &&
+    (typeof message.sig !== 'string' || message.sig.length > MAX_SIG_LENGTH)
+  ) {
+    return undefined;
+  }
   return {
     t,
     lag,
@@ -561,7 +571,7 @@ export function decodePositionLine(
     if (
       !Array.isArray(value.sig) ||
       value.sig.length !== total ||
-      !value.sig.every((s) => s === null || (typeof s === 'string' && s.length <= 64))
+      !value.sig.every((s) => s === null || (typeof s === 'string' && s.length <= MAX_SIG_LENGTH))
     ) {
       return { ok: false, message: 'sig is not one string or null per sample' };
     }
@@ -989,24 +999,24 @@ function undelta(
     return true;
   }
   if (kind === FLOOR && !optional) {
-    // lag: the smallest of the last values, from a ring kept in the state.
+    // lag: the smallest of the last values, from a ring kept in the state. The smallest, `m`,
+    // is kept up to date as values come and go (`age`: how many values ago its newest
+    // occurrence came), and looked for again only when it leaves the window.
     const { w } = state;
     let { h, q1, q2, s1, s2, wi } = state;
+    let m = 0;
+    let age = 0;
+    for (let k = 0; k < h; k++) {
+      const v = w[(wi - 1 - k) & (FLOOR_WINDOW - 1)]!;
+      if (k === 0 || v < m) {
+        m = v;
+        age = k;
+      }
+    }
     for (let i = start; i < end; i++) {
       const r = values[i]!;
-      if (Number.isNaN(r)) return false;
-      let p = 0;
-      if (h >= FLOOR_WINDOW) {
-        // Branch-free: which of the eight is smallest is unpredictable.
-        p = Math.min(
-          Math.min(Math.min(w[0]!, w[1]!), Math.min(w[2]!, w[3]!)),
-          Math.min(Math.min(w[4]!, w[5]!), Math.min(w[6]!, w[7]!)),
-        );
-      } else if (h > 0) {
-        p = w[0]!;
-        for (let k = 1; k < h; k++) p = Math.min(p, w[k]!);
-      }
-      const q = p + r;
+      const q = (h > 0 ? m : 0) + r;
+      // NaN (a missing value) fails the comparisons too.
       if (!(q >= -MAX_QUANTIZED && q <= MAX_QUANTIZED)) return false;
       values[i] = q;
       q2 = q1;
@@ -1014,7 +1024,22 @@ function undelta(
       q1 = q;
       s1 = values[i + shift]!;
       w[wi] = q;
-      wi = wi + 1 === FLOOR_WINDOW ? 0 : wi + 1;
+      wi = (wi + 1) & (FLOOR_WINDOW - 1);
+      if (h === 0 || q <= m) {
+        m = q;
+        age = 0;
+      } else if (++age >= FLOOR_WINDOW) {
+        // The smallest just left the window: find the smallest of the eight left.
+        m = q;
+        age = 0;
+        for (let k = 1; k < FLOOR_WINDOW; k++) {
+          const v = w[(wi - 1 - k) & (FLOOR_WINDOW - 1)]!;
+          if (v < m) {
+            m = v;
+            age = k;
+          }
+        }
+      }
       if (h < FLOOR_WINDOW) h++;
     }
     state.h = h;

@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { ReceivedMessage } from '@gw2race/protocol';
+import type { PosMessage, ReceivedMessage } from '@gw2race/protocol';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { quantizeMessage } from '../quantize-message';
 import { readReplay } from '../read-replay';
@@ -156,6 +157,41 @@ describe('round trip of a whole race', () => {
       message: { rain: true, mm: 3 },
       playerId: 'a',
     });
+  });
+
+  it("stores a sample the reader would refuse as an event line, not inside everyone's positions", async () => {
+    const at = header.createdAt + 1;
+    const odd: Record<number, Partial<PosMessage>> = {
+      10: { sig: 'x'.repeat(65) }, // longer than the protocol's 64
+      20: { mount: 300 }, // beyond a mount index
+      30: { mapId: -1 },
+      40: { tick: 2 ** 33 },
+    };
+    const messages: ReplayEntry[] = [];
+    for (let i = 0; i < 120; i++) {
+      for (const playerId of ['a', 'b', 'c'.repeat(65)]) {
+        const message: PosMessage = { playerId, t: at + i / 10, x: i, y: 1, z: 2 };
+        if (playerId === 'a') Object.assign(message, odd[i]);
+        messages.push({ kind: 'pos', at: at + i / 10 + 0.04, message, playerId });
+      }
+    }
+    const { bytes } = await record(messages, header);
+    const reader = readReplay(bytes);
+    const back = await collect(reader);
+    // Each odd sample is an exact event line: the reader refuses only those the protocol
+    // refuses (the long sig, mount, mapId, tick; the long player id), nobody else's positions.
+    const codes = reader.issues.map((issue) => issue.code);
+    expect(new Set(codes)).toEqual(new Set(['INVALID_MESSAGE']));
+    const refused = 4 + 120;
+    expect(codes).toHaveLength(refused);
+    expect(back).toHaveLength(messages.length - refused);
+    const positions = positionsByPlayer(back);
+    expect(positions.get('a')).toHaveLength(116);
+    expect(positions.get('b')).toHaveLength(120);
+    // Writing did not make any line a reader refuses: every position line decodes.
+    const text = gunzipSync(bytes).toString('utf8');
+    expect(text).toContain('"sig":"xxxxxxxx');
+    expect(text.split('\n').filter((line) => line.includes('"type":"pos"')).length).toBeGreaterThan(0);
   });
 
   it('stores positions that state their uncertainty compactly, rounding u up to the time step', async () => {
