@@ -8,7 +8,7 @@ import type { ViewerHook } from '../../apps/web/src/ui/test-hook';
 /** Debian's Chromium (installed by .ci/run); playwright-core never downloads a browser here. */
 export const CHROMIUM = '/usr/bin/chromium';
 
-/** Where browser tests keep their screenshots and downloads (gitignored, kept by CI). */
+/** Where browser tests keep their screenshots and downloads (gitignored; see apps/web/README.md). */
 export const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 
 /** A headless Chromium with a fresh profile; `close()` removes the profile. */
