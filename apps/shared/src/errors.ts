@@ -15,6 +15,10 @@ export const APP_ERROR_CODES = {
   NO_RACE: 5,
   /** A file could not be read or is not what it should be. Exit 6. */
   BAD_FILE: 6,
+  /** The hub refused this player id: another connection already races with it. Exit 7. */
+  PLAYER_TAKEN: 7,
+  /** The user pressed Ctrl-C at a question. Exit 130, as a shell reports SIGINT. */
+  INTERRUPTED: 130,
   /** Anything else. Exit 1. */
   FAILED: 1,
 } as const;

@@ -11,6 +11,13 @@ export interface Screen {
   render(text: string): void;
   /** Prints a line that stays (above the screen in a terminal). */
   log(line: string): void;
+  /**
+   * Stops drawing (a terminal screen only) while something else uses the terminal, such as a
+   * question: renders and logs are kept and shown by {@link Screen.release}.
+   */
+  hold(): void;
+  /** Draws again, the latest screen and logs at once. */
+  release(): void;
   /** Stops redrawing and leaves the last screen on the terminal. */
   close(): void;
 }
@@ -30,9 +37,12 @@ export function createScreen(
   let pending: string | undefined;
   let timer: NodeJS.Timeout | undefined;
   let lastDraw = 0;
+  let held = false;
   const logs: string[] = [];
 
   function draw(text: string) {
+    // Held: render() and log() keep lastText and the logs, release() draws them.
+    if (held) return;
     lastDraw = performance.now();
     const recent = logs.slice(-8);
     stream.write(
@@ -89,7 +99,16 @@ export function createScreen(
       if (logs.length > 100) logs.shift();
       draw(lastText);
     },
+    hold() {
+      if (interactive) held = true;
+    },
+    release() {
+      if (!held) return;
+      held = false;
+      draw(lastText);
+    },
     close() {
+      held = false;
       if (timer) clearTimeout(timer);
       timer = undefined;
       if (pending === undefined) return;
