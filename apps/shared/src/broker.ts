@@ -13,6 +13,16 @@ export interface HubAccess {
     username: string | undefined,
     password: string | undefined,
   ): boolean;
+  /**
+   * Called for a connection whose credentials were accepted, with its last will (gw2race clients
+   * name their player there). Return a reason to refuse it with CONNACK 2, "identifier rejected"
+   * (e.g. that player is already connected), or undefined to let it in.
+   */
+  admit?(client: {
+    id: string;
+    username: string | undefined;
+    will: { topic: string; payload: Buffer } | undefined;
+  }): string | undefined;
   /** Return a reason to refuse a publish, or undefined to let it through. */
   authorizePublish?(
     client: { id: string; username: string | undefined },
@@ -34,6 +44,8 @@ export interface EmbeddedBrokerOptions {
   access?: HubAccess;
   /** Called when the policy refuses a publish. */
   onRefused?: (clientId: string, topic: string, reason: string) => void;
+  /** Called when the policy refuses a connection ({@link HubAccess.admit}). */
+  onRefusedClient?: (clientId: string, reason: string) => void;
 }
 
 /** A running embedded hub. */
@@ -60,6 +72,10 @@ export async function startEmbeddedBroker(
   const host = options.host ?? '127.0.0.1';
   const wantedPort = options.port ?? 1883;
   const usernames = new Map<string, string | undefined>();
+  // The connection that owns each client id now. A new connection with the same id takes over
+  // (MQTT), and the old one's disconnect comes after the new one was admitted: it must not undo
+  // what the new one holds.
+  const owners = new Map<string, Client>();
   const aedes = await Aedes.createBroker({
     authorizePublish: (
       client: Client | null,
@@ -82,14 +98,31 @@ export async function startEmbeddedBroker(
         const error = Object.assign(new Error('bad user name or password'), { returnCode: 4 });
         return callback(error as unknown as Parameters<typeof callback>[0], false);
       }
+      const will = (client as Client & { _will?: { topic: string; payload: Buffer } })._will;
+      const refusal = options.access?.admit?.({
+        id: client.id,
+        username,
+        will: will ? { topic: will.topic, payload: Buffer.from(will.payload) } : undefined,
+      });
+      if (refusal) {
+        options.onRefusedClient?.(client.id, refusal);
+        const error = Object.assign(new Error(refusal), { returnCode: 2 });
+        return callback(error as unknown as Parameters<typeof callback>[0], false);
+      }
+      // A takeover keeps what the id held (the same client, reconnected); the old connection's
+      // disconnect is then ignored.
+      owners.set(client.id, client);
       usernames.set(client.id, username);
       callback(null, true);
     },
   });
-  aedes.on('clientDisconnect', (client: Client) => {
+  function forget(client: Client) {
+    if (owners.get(client.id) !== client) return;
+    owners.delete(client.id);
     usernames.delete(client.id);
     options.access?.clientGone?.(client.id);
-  });
+  }
+  aedes.on('clientDisconnect', (client: Client) => forget(client));
   const tcp: Server = createServer(aedes.handle as (socket: Duplex) => void);
   await new Promise<void>((resolve, reject) => {
     tcp.once('error', (error: NodeJS.ErrnoException) => {

@@ -21,6 +21,18 @@ export interface ConnectHubOptions {
   reconnectMs?: number;
   /** Called when the connection drops and comes back. */
   onStatus?: (status: 'offline' | 'reconnecting' | 'online') => void;
+  /**
+   * The player this connection is for, named in the message when the hub refuses it because
+   * that player is already connected. Default: the `playerId` of the last will, if it has one.
+   */
+  playerId?: string;
+  /**
+   * Once connected, the hub refused a reconnection for good (CONNACK: identifier rejected, bad
+   * credentials, not authorized). With this callback the client stops reconnecting and it is
+   * called with the error to report (its `exitCode` says how to exit); without it, the client
+   * keeps trying.
+   */
+  onRefused?: (error: AppError) => void;
 }
 
 /** Checks a hub URL and explains a bad one. */
@@ -48,9 +60,36 @@ export function redactUrl(url: URL): string {
   return copy.href.replace(/\/$/, '');
 }
 
-function describeFailure(error: unknown, shown: string): AppError {
+/** The player id in a gw2race last will (a presence message), if there is one. */
+function playerOfWill(will: ConnectHubOptions['will']): string | undefined {
+  if (!will) return undefined;
+  try {
+    const text =
+      typeof will.payload === 'string' ? will.payload : Buffer.from(will.payload).toString('utf8');
+    const value: unknown = JSON.parse(text);
+    const playerId = (value as { playerId?: unknown } | null)?.playerId;
+    return typeof playerId === 'string' ? playerId : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function describeFailure(error: unknown, shown: string, playerId?: string): AppError {
   const code = (error as { code?: unknown })?.code;
   const message = error instanceof Error ? error.message : String(error);
+  if (code === 2 || /Identifier rejected/i.test(message)) {
+    // gw2race-host's hub refuses a second connection for a player who is already connected.
+    return new AppError(
+      'PLAYER_TAKEN',
+      playerId !== undefined
+        ? `player id "${playerId}" is already in this race on ${shown} (the hub refused a second connection for it)`
+        : `the hub at ${shown} refused this client's identity (identifier rejected): is this player already connected?`,
+      {
+        hint: 'someone with the same name (or this racer, started twice) is connected: choose another id with --player ID (or another --name); if it was you a moment ago, wait half a minute for the hub to drop the old connection',
+        cause: error,
+      },
+    );
+  }
   if (code === 'ECONNREFUSED') {
     return new AppError(
       'HUB_UNREACHABLE',
@@ -107,9 +146,24 @@ export async function connectHub(urlText: string, options: ConnectHubOptions): P
     try {
       ca = await readFile(options.caFile);
     } catch (cause) {
-      throw new AppError('BAD_FILE', `cannot read the CA file ${options.caFile}`, { cause });
+      const code = (cause as { code?: string }).code;
+      const reason =
+        code === 'ENOENT'
+          ? 'no such file'
+          : code === 'EACCES' || code === 'EPERM'
+            ? 'permission denied'
+            : code === 'EISDIR'
+              ? 'it is a folder'
+              : cause instanceof Error
+                ? cause.message
+                : String(cause);
+      throw new AppError('BAD_FILE', `cannot read the CA file ${options.caFile}: ${reason}`, {
+        hint: '--ca takes a PEM file of the certificate authorities that signed the hub',
+        cause,
+      });
     }
   }
+  const playerId = options.playerId ?? playerOfWill(options.will);
   const timeoutMs = options.timeoutMs ?? 10_000;
   const clientOptions: IClientOptions = {
     clientId: options.clientId,
@@ -160,7 +214,7 @@ export async function connectHub(urlText: string, options: ConnectHubOptions): P
     const onError = (error: Error) => {
       cleanup();
       client.end(true);
-      reject(describeFailure(error, shown));
+      reject(describeFailure(error, shown, playerId));
     };
     const onClose = () => {
       // A close before connack without an error event: the hub hung up on us.
@@ -183,8 +237,13 @@ export async function connectHub(urlText: string, options: ConnectHubOptions): P
   });
   // Connected: from now on, reconnect by ourselves.
   client.options.reconnectPeriod = options.reconnectMs ?? 1000;
-  client.on('error', () => {
-    // Reported through onStatus; mqtt.js retries.
+  client.on('error', (error: Error) => {
+    // Reported through onStatus; mqtt.js retries, unless the hub refused us for good.
+    const code = (error as { code?: unknown }).code;
+    if (options.onRefused && (code === 2 || code === 4 || code === 5)) {
+      client.end(true);
+      options.onRefused(describeFailure(error, shown, playerId));
+    }
   });
   client.on('offline', () => options.onStatus?.('offline'));
   client.on('reconnect', () => options.onStatus?.('reconnecting'));
