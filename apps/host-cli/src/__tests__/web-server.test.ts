@@ -67,6 +67,16 @@ describe('the viewer server', () => {
     }
   });
 
+  it('answers a path with a broken percent-encoding with 400, not 500', async () => {
+    for (const path of ['/%', '/%E0%A4%A', '/api/%zz']) {
+      const response = await fetch(`${base}${path}`);
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: string }).error).toMatch(
+        /^bad percent-encoding in the path/,
+      );
+    }
+  });
+
   it('tells the app about the race and serves the recording', async () => {
     expect(await (await fetch(`${base}/api/info`)).json()).toMatchObject({
       mode: 'live',

@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import { emitKeypressEvents } from 'node:readline';
-import { createInterface } from 'node:readline/promises';
 import {
   AppError,
   ask,
@@ -12,6 +10,10 @@ import {
   createScreen,
   formatRaceTime,
   formatTable,
+  isAppError,
+  type KeyListener,
+  type KeyPress,
+  listenKeys,
   numberOption,
   parseCommandLine,
   parseHubUrl,
@@ -20,10 +22,16 @@ import {
 import { type EmbeddedBroker, MQTT_WS_PATH, startEmbeddedBroker } from '@gw2race/app-shared/broker';
 import { createOffsetEstimator } from '@gw2race/clock-sync';
 import { DEFAULT_SNTP_SERVERS, pollSntp } from '@gw2race/clock-sync/node';
-import { parseId, type StartRule } from '@gw2race/protocol';
+import { parseId, type StartRule, type Track } from '@gw2race/protocol';
+import { validateTrack } from '@gw2race/race-engine';
 import { createRaceAccess, HOST_USERNAME } from '../host/access';
 import { BUNDLED_TRACKS, DEFAULT_TRACK, loadTrack } from '../host/load-track';
-import { createHostSession, type HostOutcome } from '../host/session';
+import {
+  createHostSession,
+  DEFAULT_REJOIN_GRACE_S,
+  type HostOutcome,
+  type HostSession,
+} from '../host/session';
 import { renderHostScreen } from '../ui/host-screen';
 import { webAppDir } from '../web/static-dir';
 import { attachWebApp, closeWebServer } from '../web/web-server';
@@ -45,16 +53,21 @@ Race:
   --auto-start N       publish START once N racers are ready
   --time-limit S       end the race S seconds after t0
   --finish-timeout S   end the race S seconds after the first finisher
+  --rejoin-grace S     a racer whose connection dropped still counts as racing for S seconds, so
+                       the race does not end while they reconnect (default ${DEFAULT_REJOIN_GRACE_S})
   --out DIR            where the recording and results go (default ./results)
 Hub:
   --broker URL         use an external hub (mqtt://, mqtts://, ws://, wss://) instead of the embedded one
   --username U, --password P, --ca FILE   credentials and certificate authority for --broker
-  --listen HOST        interface of the embedded hub (default 127.0.0.1; 0.0.0.0 for a LAN race)
+  --viewer-broker URL  with --broker: the hub's MQTT-over-WebSocket URL (ws://, wss://) for the
+                       viewer's live view (default: --broker itself when it is ws:// or wss://)
+  --listen HOST        interface of the embedded hub and the viewer (default 127.0.0.1; 0.0.0.0 for a LAN race)
   --port N             MQTT port of the embedded hub (default 1883)
-  --http-port N        the race viewer and MQTT over WebSocket on /mqtt (default 8080; 0 picks a free port)
+  --http-port N        the race viewer, and on the embedded hub MQTT over WebSocket on /mqtt
+                       (default 8080; 0 picks a free port)
   --hub-connections N  spread racers' position streams over N more connections (hubs that cap one
                        connection's incoming messages; see the README)
-  --no-http            no WebSocket/HTTP server
+  --no-http            no viewer (and no WebSocket for the embedded hub)
 Other:
   --ntp SERVERS        SNTP servers for the organizer clock (default ${DEFAULT_SNTP_SERVERS.join(',')})
   --no-ntp             use this machine's clock as it is
@@ -70,14 +83,74 @@ export function generateRaceId(): string {
   return [...bytes].map((b) => RACE_ID_ALPHABET[b % RACE_ID_ALPHABET.length]).join('');
 }
 
-/** Reads a line from the terminal while the screen is paused. */
-async function readLine(question: string): Promise<string> {
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
-  try {
-    return (await rl.question(question)).trim();
-  } finally {
-    rl.close();
+/** Asks for a number until the answer is one in range. */
+async function askNumber(
+  question: string,
+  fallback: string,
+  name: string,
+  range: { min?: number; max?: number; integer?: boolean },
+): Promise<number> {
+  const check = (answer: string) => numberOption(answer, name, 0, range);
+  const answer = await ask(question, {
+    fallback,
+    validate: (text) => {
+      try {
+        check(text);
+        return undefined;
+      } catch (error) {
+        return isAppError(error) ? error.message : String(error);
+      }
+    },
+  });
+  return check(answer);
+}
+
+/** Asks for a track until one loads; a bad file says why and asks again. */
+async function askTrack(options: { mapId?: number }): Promise<Track> {
+  for (;;) {
+    const spec = await ask(
+      `Track (a .json or .csv file, or ${Object.keys(BUNDLED_TRACKS).join(' / ')})`,
+      { fallback: DEFAULT_TRACK },
+    );
+    try {
+      return await loadTrack(spec, options);
+    } catch (error) {
+      if (!isAppError(error) || error.code !== 'BAD_FILE') throw error;
+      process.stdout.write(`  ${error.message}${error.hint ? `\n  ${error.hint}` : ''}\n`);
+    }
   }
+}
+
+/** True when neither the track nor any of its checkpoints says which map it is on. */
+function hasNoMap(track: Track): boolean {
+  return track.mapId === undefined && track.checkpoints.every((cp) => cp.mapId === undefined);
+}
+
+/**
+ * The browser's URL of an external hub, for the viewer: `--viewer-broker`, else `--broker` when
+ * it is MQTT over WebSocket, without the organizer's credentials; undefined when there is none.
+ */
+export function viewerBrokerUrl(
+  broker: string,
+  viewerBroker: string | undefined,
+): string | undefined {
+  if (viewerBroker !== undefined) {
+    const url = parseHubUrl(viewerBroker);
+    if (url.protocol !== 'ws:' && url.protocol !== 'wss:')
+      throw new AppError(
+        'USAGE',
+        `--viewer-broker must be a ws:// or wss:// URL, got "${viewerBroker}"`,
+        {
+          hint: "browsers reach MQTT only over WebSocket: give the hub's WebSocket listener, e.g. wss://hub.example/mqtt",
+        },
+      );
+    return url.href;
+  }
+  const url = parseHubUrl(broker);
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') return undefined;
+  url.username = '';
+  url.password = '';
+  return url.href;
 }
 
 /** `gw2race-host [run]`: host a race from setup to results. */
@@ -95,8 +168,10 @@ export async function runCommand(args: string[], version: string): Promise<numbe
       'auto-start': { type: 'string' },
       'time-limit': { type: 'string' },
       'finish-timeout': { type: 'string' },
+      'rejoin-grace': { type: 'string' },
       out: { type: 'string' },
       broker: { type: 'string' },
+      'viewer-broker': { type: 'string' },
       username: { type: 'string' },
       password: { type: 'string' },
       ca: { type: 'string' },
@@ -124,14 +199,31 @@ export async function runCommand(args: string[], version: string): Promise<numbe
     values.map === undefined
       ? undefined
       : numberOption(values.map, 'map', 0, { min: 0, integer: true });
-  const trackSpec =
-    values.track ??
-    (interactive
-      ? await ask(`Track (a .json or .csv file, or ${Object.keys(BUNDLED_TRACKS).join(' / ')})`, {
-          fallback: DEFAULT_TRACK,
-        })
-      : DEFAULT_TRACK);
-  const track = await loadTrack(trackSpec, mapId !== undefined ? { mapId } : {});
+  const mapOption = mapId !== undefined ? { mapId } : {};
+  let track =
+    values.track !== undefined
+      ? await loadTrack(values.track, mapOption)
+      : interactive
+        ? await askTrack(mapOption)
+        : await loadTrack(DEFAULT_TRACK, mapOption);
+  if (interactive && hasNoMap(track)) {
+    const answer = await ask(
+      'GW2 map id of the track (the file does not say; empty for none: racers on another map are then not flagged)',
+      {
+        validate: (text) => {
+          if (text === '') return undefined;
+          try {
+            numberOption(text, 'map', 0, { min: 0, integer: true });
+            return undefined;
+          } catch (error) {
+            return isAppError(error) ? error.message : String(error);
+          }
+        },
+      },
+    );
+    if (answer !== '')
+      track = { ...track, mapId: numberOption(answer, 'map', 0, { min: 0, integer: true }) };
+  }
   let raceIdText = values.race;
   if (raceIdText === undefined && interactive) {
     raceIdText = await ask('Server code (racers type it)', {
@@ -144,25 +236,21 @@ export async function runCommand(args: string[], version: string): Promise<numbe
   }
   const raceId = parseId('race id', raceIdText ?? generateRaceId());
   if (!raceId.ok) throw new AppError('USAGE', `--race: ${raceId.error.message}`);
+  const lapRange = { min: 1, max: 1000, integer: true };
   const laps =
     values.laps !== undefined
-      ? numberOption(values.laps, 'laps', 1, { min: 1, max: 1000, integer: true })
+      ? numberOption(values.laps, 'laps', 1, lapRange)
       : interactive
-        ? numberOption(await ask('Laps', { fallback: String(track.laps ?? 1) }), 'laps', 1, {
-            min: 1,
-            max: 1000,
-            integer: true,
-          })
+        ? await askNumber('Laps', String(track.laps ?? 1), 'laps', lapRange)
         : (track.laps ?? 1);
+  const delayRange = { min: 0, max: 86_400 };
   const startDelay =
     values['start-delay'] !== undefined
-      ? numberOption(values['start-delay'], 'start-delay', 60, { min: 0, max: 86_400 })
+      ? numberOption(values['start-delay'], 'start-delay', 60, delayRange)
       : interactive
-        ? numberOption(await ask('Start delay in seconds', { fallback: '60' }), 'start-delay', 60, {
-            min: 0,
-            max: 86_400,
-          })
+        ? await askNumber('Start delay in seconds', '60', 'start-delay', delayRange)
         : 60;
+  const trackWarnings = validateTrack({ ...track, laps });
   const startRule: StartRule = values['time-trial'] ? 'timeTrial' : 'mass';
   const autoStart =
     values['auto-start'] === undefined
@@ -176,6 +264,10 @@ export async function runCommand(args: string[], version: string): Promise<numbe
     values['finish-timeout'] === undefined
       ? undefined
       : numberOption(values['finish-timeout'], 'finish-timeout', 0, { min: 0 });
+  const rejoinGrace = numberOption(values['rejoin-grace'], 'rejoin-grace', DEFAULT_REJOIN_GRACE_S, {
+    min: 0,
+    max: 86_400,
+  });
   const outDir = values.out ?? 'results';
   try {
     await mkdir(outDir, { recursive: true });
@@ -214,52 +306,61 @@ export async function runCommand(args: string[], version: string): Promise<numbe
   const hostToken = randomBytes(12).toString('base64url');
   let broker: EmbeddedBroker | undefined;
   let http: Server | undefined;
-  let hubUrl: string;
+  let hubUrl: string | undefined;
   let webUrl: string | undefined;
+  let viewerBroker: string | undefined;
+  // The hub refuses publishes before the session exists too (a racer early on the port).
+  let session: HostSession | undefined;
+  const earlyRefusals: [string, string, string][] = [];
   if (values.broker !== undefined) {
-    if (values.listen || values.port || values['http-port']) {
-      throw new AppError(
-        'USAGE',
-        '--listen, --port and --http-port are for the embedded hub; not with --broker',
-      );
-    }
+    if (values.port)
+      throw new AppError('USAGE', '--port is for the embedded hub; not with --broker');
     hubUrl = values.broker;
     parseHubUrl(hubUrl);
-  } else {
-    const listen = values.listen ?? '127.0.0.1';
-    if (!values['no-http']) {
-      const httpPort = numberOption(values['http-port'], 'http-port', 8080, {
-        min: 0,
-        max: 65535,
-        integer: true,
-      });
-      http = createServer();
-      await new Promise<void>((resolve, reject) => {
-        http?.once('error', (error: NodeJS.ErrnoException) =>
-          reject(
-            error.code === 'EADDRINUSE'
-              ? new AppError(
-                  'PORT_IN_USE',
-                  `HTTP port ${httpPort} on ${listen} is already in use`,
-                  {
-                    hint: 'choose another with --http-port, or --no-http',
-                    cause: error,
-                  },
-                )
-              : error,
-          ),
-        );
-        http?.listen(httpPort, listen, () => resolve());
-      });
-      const address = http.address();
-      const port = typeof address === 'object' && address ? address.port : httpPort;
-      webUrl = `http://${listen === '0.0.0.0' ? '127.0.0.1' : listen}:${port}/`;
-    }
+    viewerBroker = viewerBrokerUrl(hubUrl, values['viewer-broker']);
+  } else if (values['viewer-broker'] !== undefined) {
+    throw new AppError(
+      'USAGE',
+      '--viewer-broker goes with --broker (the embedded hub serves the viewer itself)',
+    );
+  }
+  const listen = values.listen ?? '127.0.0.1';
+  if (!values['no-http']) {
+    const httpPort = numberOption(values['http-port'], 'http-port', 8080, {
+      min: 0,
+      max: 65535,
+      integer: true,
+    });
+    http = createServer();
+    await new Promise<void>((resolve, reject) => {
+      http?.once('error', (error: NodeJS.ErrnoException) =>
+        reject(
+          error.code === 'EADDRINUSE'
+            ? new AppError('PORT_IN_USE', `HTTP port ${httpPort} on ${listen} is already in use`, {
+                hint: 'choose another with --http-port, or --no-http',
+                cause: error,
+              })
+            : error,
+        ),
+      );
+      http?.listen(httpPort, listen, () => resolve());
+    });
+    const address = http.address();
+    const port = typeof address === 'object' && address ? address.port : httpPort;
+    webUrl = `http://${listen === '0.0.0.0' ? '127.0.0.1' : listen}:${port}/`;
+  }
+  if (hubUrl === undefined) {
     broker = await startEmbeddedBroker({
       host: listen,
       port: numberOption(values.port, 'port', 1883, { min: 0, max: 65535, integer: true }),
       ...(http ? { httpServer: http } : {}),
       access: createRaceAccess({ raceId: raceId.value, hostToken }),
+      onRefused: (clientId, topic, reason) => {
+        if (session) session.hubRefused(clientId, topic, reason);
+        else earlyRefusals.push([clientId, topic, reason]);
+      },
+      onRefusedClient: (clientId, reason) =>
+        screen.log(`hub: refused the connection of ${clientId}: ${reason}`),
     });
     hubUrl = broker.url;
   }
@@ -296,7 +397,7 @@ export async function runCommand(args: string[], version: string): Promise<numbe
 
   let keysLine = '';
   const staticDir = webAppDir();
-  const session = createHostSession({
+  session = createHostSession({
     client,
     positionClients,
     raceId: raceId.value,
@@ -308,31 +409,39 @@ export async function runCommand(args: string[], version: string): Promise<numbe
     autoStart,
     timeLimit,
     finishTimeout,
+    rejoinGrace,
     outDir,
     clock,
     version,
     log: (line) => screen.log(`[${new Date().toLocaleTimeString()}] ${line}`),
     changed: () => redraw(),
   });
+  const race = session;
+  for (const [clientId, topic, reason] of earlyRefusals.splice(0))
+    race.hubRefused(clientId, topic, reason);
+  const organizerUrl = webUrl ? `${webUrl}?token=${hostToken}` : undefined;
   const info = {
     hubUrl: shownHub,
     embedded: broker !== undefined,
     hubClients: () => broker?.clients(),
     webUrl,
+    // On a redrawn screen the organizer's address stays in sight; piped output prints it once.
+    organizerUrl: screen.interactive ? organizerUrl : undefined,
+    trackWarnings,
     clockNote,
     get keys() {
       return keysLine;
     },
   };
   function redraw() {
-    const ready = session.readyRacers().length;
+    const ready = race.readyRacers().length;
     keysLine =
-      session.stage === 'pre'
+      race.stage === 'pre'
         ? `${canPrompt() ? `keys: [s] start in ${startDelay} s  [m] message  [q] quit` : ''}${autoStart !== undefined ? `   auto-start when ${autoStart} racers are ready (${ready}/${autoStart})` : ''}`
-        : session.stage === 'active' && canPrompt()
-          ? 'keys: [m] message  [p] pause/resume  [e] end the race now  [a] abort'
+        : race.stage === 'active' && canPrompt()
+          ? `keys: [m] message  [p] ${race.paused ? 'resume' : 'pause'}  [e] end the race now  [a] abort`
           : '';
-    screen.render(renderHostScreen(session, info, colors));
+    screen.render(renderHostScreen(race, info, colors));
   }
   if (http) {
     attachWebApp(http, {
@@ -342,70 +451,74 @@ export async function runCommand(args: string[], version: string): Promise<numbe
         raceId: raceId.value,
         name,
         track,
-        mqttPath: MQTT_WS_PATH,
-        recording: session.recordingPath !== '',
+        // The embedded hub is on this server; an external one is reached at its own URL.
+        mqttPath: broker ? MQTT_WS_PATH : undefined,
+        ...(viewerBroker !== undefined ? { mqttUrl: viewerBroker } : {}),
+        recording: race.recordingPath !== '',
         version,
       }),
-      recordingPath: () => session.recordingPath || undefined,
+      recordingPath: () => race.recordingPath || undefined,
       hostToken,
-      onCommand: (command) => session.command(command),
+      onCommand: (command) => race.command(command),
     });
   }
-  await session.start();
+  await race.start();
+  for (const warning of trackWarnings)
+    screen.log(`track warning ${warning.code}: ${warning.message}`);
   screen.log(
     `race ${raceId.value} is open on ${shownHub}: racers join with  gw2race-racer --race ${raceId.value}${broker ? '' : ` --broker ${shownHub}`}`,
   );
   if (webUrl) {
     screen.log(
-      `viewer: ${webUrl}   organizer controls: ${webUrl}?token=${hostToken}${staticDir ? '' : ' (the web viewer is not built)'}`,
+      `viewer: ${webUrl}   organizer controls: ${organizerUrl}${staticDir ? '' : ' (the web viewer is not built)'}`,
     );
+    if (!broker)
+      screen.log(
+        viewerBroker
+          ? `the viewer's live view connects to the hub at ${redactUrl(new URL(viewerBroker))}`
+          : `the viewer has no live view: browsers reach MQTT only over WebSocket and ${shownHub} is not ws:// or wss:// (give --viewer-broker wss://…); replays and organizer controls work`,
+      );
   }
 
   // Keys, in a terminal.
-  let promptOpen = false;
-  const onKey = async (
-    text: string | undefined,
-    key: { name?: string; ctrl?: boolean } | undefined,
-  ) => {
-    if (promptOpen) return;
+  let keys: KeyListener | undefined;
+  const askMessage = async () => {
+    screen.hold();
+    try {
+      const text = await keys?.readLine('\nMessage to every racer (empty to cancel): ');
+      if (text && race.stage !== 'post') race.announce(text.slice(0, 500));
+    } finally {
+      screen.release();
+      redraw();
+    }
+  };
+  const onKey = (text: string | undefined, key: KeyPress | undefined) => {
     if (key?.ctrl && key.name === 'c') {
-      void session.end('stopped by the organizer');
+      void race.end('stopped by the organizer');
       return;
     }
     const name = key?.name ?? text;
-    if (name === 's' && session.stage === 'pre') session.startRace();
-    else if (name === 'p') session.togglePause();
-    else if (name === 'e' || (name === 'q' && session.stage !== 'post'))
-      void session.end('ended by the organizer');
-    else if (name === 'a' && session.stage === 'active')
-      void session.abort('aborted by the organizer');
+    if (name === 's' && race.stage === 'pre') race.startRace();
+    else if (name === 'p') race.togglePause();
+    else if (name === 'e' || (name === 'q' && race.stage !== 'post'))
+      void race.end('ended by the organizer');
+    else if (name === 'a' && race.stage === 'active') void race.abort('aborted by the organizer');
     else if (name === 'm') {
-      promptOpen = true;
-      process.stdin.setRawMode?.(false);
-      const text = await readLine('\nMessage to every racer (empty to cancel): ');
-      process.stdin.setRawMode?.(true);
-      promptOpen = false;
-      if (text) session.announce(text.slice(0, 500));
+      void askMessage();
+      return;
     }
     redraw();
   };
-  if (canPrompt()) {
-    emitKeypressEvents(process.stdin);
-    process.stdin.setRawMode?.(true);
-    process.stdin.on('keypress', onKey);
-  }
-  const onSignal = () => void session.end('stopped by the organizer');
+  if (canPrompt()) keys = listenKeys(onKey);
+  const onSignal = () => void race.end('stopped by the organizer');
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
-  const outcome: HostOutcome = await session.done;
+  const outcome: HostOutcome = await race.done;
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
-  if (canPrompt()) {
-    process.stdin.off('keypress', onKey);
-    process.stdin.setRawMode?.(false);
-    process.stdin.pause();
-  }
+  keys?.stop();
+  screen.release();
   redraw();
   screen.close();
   // Let the final ranking reach every client before the hub goes away.
@@ -417,7 +530,7 @@ export async function runCommand(args: string[], version: string): Promise<numbe
 
   const { results } = outcome;
   process.stdout.write(
-    `\n${colors.bold(`Results of ${name}, race ${raceId.value}`)}${results.aborted ? ' (aborted)' : ''}: ${session.endReason ?? ''}\n`,
+    `\n${colors.bold(`Results of ${name}, race ${raceId.value}`)}${results.aborted ? ' (aborted)' : ''}: ${race.endReason ?? ''}\n`,
   );
   process.stdout.write(
     `${formatTable(
@@ -426,7 +539,7 @@ export async function runCommand(args: string[], version: string): Promise<numbe
         const racer = results.racers.find((r) => r.playerId === entry.playerId);
         return [
           entry.position,
-          session.nameOf(entry.playerId),
+          race.nameOf(entry.playerId),
           entry.status,
           entry.time !== undefined ? formatRaceTime(entry.time) : '',
           entry.gapToLeader !== undefined &&

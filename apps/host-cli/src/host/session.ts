@@ -43,6 +43,12 @@ export interface ClientInfo {
   status: string;
   game: string | undefined;
   connected: boolean;
+  /**
+   * Host clock (epoch s) when the connection dropped (the hub's last will, or silence); undefined
+   * while connected and after a goodbye (`leave`). Within the rejoin grace a dropped racer is
+   * still in the race.
+   */
+  droppedAt: number | undefined;
   /** Host clock (epoch s) of the last message. */
   lastSeen: number;
   rttMs: number | undefined;
@@ -72,6 +78,11 @@ export interface HostSessionOptions {
   timeLimit: number | undefined;
   /** End this many seconds after the first finisher. */
   finishTimeout: number | undefined;
+  /**
+   * A racer whose connection dropped (no goodbye) still counts as racing for this many seconds,
+   * so the race does not end while the last racer reconnects. Default 30.
+   */
+  rejoinGrace?: number;
   /** Where the recording and results go. */
   outDir: string;
   /** The organizer's clock. */
@@ -101,6 +112,8 @@ const RANKING_MAX_HZ = 5;
 const IDLE_FLUSH_S = 1;
 /** A client silent this long is shown as gone (presence comes every second). */
 const SILENT_AFTER_S = 5;
+/** Default of {@link HostSessionOptions.rejoinGrace} (s). */
+export const DEFAULT_REJOIN_GRACE_S = 30;
 
 /**
  * The organizer's host: the authority of one race. Takes every message from the hub, records it,
@@ -118,7 +131,11 @@ export class HostSession {
   firstFinishAt: number | null = null;
   endReason: string | undefined;
   recordingPath = '';
-  readonly counters = { messages: 0, malformed: 0, positions: 0 };
+  /**
+   * `malformed`: messages the host refused (bad encoding, schema, size); `hubRefused`: publishes
+   * the embedded hub refused (forged host channels, another player's positions, other races).
+   */
+  readonly counters = { messages: 0, malformed: 0, positions: 0, hubRefused: 0 };
   readonly problems = new Map<string, number>();
   private writer!: ReplayWriter;
   private rankingDirty = false;
@@ -247,6 +264,12 @@ export class HostSession {
     this.onEvents(events);
   }
 
+  /** The hub refused a client's publish: counted and logged like a malformed message. */
+  hubRefused(clientId: string, topic: string, reason: string): void {
+    this.counters.hubRefused++;
+    this.problem(`the hub refused a publish on ${topic} from ${clientId}: ${reason}`);
+  }
+
   private problem(what: string): void {
     const count = (this.problems.get(what) ?? 0) + 1;
     this.problems.set(what, count);
@@ -317,6 +340,7 @@ export class HostSession {
       status: 'joined',
       game: undefined,
       connected: true,
+      droppedAt: undefined,
       lastSeen: at,
       rttMs: undefined,
       offsetBoundMs: undefined,
@@ -328,6 +352,8 @@ export class HostSession {
     info.status = message.status ?? kind;
     const wasConnected = info.connected;
     info.connected = kind !== 'leave' && kind !== 'disconnected';
+    if (info.connected || kind === 'leave') info.droppedAt = undefined;
+    else if (wasConnected || info.droppedAt === undefined) info.droppedAt = at;
     if (!known) {
       this.clients.set(message.playerId, info);
       this.followPositions(message.playerId);
@@ -422,17 +448,41 @@ export class HostSession {
     else this.pause();
   }
 
+  /**
+   * Holds the race. Before t0 the countdown is called off (the engine forgets t0, and so does the
+   * state racers see); {@link resume} then starts a new one.
+   */
   pause(): boolean {
     if (this.stage !== 'active' || this.paused) return false;
     this.paused = true;
     this.publishControl({ cmd: 'PAUSE', at: this.now() });
+    if (this.t0 !== null && this.engine.t0 === null) {
+      this.t0 = null;
+      this.publishState();
+      this.options.log('PAUSE: the countdown is held; resume to start a new one');
+    } else this.options.log('PAUSE');
+    this.rankingDirty = true;
     return true;
   }
 
+  /**
+   * Continues after {@link pause}. When the pause held the countdown, RESUME carries a new t0,
+   * the start delay from now.
+   */
   resume(): boolean {
     if (this.stage !== 'active' || !this.paused) return false;
     this.paused = false;
-    this.publishControl({ cmd: 'RESUME', at: this.now() });
+    if (this.t0 === null) {
+      const delay = this.options.startDelay;
+      this.t0 = Math.round((this.now() + delay) * 1000) / 1000;
+      this.publishControl({ cmd: 'RESUME', at: this.now(), t0: this.t0 });
+      this.publishState();
+      this.options.log(`RESUME: the race starts in ${delay} s`);
+    } else {
+      this.publishControl({ cmd: 'RESUME', at: this.now() });
+      this.options.log('RESUME');
+    }
+    this.rankingDirty = true;
     return true;
   }
 
@@ -498,6 +548,7 @@ export class HostSession {
     for (const info of this.clients.values()) {
       if (info.connected && now - info.lastSeen > SILENT_AFTER_S) {
         info.connected = false;
+        info.droppedAt = info.lastSeen;
         info.status = 'silent';
         this.options.log(`${info.name ?? info.playerId} went silent`);
       }
@@ -559,12 +610,24 @@ export class HostSession {
       return;
     }
     if (now < t0) return;
+    const grace = this.options.rejoinGrace ?? DEFAULT_REJOIN_GRACE_S;
     const entries = toRankingMessage(this.engine, { splits: false }).entries;
     const racing = entries.filter((entry) => {
+      // Finished, DNF and DSQ are out; the engine calls a dropped racer `disconnected`.
+      if (
+        entry.status !== 'racing' &&
+        entry.status !== 'waiting' &&
+        entry.status !== 'disconnected'
+      )
+        return false;
       const info = this.clients.get(entry.playerId);
-      return entry.status === 'racing' || entry.status === 'waiting'
-        ? info?.connected !== false
-        : false;
+      // Unknown to presence (a bare MQTT client), connected, or dropped (without a goodbye) and
+      // heard from less than `grace` ago: positions still coming count.
+      return (
+        info === undefined ||
+        info.connected ||
+        (info.droppedAt !== undefined && now - Math.max(info.droppedAt, info.lastSeen) < grace)
+      );
     });
     if (entries.length > 0 && racing.length === 0) {
       const finished = entries.filter((e) => e.status === 'finished').length;

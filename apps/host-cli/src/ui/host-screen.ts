@@ -6,7 +6,7 @@ import {
   formatRaceTime,
   formatTable,
 } from '@gw2race/app-shared';
-import { toRankingMessage } from '@gw2race/race-engine';
+import { type TrackWarning, toRankingMessage } from '@gw2race/race-engine';
 import type { HostSession } from '../host/session';
 
 type Colors = ReturnType<typeof createColors>;
@@ -17,6 +17,10 @@ export interface HostScreenInfo {
   embedded: boolean;
   hubClients: () => number | undefined;
   webUrl: string | undefined;
+  /** The viewer's address with the organizer token; shown when set (a redrawn terminal). */
+  organizerUrl?: string | undefined;
+  /** What `validateTrack` says about the race's track. */
+  trackWarnings?: readonly TrackWarning[];
   clockNote: string;
   keys: string;
 }
@@ -34,18 +38,28 @@ export function renderHostScreen(session: HostSession, info: HostScreenInfo, c: 
   lines.push(
     `Hub: ${info.hubUrl}${info.embedded ? ` (embedded${clients !== undefined ? `, ${clients} connected` : ''})` : ''}${info.webUrl ? ` · viewer: ${info.webUrl}` : ''}`,
   );
+  if (info.organizerUrl) lines.push(`Organizer controls (keep private): ${info.organizerUrl}`);
   const track = options.track;
   lines.push(
     `Track: ${track.name} · ${track.checkpoints.length} checkpoints · ${options.laps} lap${options.laps > 1 ? 's' : ''}${track.mapId !== undefined ? ` · map ${track.mapId}` : ''} · ${options.startRule === 'mass' ? 'mass start' : 'time trial'}`,
   );
+  const warnings = info.trackWarnings ?? [];
+  for (const warning of warnings.slice(0, 3))
+    lines.push(c.yellow(`  track warning ${warning.code}: ${warning.message}`));
+  if (warnings.length > 3)
+    lines.push(c.yellow(`  … ${warnings.length - 3} more (gw2race-host track show FILE)`));
   lines.push(`Clock: ${info.clockNote}`);
+  const { malformed, hubRefused } = session.counters;
   lines.push(
-    `Recording: ${session.recordingPath} · ${session.counters.messages} messages, ${session.counters.positions} positions, ${session.counters.malformed} refused`,
+    `Recording: ${session.recordingPath} · ${session.counters.messages} messages, ${session.counters.positions} positions, ${malformed + hubRefused} refused${hubRefused > 0 ? ` (${hubRefused} by the hub)` : ''}`,
   );
   lines.push('');
 
   const now = session.now();
-  if (session.t0 !== null && session.stage === 'active') {
+  if (session.t0 === null && session.stage === 'active') {
+    lines.push(c.bold(c.yellow('  COUNTDOWN HELD: resume to start a new one')));
+    lines.push('');
+  } else if (session.t0 !== null && session.stage === 'active') {
     const remaining = session.t0 - now;
     lines.push(
       remaining > 0
@@ -99,7 +113,8 @@ export function renderHostScreen(session: HostSession, info: HostScreenInfo, c: 
             entry.checkpoints,
             formatRaceTime(entry.lastAt),
             entry.time !== undefined ? formatRaceTime(entry.time) : '',
-            formatGap(entry.gapToLeader),
+            // Out of the race (DNF, DSQ): no gap to anyone.
+            entry.status === 'dnf' || entry.status === 'dsq' ? '' : formatGap(entry.gapToLeader),
             entry.uncertainty !== undefined ? formatMs(entry.uncertainty * 1000) : '',
             entry.flags ?? 0,
           ]),

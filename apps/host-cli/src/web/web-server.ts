@@ -12,8 +12,14 @@ export interface WebInfo {
   raceId: string | undefined;
   name: string | undefined;
   track: Track | null;
-  /** Path of MQTT over WebSocket on this server (live mode). */
+  /** Path of MQTT over WebSocket on this server (live mode, the host's embedded hub). */
   mqttPath: string | undefined;
+  /**
+   * The absolute MQTT-over-WebSocket URL (`ws://`, `wss://`) of an external hub the race runs
+   * on (live mode with `--broker`), when there is one for browsers; without credentials unless
+   * the organizer put some in `--viewer-broker`. Absent on the embedded hub (use `mqttPath`).
+   */
+  mqttUrl?: string;
   /** `GET /api/recording` serves the recording (replay mode; live mode once recording started). */
   recording: boolean;
   version: string;
@@ -151,7 +157,12 @@ export function attachWebApp(server: Server, options: WebAppOptions): void {
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
-    const path = decodeURIComponent(url.pathname);
+    let path: string;
+    try {
+      path = decodeURIComponent(url.pathname);
+    } catch {
+      return send(response, 400, { error: `bad percent-encoding in the path ${url.pathname}` });
+    }
     if (path === '/mqtt') return; // the WebSocket upgrade is handled by the broker
     if (path === '/api/info' && request.method === 'GET')
       return send(response, 200, options.info());
