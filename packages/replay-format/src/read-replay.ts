@@ -82,6 +82,8 @@ export function readReplay(source: ReplaySource, options: ReplayDecoderOptions =
   let head = 0;
   let done = false;
   let failed: ReplayError | undefined;
+  /** The source failed before the header: nothing can be read (fatal, not an issue). */
+  let sourceFatal: ReplayError | undefined;
 
   const pull = async (): Promise<void> => {
     if (done) return;
@@ -89,15 +91,23 @@ export function readReplay(source: ReplaySource, options: ReplayDecoderOptions =
     try {
       next = await pieces.next();
     } catch (cause) {
-      failed = new ReplayError('TRUNCATED', `the source failed while reading: ${String(cause)}`, {
-        cause,
-      });
-      options.onIssue?.(failed);
+      // An I/O failure of the source (a missing file, a dropped download): its cause is kept.
+      const problem =
+        cause instanceof ReplayError && cause.code === 'IO_FAILED'
+          ? cause
+          : new ReplayError(
+              'IO_FAILED',
+              `the source failed after ${decoder.bytesRead} bytes: ${String(cause)}`,
+              { cause },
+            );
+      if (decoder.header) failed = problem;
+      else sourceFatal = problem;
+      options.onIssue?.(problem);
       next = { done: true, value: undefined };
     }
     if (next.done) {
       done = true;
-      for (const entry of decoder.finish()) queue.push(entry);
+      if (!sourceFatal) for (const entry of decoder.finish()) queue.push(entry);
       return;
     }
     for (const entry of decoder.push(next.value)) queue.push(entry);
@@ -120,7 +130,9 @@ export function readReplay(source: ReplaySource, options: ReplayDecoderOptions =
       while (!decoder.header && !decoder.fatal && !done) await pull();
       if (decoder.header) return ok(decoder.header);
       return err(
-        decoder.fatal ?? new ReplayError('NOT_A_REPLAY', 'no gw2race-replay header found'),
+        sourceFatal ??
+          decoder.fatal ??
+          new ReplayError('NOT_A_REPLAY', 'no gw2race-replay header found'),
       );
     },
     get issues() {
@@ -130,7 +142,7 @@ export function readReplay(source: ReplaySource, options: ReplayDecoderOptions =
       return decoder.index;
     },
     get fatal() {
-      return decoder.fatal;
+      return sourceFatal ?? decoder.fatal;
     },
     [Symbol.asyncIterator](): AsyncIterator<ReplayEntry> {
       if (iterating)
@@ -142,7 +154,7 @@ export function readReplay(source: ReplaySource, options: ReplayDecoderOptions =
         for (;;) {
           const entry = take();
           if (entry !== undefined) return { done: false, value: entry };
-          if (done || decoder.fatal) return { done: true, value: undefined };
+          if (done || decoder.fatal || sourceFatal) return { done: true, value: undefined };
           await pull();
         }
       };

@@ -35,6 +35,12 @@ export const REPLAY_ERROR_CODES = {
   WRITER_CLOSED: 'WRITER_CLOSED',
   /** The byte sink failed to write or sync; `cause` holds its error. The recording stops. */
   SINK_FAILED: 'SINK_FAILED',
+  /**
+   * A file or source could not be opened, read or written: missing, already there (files are
+   * never overwritten unless asked), a folder, no permission, a failed download. `cause` holds
+   * the system error (its `code`, e.g. `ENOENT` or `EEXIST`, in Node).
+   */
+  IO_FAILED: 'IO_FAILED',
 } as const;
 
 /** One of {@link REPLAY_ERROR_CODES}. */
