@@ -15,7 +15,7 @@ import {
   decodeMember,
 } from './member-decoder';
 import { memberEntries } from './member-entries';
-import type { DecodeScratch, DecodedChunk, RacerDeltaState } from './position-line';
+import type { DecodedChunk, DecodeScratch, RacerDeltaState } from './position-line';
 import { createReplayDecoder } from './replay-decoder';
 import type { ReplayEntry } from './replay-entry';
 import { ReplayError } from './replay-error';

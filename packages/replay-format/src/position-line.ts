@@ -783,7 +783,8 @@ function undeltaPosition(
     const rz = values[zs + i]!;
     // NaN (a missing value) fails every comparison.
     const s = h === 0 ? rt : t1 + step + rt;
-    if (!(s >= -MAX_QUANTIZED && s <= MAX_QUANTIZED)) return 'column t has a missing value or decodes out of range';
+    if (!(s >= -MAX_QUANTIZED && s <= MAX_QUANTIZED))
+      return 'column t has a missing value or decodes out of range';
     let px = x1;
     let py = y1;
     let pz = z1;
@@ -807,9 +808,12 @@ function undeltaPosition(
     const qx = px + rx;
     const qy = py + ry;
     const qz = pz + rz;
-    if (!(qx >= -MAX_QUANTIZED && qx <= MAX_QUANTIZED)) return 'column x has a missing value or decodes out of range';
-    if (!(qy >= -MAX_QUANTIZED && qy <= MAX_QUANTIZED)) return 'column y has a missing value or decodes out of range';
-    if (!(qz >= -MAX_QUANTIZED && qz <= MAX_QUANTIZED)) return 'column z has a missing value or decodes out of range';
+    if (!(qx >= -MAX_QUANTIZED && qx <= MAX_QUANTIZED))
+      return 'column x has a missing value or decodes out of range';
+    if (!(qy >= -MAX_QUANTIZED && qy <= MAX_QUANTIZED))
+      return 'column y has a missing value or decodes out of range';
+    if (!(qz >= -MAX_QUANTIZED && qz <= MAX_QUANTIZED))
+      return 'column z has a missing value or decodes out of range';
     values[base + i] = s;
     values[xs + i] = qx;
     values[ys + i] = qy;
@@ -882,7 +886,7 @@ function undeltaSpeed(
     const y = values[ys + i]!;
     const z = values[zs + i]!;
     const r = values[start + i]!;
-    if (r === r) {
+    if (!Number.isNaN(r)) {
       let p = Number.NaN;
       if (previous) {
         const dx = x - px;
@@ -900,7 +904,7 @@ function undeltaSpeed(
           if (!(p <= MAX_QUANTIZED)) p = Number.NaN;
         }
       }
-      if (p !== p) p = h === 0 ? 0 : q1;
+      if (Number.isNaN(p)) p = h === 0 ? 0 : q1;
       const q = p + r;
       if (!(q >= -MAX_QUANTIZED && q <= MAX_QUANTIZED)) return false;
       values[start + i] = q;

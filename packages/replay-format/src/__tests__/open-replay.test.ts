@@ -166,7 +166,8 @@ describe('openReplay', () => {
       expect(a.t[0]).toBe(t0);
       for (let k = 0; k < a.length; k++) expect(a.t[k]).toBeCloseTo(b.t[k]!, 6);
       const rows = (await collectText(encodePositionsCsv(readReplay(bytes)))).split('\r\n');
-      const cells = (playerId: string) => rows.find((row) => row.startsWith(`${playerId},`))!.split(',');
+      const cells = (playerId: string) =>
+        rows.find((row) => row.startsWith(`${playerId},`))!.split(',');
       expect(Number(cells('p1')[1])).toBe(t0);
       expect(cells('p1')[2]).toBe('0.000');
       expect(cells('p1').slice(1, 3)).toEqual(cells('p2').slice(1, 3));

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { PosMessage, ReceivedMessage } from '@gw2race/protocol';
 import { gunzipSync } from 'node:zlib';
+import type { PosMessage, ReceivedMessage } from '@gw2race/protocol';
 import { describe, expect, it } from 'vitest';
 import { quantizeMessage } from '../quantize-message';
 import { readReplay } from '../read-replay';
@@ -191,7 +191,9 @@ describe('round trip of a whole race', () => {
     // Writing did not make any line a reader refuses: every position line decodes.
     const text = gunzipSync(bytes).toString('utf8');
     expect(text).toContain('"sig":"xxxxxxxx');
-    expect(text.split('\n').filter((line) => line.includes('"type":"pos"')).length).toBeGreaterThan(0);
+    expect(text.split('\n').filter((line) => line.includes('"type":"pos"')).length).toBeGreaterThan(
+      0,
+    );
   });
 
   it('stores positions that state their uncertainty compactly, rounding u up to the time step', async () => {
