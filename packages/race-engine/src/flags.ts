@@ -12,11 +12,10 @@ export interface FlagDetails {
 }
 
 /**
- * The flag kinds the engine raises: the protocol's {@link FlagKind}s, plus `false-start` (a
- * racer who set off before t0 or was not on the start at t0, mass starts). The flag schema takes
- * any kind, so hosts and viewers that do not know `false-start` still carry it.
+ * The flag kinds the engine raises: the protocol's {@link FlagKind}s (`false-start` among them:
+ * a racer who set off before t0 or was not on the start at t0, mass starts).
  */
-export type EngineFlagKind = FlagKind | 'false-start';
+export type EngineFlagKind = FlagKind;
 
 /** Where a flag comes from: the position stream or a client's checkpoint report. */
 export type FlagSource = 'position' | 'report';

@@ -28,6 +28,8 @@ export const FLAG_KINDS = {
   malformed: 'malformed',
   /** Position stream stopped for longer than expected. */
   gap: 'gap',
+  /** Mass start: the racer set off before t0, or was not on the start at t0. */
+  'false-start': 'false-start',
 } as const;
 
 /** A known flag kind. */
