@@ -51,7 +51,9 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  * lost, so positions that continue from it cannot be rebuilt until the next keyframe). With
  * `positions: false` the position line is skipped (and `states` untouched): for callers that
  * only want the events. With a `scratch` buffer, the chunks share it and are valid only until
- * the next member is decoded with it (for callers that copy them out at once). Never throws.
+ * the next member is decoded with it (for callers that copy them out at once). `firstFileLine`:
+ * the line number in the whole file of the member's first line, when known, for issues. Never
+ * throws.
  */
 export function decodeMember(
   bytes: Uint8Array,
@@ -60,6 +62,7 @@ export function decodeMember(
   frame: QuantizationFrame | undefined,
   positions = true,
   scratch?: DecodeScratch,
+  firstFileLine?: number,
 ): DecodedMember {
   const text = textDecoder.decode(bytes);
   const events: DecodedEvent[] = [];
@@ -76,13 +79,19 @@ export function decodeMember(
     start = end + 1;
     lineNumber++;
     if (line.length === 0) continue;
+    const fileLine = firstFileLine === undefined ? undefined : firstFileLine + lineNumber - 1;
     const issue = (code: ReplayError['code'], message: string, cause?: unknown) =>
       issues.push(
-        new ReplayError(code, `member at byte ${offset}, line ${lineNumber}: ${message}`, {
-          offset,
-          line: lineNumber,
-          ...(cause === undefined ? {} : { cause }),
-        }),
+        new ReplayError(
+          code,
+          `member at byte ${offset}, line ${lineNumber}${fileLine === undefined ? '' : ` (line ${fileLine} of the file)`}: ${message}`,
+          {
+            offset,
+            line: lineNumber,
+            ...(fileLine === undefined ? {} : { fileLine }),
+            ...(cause === undefined ? {} : { cause }),
+          },
+        ),
       );
     // Skipping positions: no need to parse the longest line.
     if (!positions && line.startsWith('{"type":"pos"')) continue;

@@ -71,6 +71,8 @@ export function createReplayDecoder(options: ReplayDecoderOptions = {}): ReplayD
   let sawMember = false;
   /** Skipping the rest of a member already reported as damaged: the bytes are not news. */
   let skipping = false;
+  /** Line number in the file's text of the next member's first line, while nothing is lost. */
+  let fileLine: number | undefined = 1;
   let finished = false;
   const states: DeltaStates = new Map();
 
@@ -117,7 +119,16 @@ export function createReplayDecoder(options: ReplayDecoderOptions = {}): ReplayD
 
   const decodeText = (text: Uint8Array, offset: number): ReplayEntry[] => {
     // Before the header is known, chunks cannot be decoded: decode the header line first.
-    const decoded = decodeMember(text, offset, states, frame ?? headerFrame(text, offset));
+    const decoded = decodeMember(
+      text,
+      offset,
+      states,
+      frame ?? headerFrame(text, offset),
+      true,
+      undefined,
+      fileLine,
+    );
+    if (fileLine !== undefined) fileLine += decoded.lines;
     return absorb(decoded, offset);
   };
 
@@ -151,6 +162,7 @@ export function createReplayDecoder(options: ReplayDecoderOptions = {}): ReplayD
               ),
             );
             states.clear();
+            fileLine = undefined;
           }
           start = keep;
           break;
@@ -166,6 +178,7 @@ export function createReplayDecoder(options: ReplayDecoderOptions = {}): ReplayD
         }
         skipping = false;
         states.clear();
+        fileLine = undefined;
         start = next;
         continue;
       }
@@ -180,6 +193,7 @@ export function createReplayDecoder(options: ReplayDecoderOptions = {}): ReplayD
           ),
         );
         states.clear();
+        fileLine = undefined;
         skipping = true;
         start += 1;
         continue;
@@ -196,6 +210,7 @@ export function createReplayDecoder(options: ReplayDecoderOptions = {}): ReplayD
         }
         report(text.error);
         states.clear();
+        fileLine = undefined;
         continue;
       }
       for (const entry of decodeText(text.value, offset)) out.push(entry);
@@ -249,6 +264,7 @@ export function createReplayDecoder(options: ReplayDecoderOptions = {}): ReplayD
           ),
         );
         states.clear();
+        fileLine = undefined;
         start = next;
         for (const entry of drain()) out.push(entry);
       }

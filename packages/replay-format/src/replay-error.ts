@@ -52,6 +52,8 @@ export interface ReplayErrorOptions {
   offset?: number;
   /** 1-based line number inside that member's text. */
   line?: number;
+  /** 1-based line number in the whole file's text (what `zcat | sed -n Np` prints), when known. */
+  fileLine?: number;
   /** The underlying error, if any. */
   cause?: unknown;
 }
@@ -68,6 +70,11 @@ export class ReplayError extends Error {
   readonly offset: number | undefined;
   /** 1-based line inside that member, when the problem is one line. */
   readonly line: number | undefined;
+  /**
+   * 1-based line in the whole file's text, when the problem is one line and the reader knows
+   * (a sequential read with nothing lost before it).
+   */
+  readonly fileLine: number | undefined;
 
   constructor(code: ReplayErrorCode, message: string, options: ReplayErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -75,6 +82,7 @@ export class ReplayError extends Error {
     this.code = code;
     this.offset = options.offset;
     this.line = options.line;
+    this.fileLine = options.fileLine;
   }
 }
 

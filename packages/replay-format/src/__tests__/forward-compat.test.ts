@@ -78,11 +78,42 @@ describe('forward compatibility', () => {
     const back = [...decoder.push(broken), ...decoder.finish()];
     expect(back.map((m) => m.kind === 'chat' && m.message.text)).toEqual(['one', 'three']);
     expect(decoder.issues).toHaveLength(1);
+    // The header member holds line 1 of the file: the broken line is line 3 of the file.
     expect(decoder.issues[0]).toMatchObject({
       code: 'CORRUPT_LINE',
       offset: members[0]!.length,
       line: 2,
+      fileLine: 3,
     });
+    expect(decoder.issues[0]!.message).toContain('line 3 of the file');
+    // Further on, with more members before it (1 s members), the file's line number still
+    // counts every line before it.
+    const long = await record(
+      Array.from({ length: 12 }, (_, i) => ({
+        kind: 'chat' as const,
+        at: createdAt + 1 + i * 0.5,
+        message: { text: `note ${i}` },
+      })),
+      { raceId: 'r1', createdAt },
+      { flushIntervalMs: 1000 },
+    );
+    const dataLines = long.members.map((member) => {
+      const header = readMemberHeader(member, 0);
+      if (header.kind !== 'ours') throw new Error('not ours');
+      const text = inflateMember(member, 0, header);
+      if (!text.ok) throw text.error;
+      return new TextDecoder().decode(text.value).split('\n').length - 1;
+    });
+    const k = 4;
+    const lineOfFile = dataLines.slice(0, k).reduce((sum, n) => sum + n, 0) + 2;
+    const later = createReplayDecoder();
+    later.push(
+      rewriteMember(long.members, k, (lines) => [lines[0]!, 'not json', ...lines.slice(1)]),
+    );
+    later.finish();
+    expect(later.issues.map((issue) => [issue.code, issue.line, issue.fileLine])).toEqual([
+      ['CORRUPT_LINE', 2, lineOfFile],
+    ]);
     // An event whose message breaks its schema is reported as such.
     const invalid = rewriteMember(members, 1, (lines) => [
       lines[0]!,
