@@ -102,3 +102,119 @@ function residualScale(points: readonly DriftPoint[], line: DriftFit): number {
   }
   return Math.sqrt(Math.max(chi2 / Math.max(points.length - 2, 1), 1));
 }
+
+/** One offset measurement for {@link fitEnvelope}. */
+export interface EnvelopePoint {
+  /** Local time of the measurement, ms. */
+  readonly timeMs: number;
+  /** Measured offset, ms. */
+  readonly offsetMs: number;
+  /**
+   * How far the offset may be from the line because of this sample's own jitter, ms (>= 0): half
+   * its round trip beyond the least one seen.
+   */
+  readonly halfWidthMs: number;
+}
+
+/** The line through the lower envelope of the delays (see {@link fitEnvelope}). */
+export interface EnvelopeFit {
+  /** ms of offset per ms of local time (−50e-6 for a clock 50 ppm fast). */
+  readonly slope: number;
+  /** The line's offset at `timeMs` 0, ms. */
+  readonly offsetMs: number;
+  /** Least common widening of the intervals for one line to meet them all, ms. */
+  readonly slackMs: number;
+  /** The slopes that need no more widening than `slope` does (the fit is their middle). */
+  readonly slopeLow: number;
+  readonly slopeHigh: number;
+}
+
+/** The widening every interval needs for a line of `slope` to meet them all, and that line's offset at 0. */
+function envelopeSlack(
+  points: readonly EnvelopePoint[],
+  slope: number,
+): { slackMs: number; offsetMs: number } {
+  let top = Number.NEGATIVE_INFINITY;
+  let bottom = Number.POSITIVE_INFINITY;
+  for (const p of points) {
+    const atZero = p.offsetMs - slope * p.timeMs;
+    top = Math.max(top, atZero - p.halfWidthMs);
+    bottom = Math.min(bottom, atZero + p.halfWidthMs);
+  }
+  return { slackMs: Math.max((top - bottom) / 2, 0), offsetMs: (top + bottom) / 2 };
+}
+
+const GOLDEN = (Math.sqrt(5) - 1) / 2;
+/** Search steps: 0.618^56 of a 400 ppm range is below 10⁻⁵ ppm. */
+const SEARCH_STEPS = 56;
+
+/**
+ * The line that meets every interval `offsetMs ± halfWidthMs` with the least common widening
+ * (a Chebyshev fit with additive slack, slope within `±maxSlope`). Queueing only ever adds
+ * delay, and given a sample's round trip its offset error is spread over half its excess delay
+ * either way; so the intervals are the shape of the noise, and the line rests on the few samples
+ * that came through fastest each way (the lower envelope of the one-way delays) instead of
+ * letting every congested sample pull, as least squares does. When several slopes need no
+ * widening at all (the intervals leave room), it takes the middle of them. Returns `undefined`
+ * for fewer than three points or a non-positive `maxSlope`.
+ */
+export function fitEnvelope(
+  points: readonly EnvelopePoint[],
+  maxSlope: number,
+): EnvelopeFit | undefined {
+  const origin = points[0];
+  if (!origin || points.length < 3 || !(maxSlope > 0)) return undefined;
+  // Offsets relative to the first one: the search then does not depend on where the reference
+  // clock happens to be (a shifted reference gives the same slope).
+  const centred = points.map((p) => ({ ...p, offsetMs: p.offsetMs - origin.offsetMs }));
+  const slack = (slope: number) => envelopeSlack(centred, slope).slackMs;
+  // The widening is a maximum of linear functions of the slope: convex, so a golden-section
+  // search finds its least value, and bisection the edges of the slopes that share it.
+  let a = -maxSlope;
+  let b = maxSlope;
+  let c = b - GOLDEN * (b - a);
+  let d = a + GOLDEN * (b - a);
+  let fc = slack(c);
+  let fd = slack(d);
+  for (let i = 0; i < SEARCH_STEPS; i++) {
+    if (fc <= fd) {
+      b = d;
+      d = c;
+      fd = fc;
+      c = b - GOLDEN * (b - a);
+      fc = slack(c);
+    } else {
+      a = c;
+      c = d;
+      fc = fd;
+      d = a + GOLDEN * (b - a);
+      fd = slack(d);
+    }
+  }
+  const best = (a + b) / 2;
+  let scale = 0;
+  for (const p of centred) scale = Math.max(scale, Math.abs(p.offsetMs), p.halfWidthMs);
+  const level = slack(best) + 1e-12 * scale;
+  const edge = (outside: number) => {
+    if (slack(outside) <= level) return outside;
+    let inside = best;
+    let out = outside;
+    for (let i = 0; i < SEARCH_STEPS; i++) {
+      const middle = (inside + out) / 2;
+      if (slack(middle) <= level) inside = middle;
+      else out = middle;
+    }
+    return inside;
+  };
+  const slopeLow = edge(-maxSlope);
+  const slopeHigh = edge(maxSlope);
+  const slope = (slopeLow + slopeHigh) / 2;
+  const line = envelopeSlack(centred, slope);
+  return {
+    slope,
+    offsetMs: line.offsetMs + origin.offsetMs,
+    slackMs: line.slackMs,
+    slopeLow,
+    slopeHigh,
+  };
+}

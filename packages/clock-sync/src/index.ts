@@ -2,8 +2,8 @@ export type { Clock } from './clock';
 export { systemClock } from './clock';
 export type { ClockSyncErrorCode, ClockSyncErrorOptions } from './errors';
 export { CLOCK_SYNC_ERROR_CODES, ClockSyncError, isClockSyncError } from './errors';
-export type { DriftFit, DriftPoint } from './fit-drift';
-export { fitDrift } from './fit-drift';
+export type { DriftFit, DriftPoint, EnvelopeFit, EnvelopePoint } from './fit-drift';
+export { fitDrift, fitEnvelope } from './fit-drift';
 export type {
   ClockDiscontinuity,
   EstimatorEvent,

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fitDrift } from '../fit-drift';
+import { fitDrift, fitEnvelope } from '../fit-drift';
+import { createRandom } from './support/simulated-network';
 
 describe('fitDrift (weighted regression)', () => {
   it('recovers an exact line', () => {
@@ -71,5 +72,83 @@ describe('fitDrift (weighted regression)', () => {
         },
       ),
     );
+  });
+});
+
+describe('fitEnvelope (lower envelope of the delays)', () => {
+  /** Offsets of a clock drifting `slope`, seen through exponential queueing jitter both ways. */
+  function jittered(seed: number, slope: number, jitterMeanMs: number) {
+    const random = createRandom(seed);
+    const exp = () => -jitterMeanMs * Math.log(1 - random());
+    const points = [];
+    for (let i = 0; i < 30; i++) {
+      const timeMs = i * 2_000;
+      const out = exp();
+      const back = exp();
+      // The offset is off by half the difference of the jitters; the excess delay is their sum.
+      points.push({
+        timeMs,
+        offsetMs: 7 + slope * timeMs + (out - back) / 2,
+        excessMs: out + back,
+      });
+    }
+    const least = Math.min(...points.map((p) => p.excessMs));
+    return points.map((p) => ({ ...p, halfWidthMs: (p.excessMs - least) / 2 }));
+  }
+
+  it('recovers an exact line', () => {
+    const points = [0, 1000, 2000, 3000, 4000].map((t) => ({
+      timeMs: t,
+      offsetMs: 10 - 50e-6 * t,
+      halfWidthMs: t === 2000 ? 5 : 0,
+    }));
+    const fit = fitEnvelope(points, 200e-6);
+    expect(fit?.slope).toBeCloseTo(-50e-6, 10);
+    expect(fit?.offsetMs).toBeCloseTo(10, 6);
+    expect(fit?.slackMs).toBeCloseTo(0, 6);
+  });
+
+  it('rests on the fast samples where least squares lets the congested ones pull', () => {
+    let envelopeError = 0;
+    let squaresError = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const points = jittered(seed, 40e-6, 4);
+      const envelope = fitEnvelope(points, 200e-6);
+      const squares = fitDrift(
+        points.map((p) => ({ ...p, sigmaMs: (2 * p.halfWidthMs + 0.02) / (2 * Math.sqrt(3)) })),
+      );
+      expect(envelope && squares).toBeTruthy();
+      envelopeError += Math.abs((envelope?.slope ?? 0) - 40e-6);
+      squaresError += Math.abs((squares?.slope ?? 0) - 40e-6);
+    }
+    // Same points, same weights' information: the envelope's slope is markedly closer.
+    expect(envelopeError).toBeLessThan(0.8 * squaresError);
+    expect(envelopeError / 40).toBeLessThan(10e-6);
+  });
+
+  it('takes the middle of the slopes the intervals leave room for', () => {
+    // Two exact points and a loose one: every slope between the loose interval's edges fits.
+    const fit = fitEnvelope(
+      [
+        { timeMs: 0, offsetMs: 0, halfWidthMs: 1 },
+        { timeMs: 10_000, offsetMs: 0, halfWidthMs: 0 },
+        { timeMs: 20_000, offsetMs: 0, halfWidthMs: 1 },
+      ],
+      1e-3,
+    );
+    expect(fit?.slackMs).toBeCloseTo(0, 9);
+    expect(fit?.slopeLow).toBeCloseTo(-1e-4, 9);
+    expect(fit?.slopeHigh).toBeCloseTo(1e-4, 9);
+    expect(fit?.slope).toBeCloseTo(0, 9);
+  });
+
+  it('needs three points and a positive slope range', () => {
+    expect(fitEnvelope([], 1e-4)).toBeUndefined();
+    expect(
+      fitEnvelope(
+        [0, 1, 2].map((t) => ({ timeMs: t, offsetMs: 1, halfWidthMs: 0 })),
+        0,
+      ),
+    ).toBeUndefined();
   });
 });

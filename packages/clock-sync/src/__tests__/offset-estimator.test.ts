@@ -112,9 +112,12 @@ describe('createOffsetEstimator', () => {
   });
 
   it('follows a shift of the reference exactly, bound unchanged', () => {
+    // Shifts in whole steps of the epoch-ms doubles (2⁻¹² ms near 2023): any other shift rounds
+    // every t2/t3 by up to 0.12 µs, which legitimately moves a fit by more than the 1 ns checked
+    // here (fast-check found one such shift, -106533.829223633 ms, moving the drift 0.002 ppm).
     fc.assert(
       fc.property(
-        fc.double({ min: -1e7, max: 1e7, noNaN: true }),
+        fc.integer({ min: -1e7 * 4096, max: 1e7 * 4096 }).map((steps) => steps / 4096),
         fc.integer({ min: 1, max: 20 }),
         fc.integer({ min: 0, max: 1_000 }),
         (shift, count, seed) => {
