@@ -10,7 +10,7 @@ const USAGE = `Usage: gw2race-host <command> [options]
 
   gw2race-host [run] [options]          host a race (default; see gw2race-host run --help)
   gw2race-host results FILE [--format json|csv]
-                                                                                re-judge a recording and print the results
+                                        re-judge a recording and print the results
   gw2race-host replay FILE [--http-port N]
                                         watch a recording in the race viewer
   gw2race-host track record|show|export|import  make, check, convert tracks (see track --help)

@@ -309,6 +309,7 @@ export async function runCommand(args: string[], version: string): Promise<numbe
   let hubUrl: string | undefined;
   let webUrl: string | undefined;
   let viewerBroker: string | undefined;
+  let httpNote: string | undefined;
   // The hub refuses publishes before the session exists too (a racer early on the port).
   let session: HostSession | undefined;
   const earlyRefusals: [string, string, string][] = [];
@@ -332,19 +333,31 @@ export async function runCommand(args: string[], version: string): Promise<numbe
       integer: true,
     });
     http = createServer();
-    await new Promise<void>((resolve, reject) => {
-      http?.once('error', (error: NodeJS.ErrnoException) =>
-        reject(
-          error.code === 'EADDRINUSE'
-            ? new AppError('PORT_IN_USE', `HTTP port ${httpPort} on ${listen} is already in use`, {
-                hint: 'choose another with --http-port, or --no-http',
-                cause: error,
-              })
-            : error,
-        ),
-      );
-      http?.listen(httpPort, listen, () => resolve());
-    });
+    const server = http;
+    const listenOn = (port: number) =>
+      new Promise<void>((resolve, reject) => {
+        const onError = (error: NodeJS.ErrnoException) => reject(error);
+        server.once('error', onError);
+        server.listen(port, listen, () => {
+          server.off('error', onError);
+          resolve();
+        });
+      });
+    try {
+      await listenOn(httpPort);
+    } catch (cause) {
+      const code = (cause as NodeJS.ErrnoException).code;
+      if (code !== 'EADDRINUSE') throw cause;
+      // The default port is taken (another host, another program): any free port will do, the
+      // address is printed. A port the organizer asked for is an error.
+      if (values['http-port'] !== undefined)
+        throw new AppError('PORT_IN_USE', `HTTP port ${httpPort} on ${listen} is already in use`, {
+          hint: 'choose another with --http-port, or --no-http',
+          cause,
+        });
+      await listenOn(0);
+      httpNote = `HTTP port ${httpPort} is taken: the viewer is on another port`;
+    }
     const address = http.address();
     const port = typeof address === 'object' && address ? address.port : httpPort;
     webUrl = `http://${listen === '0.0.0.0' ? '127.0.0.1' : listen}:${port}/`;
@@ -468,6 +481,7 @@ export async function runCommand(args: string[], version: string): Promise<numbe
   screen.log(
     `race ${raceId.value} is open on ${shownHub}: racers join with  gw2race-racer --race ${raceId.value}${broker ? '' : ` --broker ${shownHub}`}`,
   );
+  if (httpNote) screen.log(httpNote);
   if (webUrl) {
     screen.log(
       `viewer: ${webUrl}   organizer controls: ${organizerUrl}${staticDir ? '' : ' (the web viewer is not built)'}`,
