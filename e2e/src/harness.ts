@@ -1,6 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,6 +92,24 @@ export function start(
   return program;
 }
 
+/** The program's exit code; rejects with its output (and the others') if it runs on too long. */
+export function exitOf(program: Program, timeoutMs = 120_000): Promise<number | string> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const others = [...running]
+        .filter((p) => p !== program)
+        .map((p) => `--- ${p.name} (still running):\n${p.output().slice(-1500)}`);
+      reject(
+        new Error(
+          `${program.name} still running after ${timeoutMs} ms. Output:\n${program.output().slice(-3000)}\n${others.join('\n')}`,
+        ),
+      );
+    }, timeoutMs);
+  });
+  return Promise.race([program.exited, late]).finally(() => clearTimeout(timer));
+}
+
 /** Kills every program still running (test cleanup). */
 export async function stopAll(): Promise<void> {
   const left = [...running];
@@ -168,18 +186,51 @@ export function which(program: string): string | undefined {
   return undefined;
 }
 
-/** A real Mosquitto broker on a free port, allowing anonymous clients (as a LAN hub would). */
-export async function startMosquitto(): Promise<{ url: string; port: number; program: Program }> {
+/** Options of {@link startMosquitto}: by default one anonymous plain listener, as a LAN hub. */
+export interface MosquittoOptions {
+  /** Also listen with TLS, with this server certificate. */
+  tls?: TestCa;
+  /** Only these users, with these passwords (a password_file made with mosquitto_passwd). */
+  users?: Record<string, string>;
+}
+
+/** A real Mosquitto broker on free ports. */
+export async function startMosquitto(options: MosquittoOptions = {}): Promise<{
+  url: string;
+  port: number;
+  /** The TLS listener's port (`mqtts://127.0.0.1:tlsPort`), with `options.tls`. */
+  tlsPort: number | undefined;
+  program: Program;
+}> {
   const binary = which('mosquitto');
   if (!binary)
     throw new Error('mosquitto is not installed (apt-get install mosquitto mosquitto-clients)');
   const port = await freePort();
+  const tlsPort = options.tls ? await freePort() : undefined;
   const dir = tempDir('gw2race-mosquitto-');
   const config = join(dir, 'mosquitto.conf');
-  writeFileSync(
-    config,
-    `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest stdout\nlog_type error\nlog_type warning\nlog_type notice\n`,
-  );
+  const lines = ['persistence false', 'log_dest stdout'];
+  lines.push(...['error', 'warning', 'notice'].map((type) => `log_type ${type}`));
+  if (options.users) {
+    const passwd = which('mosquitto_passwd');
+    if (!passwd) throw new Error('mosquitto_passwd is not installed (apt-get install mosquitto)');
+    const file = join(dir, 'passwd');
+    writeFileSync(file, '');
+    for (const [user, password] of Object.entries(options.users))
+      execFileSync(passwd, ['-b', file, user, password], { stdio: 'pipe' });
+    // Mosquitto started as root reads it as the mosquitto user.
+    chmodSync(dir, 0o755);
+    chmodSync(file, 0o644);
+    lines.push('allow_anonymous false', `password_file ${file}`);
+  } else {
+    lines.push('allow_anonymous true');
+  }
+  lines.push(`listener ${port} 127.0.0.1`);
+  if (options.tls && tlsPort !== undefined) {
+    lines.push(`listener ${tlsPort} 127.0.0.1`, `cafile ${options.tls.caFile}`);
+    lines.push(`certfile ${options.tls.certFile}`, `keyfile ${options.tls.keyFile}`);
+  }
+  writeFileSync(config, `${lines.join('\n')}\n`);
   const program = start('mosquitto', binary, ['-c', config]);
   const deadline = Date.now() + 10_000;
   for (;;) {
@@ -196,7 +247,7 @@ export async function startMosquitto(): Promise<{ url: string; port: number; pro
       throw new Error(`mosquitto did not listen on ${port}:\n${program.output()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { url: `mqtt://127.0.0.1:${port}`, port, program };
+  return { url: `mqtt://127.0.0.1:${port}`, port, tlsPort, program };
 }
 
 /**
@@ -245,6 +296,114 @@ export async function startHostOnBroker(
     broker,
     ...args,
   ]);
-  await host.waitFor(/race \S+ is open on mqtt:/);
+  await host.waitFor(/race \S+ is open on (mqtt|mqtts|ws|wss):/);
   return { host, out };
+}
+
+/** The web viewer's address (and MQTT over WebSocket on its `/mqtt`) a host printed. */
+export async function viewerPort(host: Program): Promise<number> {
+  const match = await host.waitFor(/viewer: http:\/\/[\d.]+:(\d+)\//);
+  return Number(match[1]);
+}
+
+/** A certificate authority made for the test, and a server certificate it signed for 127.0.0.1. */
+export interface TestCa {
+  /** The CA's certificate (PEM file): what clients are given with `--ca`. */
+  caFile: string;
+  /** The server's certificate and key (PEM files), for 127.0.0.1 and localhost. */
+  certFile: string;
+  keyFile: string;
+}
+
+/** Makes a {@link TestCa} with the openssl CLI, in a fresh folder. */
+export function makeTestCa(): TestCa {
+  const openssl = which('openssl');
+  if (!openssl) throw new Error('openssl is not installed (apt-get install openssl)');
+  const dir = tempDir('gw2race-ca-');
+  const at = (name: string) => join(dir, name);
+  const run = (args: string[]) => execFileSync(openssl, args, { cwd: dir, stdio: 'pipe' });
+  run(
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=gw2race test CA',
+    ].concat(['-keyout', at('ca.key'), '-out', at('ca.pem')]),
+  );
+  run(
+    ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1'].concat([
+      '-keyout',
+      at('server.key'),
+      '-out',
+      at('server.csr'),
+    ]),
+  );
+  writeFileSync(at('san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  run(
+    ['x509', '-req', '-in', at('server.csr'), '-CA', at('ca.pem'), '-CAkey', at('ca.key')].concat([
+      '-CAcreateserial',
+      '-days',
+      '2',
+      '-extfile',
+      at('san.ext'),
+      '-out',
+      at('server.pem'),
+    ]),
+  );
+  // Mosquitto started as root reads them as the mosquitto user: test keys, readable by all.
+  chmodSync(dir, 0o755);
+  for (const name of ['ca.pem', 'server.pem', 'server.key']) chmodSync(at(name), 0o644);
+  return { caFile: at('ca.pem'), certFile: at('server.pem'), keyFile: at('server.key') };
+}
+
+/** A TCP proxy in front of a port that can be cut: every connection dropped, new ones refused. */
+export interface CuttableProxy {
+  readonly port: number;
+  cut(): void;
+  restore(): void;
+  close(): Promise<void>;
+}
+
+/** Starts a {@link CuttableProxy} to 127.0.0.1:`target`. */
+export async function startProxy(target: number): Promise<CuttableProxy> {
+  const sockets = new Set<Socket>();
+  let cut = false;
+  const server = createServer((socket) => {
+    if (cut) {
+      socket.destroy();
+      return;
+    }
+    const upstream = connect(target, '127.0.0.1');
+    sockets.add(socket).add(upstream);
+    socket.pipe(upstream).pipe(socket);
+    for (const end of [socket, upstream]) {
+      end.on('error', () => {});
+      end.on('close', () => {
+        socket.destroy();
+        upstream.destroy();
+        sockets.delete(end);
+      });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    cut() {
+      cut = true;
+      for (const socket of sockets) socket.destroy();
+    },
+    restore() {
+      cut = false;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }

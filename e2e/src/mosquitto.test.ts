@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  HOST_CLI,
+  makeTestCa,
   needs,
   raceOptions,
   start,
@@ -11,10 +13,12 @@ import {
   which,
 } from './harness';
 import { raceFiles, readResults } from './results';
+import { cheaterRace, externalHub, spectatorRace } from './scenarios';
 
 afterAll(stopAll);
 
 const haveMosquitto = needs('mosquitto') && needs('mosquitto_pub');
+const haveOpenssl = needs('openssl');
 
 /** Runs mosquitto_sub until it has `count` messages; resolves with their payloads. */
 async function subscribe(port: number, topic: string, count: number): Promise<string[]> {
@@ -54,6 +58,82 @@ describe.skipIf(!haveMosquitto).concurrent('on a real Mosquitto broker', () => {
     const [retained] = await subscribe(mosquitto.port, 'race/e2e-mosq/ranking', 1);
     expect(JSON.parse(retained as string)).toMatchObject({ raceId: 'e2e-mosq', final: true });
   });
+
+  it('flags a teleporting racer on Mosquitto as on the embedded hub', async () => {
+    const mosquitto = await startMosquitto();
+    await cheaterRace(externalHub(mosquitto.url), 'e2e-mosq-cheat');
+  });
+
+  it('a spectator on Mosquitto sends nothing but presence (and clock pings)', async () => {
+    const mosquitto = await startMosquitto();
+    await spectatorRace(externalHub(mosquitto.url), 'e2e-mosq-spec');
+  });
+
+  it.skipIf(!haveOpenssl)(
+    'runs a race over TLS (mqtts://) with a private CA and a password file; wrong credentials and a missing CA are clear errors',
+    async () => {
+      const ca = makeTestCa();
+      const mosquitto = await startMosquitto({
+        tls: ca,
+        users: { organizer: 'organizer-secret', ann: 'ann-secret' },
+      });
+      const hub = `mqtts://127.0.0.1:${mosquitto.tlsPort}`;
+      const ann = ['--ca', ca.caFile, '--username', 'ann'];
+
+      // A wrong password: the hub refuses, exit code 3 (HUB_AUTH), for the racer and the host.
+      const wrong = startRacer('e2e-tls', hub, 'Ann', [...ann, '--password', 'guess']);
+      const wrongHost = start('host', HOST_CLI, [
+        '--yes',
+        '--no-ntp',
+        '--plain',
+        '--out',
+        '/tmp',
+        '--broker',
+        hub,
+        '--ca',
+        ca.caFile,
+        '--username',
+        'organizer',
+        '--password',
+        'guess',
+      ]);
+      expect(await wrong.exited).toBe(3);
+      expect(wrong.output()).toContain(`gw2race-racer: the hub at ${hub} refused our credentials`);
+      expect(await wrongHost.exited).toBe(3);
+      expect(wrongHost.output()).toContain(
+        `gw2race-host: the hub at ${hub} refused our credentials`,
+      );
+      // The right password but not the private CA: TLS fails, and the hint names --ca.
+      const noCa = startRacer('e2e-tls', hub, 'Ann', [
+        '--username',
+        'ann',
+        '--password',
+        'ann-secret',
+      ]);
+      expect(await noCa.exited).toBe(3);
+      expect(noCa.output()).toContain(`TLS with the hub at ${hub} failed`);
+      expect(noCa.output()).toContain('--ca FILE');
+      for (const program of [wrong, wrongHost, noCa])
+        expect(program.output()).not.toMatch(/at .*\.js:\d+/);
+
+      const { host, out } = await startHostOnBroker(hub, [
+        ...raceOptions('e2e-tls', { autoStart: 1, startDelay: 1 }),
+        '--ca',
+        ca.caFile,
+        '--username',
+        'organizer',
+        '--password',
+        'organizer-secret',
+      ]);
+      const racer = startRacer('e2e-tls', hub, 'Ann', [...ann, '--password', 'ann-secret']);
+      expect(await host.exited).toBe(0);
+      expect(await racer.exited).toBe(0);
+      const results = readResults(raceFiles(out).resultsJson);
+      expect(results.ranking).toMatchObject([
+        { playerId: 'ann', status: 'finished', checkpoints: 4 },
+      ]);
+    },
+  );
 
   it('ranks a client that only uses mosquitto_pub and mosquitto_sub with the documented JSON', async () => {
     const mosquitto = await startMosquitto();

@@ -1,51 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HOST_CLI, RACER_CLI, raceOptions, start, startHost, startRacer, stopAll } from './harness';
+import { HOST_CLI, raceOptions, start, startHost, startRacer, stopAll } from './harness';
 import { plainLines, raceFiles, readResults } from './results';
+import { cheaterRace, embeddedHub, spectatorRace } from './scenarios';
 
 afterAll(stopAll);
 
 describe.concurrent('a whole race on the embedded hub', () => {
   it('honest racers finish, a teleporting one is flagged, and the recording re-judges to the same results', async () => {
-    const { host, url, out } = await startHost([
-      ...raceOptions('e2e-race', { autoStart: 3 }),
-      '--finish-timeout',
-      '12',
-    ]);
-    const racers = [
-      startRacer('e2e-race', url, 'Alice'),
-      startRacer('e2e-race', url, 'Bob', ['--codec', 'json']),
-      startRacer('e2e-race', url, 'Mallory', ['--sim-cheat', 'teleport']),
-    ];
-    await host.waitFor(/START: the race starts in 2 s/);
-    expect(await host.exited).toBe(0);
-    for (const racer of racers) expect(await racer.exited).toBe(0);
-    expect(racers[0]?.output()).toMatch(/Final results:/);
-
+    const { host, out } = await cheaterRace(embeddedHub, 'e2e-race');
     const files = raceFiles(out);
     expect(host.output()).toContain(`Recording: ${files.recording}`);
-    const results = readResults(files.resultsJson);
-    expect(results.final).toBe(true);
-    const status = Object.fromEntries(
-      results.ranking.map((entry) => [entry.playerId, entry.status]),
-    );
-    expect(status).toEqual({
-      alice: 'finished',
-      bob: 'finished',
-      mallory: expect.not.stringMatching(/^finished$/),
-    });
-    expect(
-      results.ranking
-        .slice(0, 2)
-        .map((e) => e.playerId)
-        .sort(),
-    ).toEqual(['alice', 'bob']);
-    for (const entry of results.ranking.slice(0, 2)) expect(entry.time).toBeGreaterThan(5);
-    const malloryFlags = results.flags.filter((flag) => flag.playerId === 'mallory');
-    expect(malloryFlags.map((flag) => flag.kind)).toContain('teleport');
-    expect(
-      results.flags.filter((flag) => flag.playerId !== 'mallory' && flag.severity === 'critical'),
-    ).toEqual([]);
 
     // Re-judging the recording gives the live results, in both formats.
     const rejudged = start('results', HOST_CLI, ['results', files.recording]);
@@ -67,33 +32,8 @@ describe.concurrent('a whole race on the embedded hub', () => {
     }
   });
 
-  it('a spectator watches the race and sends nothing but presence', async () => {
-    const { host, url, out } = await startHost([...raceOptions('e2e-spec', { autoStart: 1 })]);
-    const spectator = start('spectator', RACER_CLI, [
-      '--race',
-      'e2e-spec',
-      '--broker',
-      url,
-      '--name',
-      'Watcher',
-      '--spectator',
-      '--no-ntp',
-      '--plain',
-    ]);
-    await host.waitFor(/Watcher joined as spectator/);
-    const racer = startRacer('e2e-spec', url, 'Solo');
-    expect(await host.exited).toBe(0);
-    expect(await racer.exited).toBe(0);
-    expect(await spectator.exited).toBe(0);
-    expect(spectator.output()).toMatch(/Final results:[\s\S]*Solo\s+finished/);
-    const results = readResults(raceFiles(out).resultsJson);
-    expect(results.ranking.map((e) => e.playerId)).toEqual(['solo']);
-    const fromWatcher = plainLines(raceFiles(out).recording).filter(
-      (line) =>
-        JSON.stringify(line).includes('"watcher"') &&
-        !JSON.stringify(line).match(/"kind":"(presence|ping|state|ranking)"/),
-    );
-    expect(fromWatcher).toEqual([]);
+  it('a spectator watches the race and sends nothing but presence (and clock pings)', async () => {
+    await spectatorRace(embeddedHub, 'e2e-spec');
   });
 
   it('a racer who crashes mid-race and comes back keeps their progress', async () => {
@@ -112,5 +52,24 @@ describe.concurrent('a whole race on the embedded hub', () => {
     const phoenix = results.ranking.find((e) => e.playerId === 'phoenix');
     expect(phoenix?.status).toBe('finished');
     expect(phoenix?.checkpoints).toBe(4);
+    // The restarted client took its progress from the host's ranking: its count went on to the end.
+    expect(again.output()).toContain('Checkpoints 4/4');
+  });
+
+  it('ends the race at --time-limit with whoever has not finished yet not finished', async () => {
+    const { host, url, out } = await startHost([
+      ...raceOptions('e2e-limit', { autoStart: 1 }),
+      '--time-limit',
+      '4',
+    ]);
+    const slow = startRacer('e2e-limit', url, 'Snail', ['--sim-speed', '5']);
+    await host.waitFor(/time limit of 4 s reached/, 30_000);
+    expect(await host.exited).toBe(0);
+    expect(await slow.exited).toBe(0);
+    const results = readResults(raceFiles(out).resultsJson);
+    expect(results.final).toBe(true);
+    expect(results.ranking).toMatchObject([{ playerId: 'snail' }]);
+    expect(results.ranking[0]?.status).not.toBe('finished');
+    expect(slow.output()).toMatch(/Final results:[\s\S]*Snail/);
   });
 });
