@@ -8,6 +8,7 @@ import {
   type DecodedChunk,
   type DecodeScratch,
   decodePositionLine,
+  type PackedData,
   type QuantizationFrame,
   type RacerDeltaState,
 } from './position-line';
@@ -39,6 +40,45 @@ export interface DecodedMember {
   readonly lines: number;
 }
 
+/** How a position line starts (`{"type":"pos"`), as bytes. */
+const POSITION_LINE_START = new TextEncoder().encode('{"type":"pos"');
+/** `"data":"`, as bytes. */
+const DATA_KEY = new TextEncoder().encode('"data":"');
+
+function startsWith(bytes: Uint8Array, from: number, to: number, prefix: Uint8Array): boolean {
+  if (to - from < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (bytes[from + i] !== prefix[i]) return false;
+  return true;
+}
+
+/**
+ * Where the value of the top-level `data` key of the JSON object in `bytes[from .. to)` lies
+ * (between its quotes), when it holds no escape: walks the line outside strings, counting
+ * brackets, so a `"data"` inside a nested object or a string is never taken for it. Undefined
+ * when there is none such (the line is then parsed whole).
+ */
+function findPackedData(bytes: Uint8Array, from: number, to: number): PackedData | undefined {
+  let depth = 0;
+  for (let i = from; i < to; i++) {
+    const b = bytes[i]!;
+    if (b === 0x22) {
+      // A string: the key we want, or one to skip to its closing quote.
+      if (depth === 1 && startsWith(bytes, i, to, DATA_KEY)) {
+        const start = i + DATA_KEY.length;
+        for (let j = start; j < to; j++) {
+          const c = bytes[j]!;
+          if (c === 0x22) return { bytes, start, end: j };
+          if (c === 0x5c) return undefined; // an escape: leave it to JSON.parse
+        }
+        return undefined;
+      }
+      for (i++; i < to && bytes[i] !== 0x22; i++) if (bytes[i] === 0x5c) i++;
+    } else if (b === 0x7b || b === 0x5b) depth++;
+    else if (b === 0x7d || b === 0x5d) depth--;
+  }
+  return undefined;
+}
+
 /** Per-racer delta state carried from member to member while reading in order. */
 export type DeltaStates = Map<string, RacerDeltaState>;
 
@@ -64,7 +104,6 @@ export function decodeMember(
   scratch?: DecodeScratch,
   firstFileLine?: number,
 ): DecodedMember {
-  const text = textDecoder.decode(bytes);
   const events: DecodedEvent[] = [];
   const chunks: DecodedChunk[] = [];
   const issues: ReplayError[] = [];
@@ -72,13 +111,22 @@ export function decodeMember(
   let indexLine: unknown;
   let lineNumber = 0;
   let start = 0;
-  while (start < text.length) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    const line = text.slice(start, end);
+  // Lines are cut from the bytes (a newline byte is never inside a UTF-8 sequence), so the
+  // long `data` of a position line is unpacked from them without ever becoming a string.
+  while (start < bytes.length) {
+    let end = bytes.indexOf(0x0a, start);
+    if (end < 0) end = bytes.length;
+    const lineStart = start;
     start = end + 1;
     lineNumber++;
-    if (line.length === 0) continue;
+    if (end === lineStart) continue;
+    const isPositions = startsWith(bytes, lineStart, end, POSITION_LINE_START);
+    // Skipping positions: no need to parse the longest line.
+    if (!positions && isPositions) continue;
+    const packed = isPositions ? findPackedData(bytes, lineStart, end) : undefined;
+    const line = packed
+      ? `${textDecoder.decode(bytes.subarray(lineStart, packed.start))}${textDecoder.decode(bytes.subarray(packed.end, end))}`
+      : textDecoder.decode(bytes.subarray(lineStart, end));
     const fileLine = firstFileLine === undefined ? undefined : firstFileLine + lineNumber - 1;
     const issue = (code: ReplayError['code'], message: string, cause?: unknown) =>
       issues.push(
@@ -93,8 +141,6 @@ export function decodeMember(
           },
         ),
       );
-    // Skipping positions: no need to parse the longest line.
-    if (!positions && line.startsWith('{"type":"pos"')) continue;
     let value: unknown;
     try {
       value = JSON.parse(line);
@@ -115,7 +161,7 @@ export function decodeMember(
           issue('CORRUPT_LINE', 'position line before the header');
           continue;
         }
-        const decoded = decodePositionLine(value, states, frame, scratch);
+        const decoded = decodePositionLine(value, states, frame, scratch, packed);
         if (!decoded.ok) {
           issue('CORRUPT_LINE', decoded.message);
           states.clear();

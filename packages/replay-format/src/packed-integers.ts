@@ -76,10 +76,10 @@ export function encodePackedIntegers(values: ArrayLike<number | undefined>): str
 
 /**
  * Unpacks exactly `count` values from `text` starting at character `start` into `out` from
- * index `outStart` (missing values become `NaN`). Returns the index of the character after the last value, or -1 if the
- * text is malformed there (a character outside the alphabet, a value cut short, a leading zero
- * digit, more than 11 digits, a magnitude beyond 2^51, or fewer than `count` values). Never
- * throws.
+ * index `outStart` (missing values become `NaN`). Returns the index of the character after the
+ * last value, or -1 if the text is malformed there (a character outside the alphabet, a value
+ * cut short, a leading zero digit, more than 11 digits, a magnitude beyond 2^51, or fewer than
+ * `count` values). Never throws.
  */
 export function unpackIntegers(
   text: string,
@@ -88,14 +88,43 @@ export function unpackIntegers(
   out: Float64Array,
   outStart = 0,
 ): number {
+  const bytes = asciiBytes(text);
+  return unpackIntegerBytes(bytes, start, bytes.length, count, out, outStart);
+}
+
+/**
+ * A string's characters as bytes, one each, for {@link unpackIntegerBytes}: anything beyond
+ * ASCII is outside the alphabet and becomes 0xff.
+ */
+export function asciiBytes(text: string): Uint8Array {
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    bytes[i] = c < 0x80 ? c : 0xff;
+  }
+  return bytes;
+}
+
+/**
+ * {@link unpackIntegers} over bytes (the packed text as ASCII, e.g. straight from the inflated
+ * member), from `start` up to `end`: what readers use, with no string built.
+ */
+export function unpackIntegerBytes(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  count: number,
+  out: Float64Array,
+  outStart = 0,
+): number {
   let i = start;
-  const end = text.length;
-  for (let k = outStart; k < outStart + count; k++) {
+  const stop = outStart + count;
+  for (let k = outStart; k < stop; k++) {
     if (i >= end) return -1;
-    let c = text.charCodeAt(i++);
+    let c = bytes[i++]!;
     if ((c - TERMINAL_BASE) >>> 0 < 32) {
-      // The common case: a small value in one character.
-      // Branchless zigzag: the sign of a residual is a coin toss, a branch on it mispredicts.
+      // The common case: a small value in one character. Branchless zigzag: the sign of a
+      // residual is a coin toss, a branch on it mispredicts.
       const z = c - TERMINAL_BASE;
       out[k] = (z >>> 1) ^ -(z & 1);
       continue;
@@ -109,7 +138,7 @@ export function unpackIntegers(
     let digits = 1;
     for (;;) {
       if (i >= end) return -1;
-      c = text.charCodeAt(i++);
+      c = bytes[i++]!;
       if ((c - TERMINAL_BASE) >>> 0 < 32) {
         acc = acc * 32 + (c - TERMINAL_BASE);
         break;

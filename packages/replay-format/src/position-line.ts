@@ -1,9 +1,10 @@
 import type { MessageOf, ReceivedMessage } from '@gw2race/protocol';
 import {
+  asciiBytes,
   charCodesToString,
   MAX_PACKED_MAGNITUDE,
   pushPackedInteger,
-  unpackIntegers,
+  unpackIntegerBytes,
 } from './packed-integers';
 import type { ReplayQuantization } from './replay-header';
 
@@ -473,6 +474,16 @@ export interface DecodedChunk {
 }
 
 /**
+ * The `data` string of a position line as bytes of the line (`bytes[start .. end)`, between
+ * its quotes), so it is unpacked without building a string.
+ */
+export interface PackedData {
+  readonly bytes: Uint8Array;
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
  * A buffer {@link decodePositionLine} may decode into instead of allocating one per line (which
  * costs more than decoding a small line): the chunks it returns then share `values` and are
  * only valid until the next line is decoded with the same scratch.
@@ -537,8 +548,11 @@ export function decodePositionLine(
   states: Map<string, RacerDeltaState>,
   frame: QuantizationFrame,
   scratch?: DecodeScratch,
+  packed?: PackedData,
 ): DecodedPositionLine {
-  const { key, players, n, cols, data, fresh } = value;
+  const { key, players, n, cols, fresh } = value;
+  // `data` cut out of the line by the caller (left as "" in `value`): read from its bytes.
+  const data = packed && value.data === '' ? packed : value.data;
   if (typeof key !== 'boolean')
     return { ok: false, message: 'position line without a boolean key' };
   if (!Array.isArray(players) || !players.every(isPlayerId)) {
@@ -547,8 +561,19 @@ export function decodePositionLine(
   if (!Array.isArray(n) || n.length !== players.length || !n.every(isCount)) {
     return { ok: false, message: 'position line without one sample count per player' };
   }
-  if (typeof cols !== 'string' || typeof data !== 'string') {
+  if (typeof cols !== 'string' || (typeof data !== 'string' && data !== packed)) {
     return { ok: false, message: 'position line without cols and data strings' };
+  }
+  let dataBytes: Uint8Array;
+  let at = 0;
+  let dataEnd: number;
+  if (typeof data === 'string') {
+    dataBytes = asciiBytes(data);
+    dataEnd = dataBytes.length;
+  } else {
+    dataBytes = packed!.bytes;
+    at = packed!.start;
+    dataEnd = packed!.end;
   }
   const freshSet = new Set<number>();
   if (fresh !== undefined) {
@@ -601,7 +626,6 @@ export function decodePositionLine(
   });
   const chunks: DecodedChunk[] = [];
   const problems: PlayerProblem[] = [];
-  let at = 0;
   let offset = 0;
   let sampleStart = 0;
   for (let p = 0; p < players.length; p++) {
@@ -610,7 +634,7 @@ export function decodePositionLine(
     const base = offset;
     // Unpack every column first: the string position must advance even for a skipped player.
     for (let c = 0; c < width; c++) {
-      at = unpackIntegers(data, at, count, values, base + c * count);
+      at = unpackIntegerBytes(dataBytes, at, dataEnd, count, values, base + c * count);
       if (at < 0) return { ok: false, message: `data ends or breaks inside player ${playerId}` };
     }
     offset += width * count;
@@ -658,7 +682,7 @@ export function decodePositionLine(
       sig: sig ? (sig.slice(sampleOffset, sampleOffset + count) as (string | null)[]) : undefined,
     });
   }
-  if (at !== data.length)
+  if (at !== dataEnd)
     return { ok: false, message: 'data holds more than players and cols describe' };
   return { ok: true, chunks, problems };
 }

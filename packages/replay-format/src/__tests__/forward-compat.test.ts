@@ -62,6 +62,50 @@ describe('forward compatibility', () => {
     expect(decoder.issues.map((issue) => [issue.code, issue.line])).toEqual([['UNKNOWN_LINE', 1]]);
   });
 
+  it('reads any valid JSON spelling of a position line, not only the one the writer uses', async () => {
+    const messages = Array.from({ length: 20 }, (_, i) => pos(i));
+    const { bytes, members } = await record(
+      messages,
+      { raceId: 'r1', createdAt },
+      { flushIntervalMs: 60_000 },
+    );
+    const expected = (() => {
+      const decoder = createReplayDecoder();
+      return [...decoder.push(bytes), ...decoder.finish()];
+    })();
+    const respell = (edit: (line: string) => string) =>
+      rewriteMember(members, 1, (lines) =>
+        lines.map((line) => (line.startsWith('{"type":"pos"') ? edit(line) : line)),
+      );
+    for (const spelled of [
+      // An escaped character in data (readers cut data out of the bytes when it has none).
+      respell((line) =>
+        line.replace(
+          /"data":"(.)/,
+          (_, c: string) => `"data":"\\u00${c.charCodeAt(0).toString(16)}`,
+        ),
+      ),
+      // "data" keys and strings elsewhere: only the line's own data key counts.
+      respell((line) =>
+        line.replace(
+          '{"type":"pos",',
+          '{"type":"pos","extra":{"data":"~~"},"note":"\\"data\\":\\"","list":["data",{"data":"1"}],',
+        ),
+      ),
+      // Whitespace between tokens, data before the other fields.
+      respell((line) => {
+        const value = JSON.parse(line);
+        const { data, ...rest } = value;
+        return JSON.stringify({ type: 'pos', data, ...rest }, null, 1).replaceAll('\n', ' ');
+      }),
+    ]) {
+      const decoder = createReplayDecoder();
+      const back = [...decoder.push(spelled), ...decoder.finish()];
+      expect(decoder.issues).toEqual([]);
+      expect(back).toEqual(expected);
+    }
+  });
+
   it('reports a line that is not JSON with its member offset and line, and goes on', async () => {
     const messages: ReplayEntry[] = [
       { kind: 'chat', at: createdAt + 1, message: { text: 'one' } },
