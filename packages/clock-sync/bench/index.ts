@@ -4,14 +4,17 @@
  *
  * Each trial is a racer whose clock is up to ±2 s off and drifts 20–100 ppm (not at all in the
  * control rows), probing the organizer over a path with fixed, different delays each way,
- * exponential queueing jitter, congestion spikes and loss. At a random instant after the session,
- * three offsets are compared with the truth:
- *  - ours: `createOffsetEstimator` (clock filter + drift regression + bound);
+ * exponential queueing jitter, congestion spikes and loss. One ping interval (±10 %) after the
+ * last ping, just before the next one would leave (the stalest the estimate gets), three offsets
+ * are compared with the truth:
+ *  - ours: `createOffsetEstimator` (clock filter + drift from the delay envelope + bound);
  *  - single sample, no round-trip correction: "server time − arrival time" of the last answer,
  *    what a countdown that trusts a `SYNC_T0` broadcast gets;
  *  - mean of all samples: the average of every round-trip-corrected offset, no filter, no drift.
  * The physical limit of a trial is half the delay asymmetry of its lowest-delay sample: what the
- * best sample is off by, which no estimator can see from timestamps alone.
+ * best sample is off by, which no estimator can see from timestamps alone. The goal (our p99
+ * within 1 ms of the limit) is read two ways, both printed: pooled, p99 of our errors minus p99
+ * of the limits; per trial, p99 of (our error − that trial's limit), which is stricter.
  * Then the cost of one call, against the plain mean as a baseline.
  */
 
@@ -156,9 +159,9 @@ const ms = (value: number) =>
 
 console.log(`# @gw2race/clock-sync accuracy (${TRIALS} trials per row, seeded)\n`);
 console.log(
-  '|network; session|ours|single sample, no RTT correction|mean of all samples|physical limit|our bound|true offset inside our bound|ours − limit per trial, p99|',
+  '|network; session|ours|single sample, no RTT correction|mean of all samples|physical limit|our bound|true offset inside our bound|p99 ours − p99 limit (pooled)|p99 of (ours − limit) per trial|',
 );
-console.log('|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|');
 let seed = 1;
 let allCovered = true;
 let distributionGoal = true;
@@ -168,20 +171,22 @@ for (const session of SESSIONS) {
     const row = runScenario(profile, session, seed++);
     const p = (values: number[]) => `${ms(quantile(values, 0.5))} / ${ms(quantile(values, 0.99))}`;
     const excess99 = quantile(row.excess, 0.99);
+    const pooled = quantile(row.ours, 0.99) - quantile(row.limit, 0.99);
     allCovered &&= row.covered === row.trials;
-    distributionGoal &&= quantile(row.ours, 0.99) <= quantile(row.limit, 0.99) + 1;
+    distributionGoal &&= pooled <= 1;
     perTrialGoal &&= excess99 <= 1;
+    const signed = (value: number) => (value < 0 ? `−${ms(-value)}` : ms(value));
     console.log(
-      `|${profile.name}; ${session.name}|${p(row.ours)}|${p(row.single)}|${p(row.mean)}|${p(row.limit)}|${p(row.bound)}|${row.covered}/${row.trials}|${ms(excess99)}|`,
+      `|${profile.name}; ${session.name}|${p(row.ours)}|${p(row.single)}|${p(row.mean)}|${p(row.limit)}|${p(row.bound)}|${row.covered}/${row.trials}|${signed(pooled)}|${signed(excess99)}|`,
     );
   }
 }
 console.log('\nabsolute offset error in ms, p50 / p99 over the trials of a row.');
 console.log(
-  `goal, p99 of our error within 1 ms of the p99 of the physical limit, every row: ${distributionGoal ? 'met' : 'NOT met'}`,
+  `goal read pooled, p99 of our error within 1 ms of the p99 of the physical limit, every row: ${distributionGoal ? 'met' : 'NOT met'}`,
 );
 console.log(
-  `stricter, p99 of (our error − that trial's limit) within 1 ms, every row: ${perTrialGoal ? 'met' : 'not met (see the last column)'}`,
+  `goal read per trial, p99 of (our error − that trial's limit) within 1 ms, every row: ${perTrialGoal ? 'met' : 'NOT met (see the last column)'}`,
 );
 console.log(`true offset inside our bound in every trial: ${allCovered ? 'yes' : 'NO'}`);
 
