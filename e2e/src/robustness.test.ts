@@ -32,7 +32,7 @@ describe.concurrent('bad input and bad situations', () => {
     );
     await vandal.publishAsync('race/e2e-junk/ping', '{"playerId":"vandal","id":1}', { qos: 0 });
     await host.waitFor(
-      /refused a message on race\/e2e-junk\/pos\/vandal: pos message holds more than one MessagePack value/,
+      /refused a message on race\/e2e-junk\/pos\/vandal: pos message must be a JSON object or a MessagePack map, but its first byte is 0xFF/,
     );
     await host.waitFor(
       /refused a message on race\/e2e-junk\/checkpoints: invalid checkpoint message at cp/,
