@@ -27,9 +27,9 @@ import {
   type ControlMessage,
   decodeTopicMessage,
   encodeMessage,
+  lastWill,
   type MessageKind,
   type MessageOf,
-  type PresenceMessage,
   type RankingMessage,
   type StateMessage,
   TOPIC_SETTINGS,
@@ -179,12 +179,22 @@ export async function runRacer(options: RacerOptions): Promise<number> {
     );
   }
 
+  let finish: (code: number) => void = () => {};
+  const finished = new Promise<number>((resolve) => {
+    finish = resolve;
+  });
+  // A hub that refuses us for good after a reconnect (our player id taken, credentials revoked).
+  let refusal: AppError | undefined;
+
   // 2. The hub.
   const presenceTopic = buildTopic(raceId, 'presence');
-  const lastWill: PresenceMessage = { playerId, event: 'disconnected' };
   const client: MqttClient = await connectHub(options.broker, {
     clientId: `gw2race-${options.mode}-${playerId}-${Math.random().toString(36).slice(2, 8)}`,
-    will: { topic: presenceTopic, payload: encodeMessage('presence', lastWill), qos: 1 },
+    will: lastWill(raceId, playerId, { mode: options.mode }),
+    onRefused: (error) => {
+      refusal = error;
+      finish(error.exitCode);
+    },
     ...(options.username !== undefined ? { username: options.username } : { username: playerId }),
     ...(options.password !== undefined ? { password: options.password } : {}),
     ...(options.caFile !== undefined ? { caFile: options.caFile } : {}),
@@ -220,11 +230,6 @@ export async function runRacer(options: RacerOptions): Promise<number> {
       retain: false,
     });
   };
-
-  let finish: (code: number) => void = () => {};
-  const finished = new Promise<number>((resolve) => {
-    finish = resolve;
-  });
 
   // 3. Messages from the host.
   let detector: LocalCourse | undefined;
@@ -461,13 +466,18 @@ export async function runRacer(options: RacerOptions): Promise<number> {
 
   // 6. The game (or the bot), positions and checkpoints.
 
+  /**
+   * The game wrote the block after the reader's previous poll and before it was read: stamp the
+   * middle of that window, ± half of it (a late timer widens it honestly). Only called for a
+   * sample with a previous poll (see onSample).
+   */
   function sampleTime(sample: MumbleLinkSample) {
-    // The game wrote the block at most one poll before we read it: stamp the middle of that window.
-    const halfPollMs = 500 / pollHz;
-    const reference = estimator.referenceTime(sample.receivedAt - halfPollMs);
+    const halfWindowMs = (sample.receivedAt - (sample.previousPollAt ?? sample.receivedAt)) / 2;
+    const reference = estimator.referenceTime(sample.receivedAt - halfWindowMs);
     return {
       t: reference.timeMs / 1000,
-      u: (halfPollMs + Math.min(reference.boundMs, 60_000)) / 1000,
+      u: (halfWindowMs + Math.min(reference.boundMs, 60_000)) / 1000,
+      halfWindowMs,
     };
   }
 
@@ -479,8 +489,14 @@ export async function runRacer(options: RacerOptions): Promise<number> {
       return;
     lastPosition = { x: p.x, y: p.y, z: p.z };
     lastSample = sample;
+    // The first block read after the reader started may have been written any time before (a
+    // loading screen, a paused game): it is sent only as a keep-alive stamped "now", never timed.
+    if (sample.previousPollAt === null) {
+      lastSentTick = sample.frame.tick;
+      return;
+    }
     if (!detector || t0 === null || view.ended) return;
-    const { t } = sampleTime(sample);
+    const { t, halfWindowMs } = sampleTime(sample);
     const crossings = detector.push({
       t,
       x: p.x,
@@ -491,8 +507,8 @@ export async function runRacer(options: RacerOptions): Promise<number> {
     });
     if (detector.state.startAt !== null) raceStartedAt ??= detector.state.startAt;
     for (const crossing of crossings) {
-      // The crossing's time inherits the clock bound and the sample stamping window (± half a poll).
-      const boundS = (Math.min(estimator.referenceTime().boundMs, 60_000) + 500 / pollHz) / 1000;
+      // The crossing's time inherits the clock bound and the sample's stamping window.
+      const boundS = (Math.min(estimator.referenceTime().boundMs, 60_000) + halfWindowMs) / 1000;
       const message = toCheckpointMessage(playerId, crossing, {
         raceId,
         clockBound: boundS,
@@ -637,5 +653,6 @@ export async function runRacer(options: RacerOptions): Promise<number> {
     await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
   }
   for (const cleanup of cleanups) cleanup();
+  if (refusal) throw refusal;
   return code;
 }

@@ -104,11 +104,16 @@ export function renderRacerScreen(view: RacerView, c: Colors): string {
           entry.status,
           entry.lap,
           entry.checkpoints,
-          formatRaceTime(entry.time ?? entry.lastAt),
-          formatGap(entry.gapToLeader),
+          // Out of the race (DNF, DSQ): no running time and no gap to compare.
+          out(entry.status) ? '' : formatRaceTime(entry.time ?? entry.lastAt),
+          out(entry.status) ? '' : formatGap(entry.gapToLeader),
         ]),
       ),
     );
   }
   return lines.join('\n');
+}
+
+function out(status: string): boolean {
+  return status === 'dnf' || status === 'dsq';
 }

@@ -160,7 +160,12 @@ export class HostSession {
       laps: options.laps,
       startRule: options.startRule,
     });
-    this.pong = createPongResponder({ now: () => options.clock.now() });
+    // The pong states the host clock's resolution, so racers count it into their bound.
+    const precisionMs = options.clock.clock.resolutionMs;
+    this.pong = createPongResponder({
+      now: () => options.clock.now(),
+      ...(precisionMs !== undefined && precisionMs > 0 ? { precisionMs } : {}),
+    });
     this.state = {
       v: 1,
       raceId: options.raceId,
