@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createColorAssigner, hexToRgb, isCssHexColor, RACER_PALETTE } from '../core/colors';
 import { describeCommand, sendControl } from '../core/control-client';
-import { parseHostInfo, routeOf, takeToken } from '../core/host-info';
+import { hubUrlOf, parseHostInfo, routeOf, takeToken } from '../core/host-info';
 import { parseMapPlacement } from '../render/tile-layer';
 
 const reply = (status: number, body: unknown) =>
@@ -66,6 +66,23 @@ describe('the host', () => {
     ).toMatchObject({ mode: 'live', mqttPath: '/mqtt' });
     expect(parseHostInfo({ mode: 'other' })).toBeUndefined();
     expect(parseHostInfo('nope')).toBeUndefined();
+  });
+
+  it('finds the hub a browser can reach: the embedded one, or an external ws/wss URL', () => {
+    const page = { protocol: 'https:', host: 'race.example:8443' };
+    const embedded = parseHostInfo({ mode: 'live', mqttPath: '/mqtt' });
+    expect(embedded && hubUrlOf(embedded, page)).toBe('wss://race.example:8443/mqtt');
+    expect(embedded && hubUrlOf(embedded, { protocol: 'http:', host: 'h:80' })).toBe(
+      'ws://h:80/mqtt',
+    );
+    const external = parseHostInfo({ mode: 'live', mqttUrl: 'wss://hub.example:8884/mqtt' });
+    expect(external?.mqttUrl).toBe('wss://hub.example:8884/mqtt');
+    expect(external && hubUrlOf(external, page)).toBe('wss://hub.example:8884/mqtt');
+    // A hub browsers cannot speak to (plain MQTT) or a junk value is no URL at all.
+    const tcp = parseHostInfo({ mode: 'live', mqttUrl: 'mqtt://hub.example:1883' });
+    expect(tcp?.mqttUrl).toBeUndefined();
+    expect(tcp && hubUrlOf(tcp, page)).toBeUndefined();
+    expect(parseHostInfo({ mode: 'live', mqttUrl: 'not a url' })?.mqttUrl).toBeUndefined();
   });
 
   it('routes paths', () => {

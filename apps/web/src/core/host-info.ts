@@ -7,6 +7,8 @@ export interface HostInfo {
   readonly name: string | undefined;
   readonly track: Track | null;
   readonly mqttPath: string | undefined;
+  /** An external hub's MQTT-over-WebSocket URL (`ws://`, `wss://`): the host runs on `--broker`. */
+  readonly mqttUrl: string | undefined;
   readonly recording: boolean;
   readonly version: string;
 }
@@ -27,9 +29,36 @@ export function parseHostInfo(value: unknown): HostInfo | undefined {
     name: optString(v.name),
     track,
     mqttPath: optString(v.mqttPath),
+    mqttUrl: wsUrl(v.mqttUrl),
     recording: v.recording === true,
     version: typeof v.version === 'string' ? v.version : '',
   };
+}
+
+/** `x` when it is a `ws://` or `wss://` URL, else `undefined`. */
+function wsUrl(x: unknown): string | undefined {
+  if (typeof x !== 'string') return undefined;
+  try {
+    const url = new URL(x);
+    return url.protocol === 'ws:' || url.protocol === 'wss:' ? x : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Where the viewer reaches the race's hub: the host's own hub at `mqttPath` on the page's host and
+ * port (the embedded hub), or the external hub's `mqttUrl`; `undefined` when browsers cannot.
+ */
+export function hubUrlOf(
+  info: Pick<HostInfo, 'mqttPath' | 'mqttUrl'>,
+  location: Pick<Location, 'protocol' | 'host'>,
+): string | undefined {
+  if (info.mqttPath) {
+    const path = info.mqttPath.startsWith('/') ? info.mqttPath : `/${info.mqttPath}`;
+    return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${path}`;
+  }
+  return info.mqttUrl;
 }
 
 /** Which page a path shows. */

@@ -4,24 +4,19 @@ import type { LiveRace } from '../core/live-race';
 /** Connection states shown to the user. */
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
-/** The WebSocket URL of the host's MQTT (same host and port as the page). */
-export function mqttUrl(location: Pick<Location, 'protocol' | 'host'>, path: string): string {
-  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${path.startsWith('/') ? path : `/${path}`}`;
-}
-
 /**
- * Joins the race's hub as a spectator over MQTT-over-WebSocket (mqtt.js's browser build, loaded
+ * Joins the race's hub at `url` (see `hubUrlOf`) as a spectator over MQTT-over-WebSocket (mqtt.js's browser build, loaded
  * only here), subscribes to `race/{raceId}/#` and feeds every valid message to `race`. The viewer
  * publishes nothing: it is invisible to racers and to the host's ranking.
  */
 export async function connectSpectator(
   race: LiveRace,
-  path: string,
+  url: string,
   onState: (state: ConnectionState, detail?: string) => void,
 ): Promise<{ close(): void }> {
   const { default: mqtt } = await import('mqtt');
   onState('connecting');
-  const client = mqtt.connect(mqttUrl(window.location, path), {
+  const client = mqtt.connect(url, {
     clientId: `gw2race-web-${Math.random().toString(36).slice(2, 10)}`,
     protocolVersion: 4,
     clean: true,

@@ -2,7 +2,7 @@ import type { Track } from '@gw2race/protocol';
 import { trackFromState } from '@gw2race/race-engine';
 import { createColorAssigner } from '../core/colors';
 import { formatRaceTime } from '../core/format';
-import type { HostInfo } from '../core/host-info';
+import { type HostInfo, hubUrlOf } from '../core/host-info';
 import { LiveRace } from '../core/live-race';
 import { browserClock } from '../core/local-clock';
 import { boundsOf, unionBounds } from '../core/view-transform';
@@ -134,15 +134,16 @@ export function startLiveView(app: HTMLElement, info: HostInfo, options: LiveVie
   map.useMap(track?.mapId ?? undefined);
 
   let connection: ConnectionState = 'connecting';
-  if (info.mqttPath) {
-    void connectSpectator(race, info.mqttPath, (state, detail) => {
+  const hubUrl = hubUrlOf(info, window.location);
+  if (hubUrl) {
+    void connectSpectator(race, hubUrl, (state, detail) => {
       connection = state;
       hook.connection = state;
       conn.className = `conn ${state}`;
       conn.textContent = detail ? `${state}: ${detail}` : state;
     });
   } else {
-    conn.textContent = 'no hub on this host';
+    conn.textContent = 'no hub reachable from a browser (the host runs on a hub without WebSocket)';
   }
 
   let logShown = 0;

@@ -1,6 +1,6 @@
 import { createColorAssigner } from '../core/colors';
 import { formatGap, formatRaceTime } from '../core/format';
-import type { HostInfo } from '../core/host-info';
+import { type HostInfo, hubUrlOf } from '../core/host-info';
 import { LiveRace } from '../core/live-race';
 import { browserClock } from '../core/local-clock';
 import { boundsOf } from '../core/view-transform';
@@ -28,7 +28,8 @@ export function startOverlay(
   const scale = Math.min(Math.max(Number(params.get('scale')) || 1, 0.5), 4);
   const root = h('div', { class: 'overlay-root', style: `--scale:${scale}` });
   app.replaceChildren(root);
-  if (info?.mode !== 'live' || !info.mqttPath || !info.raceId) {
+  const hubUrl = info ? hubUrlOf(info, window.location) : undefined;
+  if (info?.mode !== 'live' || !hubUrl || !info.raceId) {
     root.append(
       h(
         'div',
@@ -61,7 +62,7 @@ export function startOverlay(
       ),
     );
   }
-  void connectSpectator(race, info.mqttPath, (state) => {
+  void connectSpectator(race, hubUrl, (state) => {
     hook.connection = state;
   });
   let shown: unknown;
