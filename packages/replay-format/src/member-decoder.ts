@@ -65,12 +65,11 @@ function findPackedData(bytes: Uint8Array, from: number, to: number): PackedData
       // A string: the key we want, or one to skip to its closing quote.
       if (depth === 1 && startsWith(bytes, i, to, DATA_KEY)) {
         const start = i + DATA_KEY.length;
-        for (let j = start; j < to; j++) {
-          const c = bytes[j]!;
-          if (c === 0x22) return { bytes, start, end: j };
-          if (c === 0x5c) return undefined; // an escape: leave it to JSON.parse
-        }
-        return undefined;
+        const end = bytes.indexOf(0x22, start);
+        if (end < 0 || end >= to) return undefined;
+        // An escape inside: leave it to JSON.parse.
+        if (bytes.subarray(start, end).indexOf(0x5c) >= 0) return undefined;
+        return { bytes, start, end };
       }
       for (i++; i < to && bytes[i] !== 0x22; i++) if (bytes[i] === 0x5c) i++;
     } else if (b === 0x7b || b === 0x5b) depth++;

@@ -118,19 +118,25 @@ export function unpackIntegerBytes(
   outStart = 0,
 ): number {
   let i = start;
+  let k = outStart;
   const stop = outStart + count;
-  for (let k = outStart; k < stop; k++) {
+  while (k < stop) {
+    // The common case, in a tight loop: runs of small values of one character each. The
+    // zigzag is branch-free: the sign of a residual is a coin toss, a branch on it mispredicts.
+    const run = Math.min(stop - k, end - i);
+    let j = 0;
+    for (; j < run; j++) {
+      const z = bytes[i + j]! - TERMINAL_BASE;
+      if (z >>> 0 >= 32) break;
+      out[k + j] = (z >>> 1) ^ -(z & 1);
+    }
+    i += j;
+    k += j;
+    if (k >= stop) break;
     if (i >= end) return -1;
     let c = bytes[i++]!;
-    if ((c - TERMINAL_BASE) >>> 0 < 32) {
-      // The common case: a small value in one character. Branchless zigzag: the sign of a
-      // residual is a coin toss, a branch on it mispredicts.
-      const z = c - TERMINAL_BASE;
-      out[k] = (z >>> 1) ^ -(z & 1);
-      continue;
-    }
     if (c === ABSENT_CODE) {
-      out[k] = Number.NaN;
+      out[k++] = Number.NaN;
       continue;
     }
     if ((c - CONTINUATION_BASE) >>> 0 >= 32 || c === CONTINUATION_BASE) return -1;
@@ -149,7 +155,7 @@ export function unpackIntegerBytes(
     const value = acc % 2 === 0 ? acc / 2 : -(acc + 1) / 2;
     // Values beyond ±2^51 never come from a writer; treat them as corruption.
     if (Math.abs(value) > MAX_PACKED_MAGNITUDE) return -1;
-    out[k] = value;
+    out[k++] = value;
   }
   return i;
 }
