@@ -226,7 +226,9 @@ export interface InflateOptions {
 /**
  * Inflates one of our members (`bytes[offset .. offset + info.length)`) and checks its CRC-32
  * and length. `fileOffset` is where the member is in the file, for messages (when `bytes` is
- * a window of it). Never throws.
+ * a window of it). With `scratch`, fflate inflates into `scratch.bytes` (grown as needed) and
+ * the text returned is a view of it, valid until the next member inflated with it. Never
+ * throws.
  */
 export function inflateMember(
   bytes: Uint8Array,
@@ -234,6 +236,7 @@ export function inflateMember(
   header: { readonly info: MemberInfo; readonly dataStart: number },
   options: InflateOptions = {},
   fileOffset = offset,
+  scratch?: { bytes: Uint8Array },
 ): Result<Uint8Array, ReplayError> {
   const verifyCrc = options.verifyChecksums ?? true;
   const end = offset + header.info.length;
@@ -263,9 +266,14 @@ export function inflateMember(
   }
   let text: Uint8Array;
   try {
-    text = options.gunzip
-      ? options.gunzip(bytes.subarray(offset, end))
-      : inflateSync(deflated, { out: new Uint8Array(size) });
+    if (options.gunzip) text = options.gunzip(bytes.subarray(offset, end));
+    else if (scratch) {
+      // Exactly `size` bytes of room: fflate writes no further, a longer text fails the checks.
+      if (scratch.bytes.length < size) {
+        scratch.bytes = new Uint8Array(Math.max(size, scratch.bytes.length * 2));
+      }
+      text = inflateSync(deflated, { out: scratch.bytes.subarray(0, size) });
+    } else text = inflateSync(deflated, { out: new Uint8Array(size) });
   } catch (cause) {
     return err(
       new ReplayError('CORRUPT_MEMBER', `member at byte ${fileOffset} does not inflate`, {

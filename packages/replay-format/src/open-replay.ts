@@ -268,9 +268,17 @@ export function openReplay(
     while (cache.size > cacheLimit) cache.delete(cache.keys().next().value as number);
   };
 
-  const inflateSlot = (i: number): Uint8Array | undefined => {
+  /** With `scratch`, the text is only valid until the next member inflated with it. */
+  const inflateSlot = (i: number, scratch?: { bytes: Uint8Array }): Uint8Array | undefined => {
     const scanned = slots[i]!.scanned!;
-    const text = inflateMember(bytes, scanned.offset, scanned, inflateOptions);
+    const text = inflateMember(
+      bytes,
+      scanned.offset,
+      scanned,
+      inflateOptions,
+      scanned.offset,
+      scratch,
+    );
     if (!text.ok) {
       report(text.error);
       return undefined;
@@ -403,6 +411,7 @@ export function openReplay(
     let states: DeltaStates = new Map();
     // Members decoded here are copied into the tracks at once: one buffer serves them all.
     const scratch: DecodeScratch = { values: new Float64Array(0) };
+    const textScratch = { bytes: new Uint8Array(0) };
     // Records from each member to the end: a new racer's share of them sizes their columns.
     const remaining = new Float64Array(slots.length + 1);
     for (let i = slots.length - 1; i >= 1; i--) {
@@ -418,7 +427,7 @@ export function openReplay(
         decoded = cached.decoded;
         states = cloneStates(cached.endStates);
       } else {
-        const text = inflateSlot(i);
+        const text = inflateSlot(i, textScratch);
         if (!text) {
           states.clear();
           continue;
