@@ -1,5 +1,6 @@
 import { toEpochSeconds } from '@gw2race/protocol';
 import type { ReplayEntry } from './replay-entry';
+import type { ReplayHeader } from './replay-header';
 
 /** Messages to export: what `readReplay` yields, or `Replay.messages()`. */
 export type ExportSource = Iterable<ReplayEntry> | AsyncIterable<ReplayEntry>;
@@ -8,10 +9,12 @@ export type ExportSource = Iterable<ReplayEntry> | AsyncIterable<ReplayEntry>;
 export interface ExportOptions {
   /**
    * Start instant for the race-time column (epoch s). When left out, the last start announced
-   * so far in the stream (`state.t0`, `START`/`RESUME`) is used: rows before it have none.
-   * `null`: no race-time column values at all.
+   * so far in the stream (`state.t0`, `START`/`RESUME`) is used, from the header's `t0` on
+   * when a header is given: rows before any have none. `null`: no race-time column values at all.
    */
   readonly t0?: number | null;
+  /** The recording's header (`readReplay(...).header()` or `Replay.header`): its `t0`, if any, to start from. */
+  readonly header?: ReplayHeader | null;
 }
 
 /** Rows per yielded text chunk. */
@@ -42,8 +45,8 @@ async function* rows(
   headerRow: string,
   row: (entry: ReplayEntry, t0: number | null) => string | undefined,
 ): AsyncGenerator<string> {
-  let t0 = options.t0 ?? null;
   const follow = options.t0 === undefined;
+  let t0 = follow ? (options.header?.t0 ?? null) : options.t0;
   let text = `${headerRow}\r\n`;
   let count = 0;
   for await (const entry of entries) {

@@ -67,6 +67,30 @@ describe('exports', () => {
     expect(document.events.length + race.positionCount).toBe(race.messages.length);
   });
 
+  it("CSV: race-relative t counts from the header's t0 when the stream announces none", async () => {
+    const createdAt = 1_724_312_300;
+    const t0 = createdAt + 5;
+    const { bytes } = await record(
+      [0, 1, 2].map((i) => ({
+        kind: 'pos' as const,
+        at: t0 + i / 10 + 0.05,
+        playerId: 'p1',
+        message: { playerId: 'p1', t: i / 10, x: i, y: 0, z: 0 },
+      })),
+      { raceId: 'rel', createdAt, t0 },
+    );
+    const reader = readReplay(bytes);
+    const header = await reader.header();
+    if (!header.ok) throw header.error;
+    const rows = (await collectText(encodePositionsCsv(reader, { header: header.value })))
+      .trimEnd()
+      .split('\r\n')
+      .slice(1)
+      .map((row) => row.split(','));
+    expect(rows.map((cells) => Number(cells[1]))).toEqual([t0, t0 + 0.1, t0 + 0.2]);
+    expect(rows.map((cells) => cells[2])).toEqual(['0.000', '0.100', '0.200']);
+  });
+
   it('JSON: keeps every optional position field (tick, seq, u, sig)', async () => {
     const at = 1_724_312_300;
     const sample = (i: number) => ({
