@@ -161,7 +161,7 @@ export class HostSession {
       startRule: options.startRule,
     });
     // The pong states the host clock's resolution, so racers count it into their bound.
-    const precisionMs = options.clock.clock.resolutionMs;
+    const precisionMs = options.clock.clock?.resolutionMs;
     this.pong = createPongResponder({
       now: () => options.clock.now(),
       ...(precisionMs !== undefined && precisionMs > 0 ? { precisionMs } : {}),
