@@ -1,4 +1,5 @@
 import { decodeTopicMessage, topicFilter } from '@gw2race/protocol';
+import { openGuardedWebSocket } from '../core/guarded-socket';
 import type { LiveRace } from '../core/live-race';
 
 /** Connection states shown to the user. */
@@ -23,6 +24,9 @@ export async function connectSpectator(
     reconnectPeriod: 2000,
     connectTimeout: 10_000,
     keepalive: 30,
+    // No writes to a socket the hub is closing (see openGuardedWebSocket).
+    createWebsocket: (socketUrl: string, protocols: string[]) =>
+      openGuardedWebSocket(WebSocket, socketUrl, protocols),
   });
   client.on('connect', () => {
     onState('connected');
