@@ -466,6 +466,45 @@ describe.skipIf(!needs('chromium'))('the race viewer replays a recording in Chro
     }
   });
 
+  it('says so when the browser records no video frames, and saves no empty file', async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.context.newPage();
+      // No WebCodecs, and a MediaRecorder that hands over no data (a machine too busy to encode).
+      await page.addInitScript(() => {
+        delete (window as { VideoEncoder?: unknown }).VideoEncoder;
+        class Starved extends MediaRecorder {
+          override set ondataavailable(_handler: unknown) {}
+          override get ondataavailable(): null {
+            return null;
+          }
+        }
+        (window as { MediaRecorder: unknown }).MediaRecorder = Starved;
+      });
+      const downloads: string[] = [];
+      page.on('download', (download) => downloads.push(download.suggestedFilename()));
+      await page.goto(`${viewer}?tiles=off`);
+      await waitForHook(page, "h.ready && h.raceId === 'web-replay'");
+      await page.keyboard.press('End');
+      await waitForHook(page, 'h.raceTimeMs === h.endMs');
+      for (let i = 0; i < 10; i++) await page.keyboard.press(',');
+      await waitForHook(page, 'h.raceTimeMs === h.endMs - 1000');
+      await page.click('[data-tab=export]');
+      await page.selectOption('[data-testid=video-range]', 'here');
+      await page.selectOption('[data-testid=video-speed]', '1');
+      await page.click('[data-testid=export-video]');
+      await page.waitForSelector('[data-testid=export-status].error', { timeout: 30_000 });
+      await expect(page.textContent('[data-testid=export-status]')).resolves.toMatch(
+        /^video export failed: the browser recorded no video frames/,
+      );
+      expect(await page.isHidden('[data-testid=video-progress]')).toBe(true);
+      expect(await page.isEnabled('[data-testid=export-video]')).toBe(true);
+      expect(downloads).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
   it('offline, the map probe fails cleanly: the status says so and the track is still drawn', async () => {
     const browser = await launchChromium();
     try {

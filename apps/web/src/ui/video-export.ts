@@ -123,8 +123,10 @@ async function recordRealTime(job: VideoJob): Promise<VideoResult> {
   canvas.height = job.height;
   const ctx = canvas.getContext('2d');
   if (!ctx) throw new Error('no 2D canvas');
+  // VP8 first: the browser encodes in software as the frames come, and VP9 at 720p can fall so
+  // far behind on a busy machine that nothing is encoded before the recording stops.
   const mimeType =
-    ['video/webm;codecs=vp9', 'video/webm;codecs=vp8', 'video/webm', 'video/mp4'].find((t) =>
+    ['video/webm;codecs=vp8', 'video/webm;codecs=vp9', 'video/webm', 'video/mp4'].find((t) =>
       MediaRecorder.isTypeSupported(t),
     ) ?? '';
   job.renderFrame(ctx, job.fromMs);
@@ -159,6 +161,10 @@ async function recordRealTime(job: VideoJob): Promise<VideoResult> {
   recorder.stop();
   await stopped;
   for (const track of stream.getTracks()) track.stop();
+  if (chunks.length === 0)
+    throw new Error(
+      'the browser recorded no video frames (the machine may be too busy to record in real time): try again, or a browser with WebCodecs',
+    );
   const type = recorder.mimeType || mimeType || 'video/webm';
   return {
     blob: new Blob(chunks, { type }),
