@@ -38,6 +38,13 @@ export interface EngineOptions extends CourseOptions {
    * flagged `time-mismatch`: the racer's clock, or their stamps, run behind.
    */
   latencyAllowance?: number;
+  /**
+   * The most a racer's own declared uncertainty (a ping's `boundMs`, a position's `u`, a
+   * checkpoint report's `uncertainty`) widens the host's tolerances, s (0.5). A racer declaring
+   * more is flagged `time-mismatch` (warning) and judged as if they had declared this: otherwise a
+   * client could excuse stamps that run behind by claiming a poor clock.
+   */
+  maxDeclaredUncertainty?: number;
   /** Mass start: the last seconds before t0 in which a racer must hold still (3). */
   falseStartWindow?: number;
   /** Mass start: moving more than this (m, horizontally) in `falseStartWindow` is a false start (5). */
@@ -66,6 +73,7 @@ export interface EngineConfig {
   readonly teleportSpeed: number;
   readonly futureTolerance: number;
   readonly latencyAllowance: number;
+  readonly maxDeclaredUncertainty: number;
   readonly falseStartWindow: number;
   readonly falseStartDistance: number;
   readonly reportGrace: number;
@@ -220,6 +228,10 @@ export function createRaceState(track: Track, options: EngineOptions = {}): Race
     teleportSpeed: positive('teleportSpeed', options.teleportSpeed ?? 150),
     futureTolerance: positive('futureTolerance', options.futureTolerance ?? 1),
     latencyAllowance: nonNegative('latencyAllowance', options.latencyAllowance ?? 1),
+    maxDeclaredUncertainty: nonNegative(
+      'maxDeclaredUncertainty',
+      options.maxDeclaredUncertainty ?? 0.5,
+    ),
     falseStartWindow: positive('falseStartWindow', options.falseStartWindow ?? 3),
     falseStartDistance: positive('falseStartDistance', options.falseStartDistance ?? 5),
     reportGrace: positive('reportGrace', options.reportGrace ?? 2),

@@ -231,7 +231,10 @@ function judgeReport(
   crossing: Crossing,
 ): RacerState {
   const difference = report.ts - crossing.t;
-  const tolerance = report.uncertainty + crossing.uncertainty + 0.001;
+  const tolerance =
+    Math.min(report.uncertainty, draft.config.maxDeclaredUncertainty) +
+    crossing.uncertainty +
+    0.001;
   if (Math.abs(difference) <= tolerance) {
     draft.emit({
       type: 'report-confirmed',

@@ -247,7 +247,14 @@ function onPos(draft: Draft, msg: PosMessage, topicPlayer: string | undefined, a
   }
   let timeBound = racer.timeBound;
   if (judged && msg.u !== undefined && msg.u > timeBound) timeBound = msg.u;
-  if (judged && t > at + config.futureTolerance + (msg.u ?? 0)) {
+  // What the racer declares widens the tolerances only up to maxDeclaredUncertainty.
+  const u = Math.min(msg.u ?? 0, config.maxDeclaredUncertainty);
+  if (judged && msg.u !== undefined && msg.u > config.maxDeclaredUncertainty) {
+    racer = flagDeclaredUncertainty(draft, racer, t, `positions stamped ±${fmt(msg.u)} s`, {
+      u: msg.u,
+    });
+  }
+  if (judged && t > at + config.futureTolerance + u) {
     racer = raise(
       draft,
       racer,
@@ -280,7 +287,8 @@ function onPos(draft: Draft, msg: PosMessage, topicPlayer: string | undefined, a
   // Also after the finish: stamps that start running behind just before it show up there.
   if (judged || (live && racer.course.finishAt !== null)) {
     const baseline = Math.min(lagMin, lagPrevMin);
-    const tolerance = racer.clockBound + (msg.u ?? 0) + config.latencyAllowance;
+    const tolerance =
+      Math.min(racer.clockBound, config.maxDeclaredUncertainty) + u + config.latencyAllowance;
     if (baseline > tolerance) racer = flagLateStamps(draft, racer, sample, at, baseline, tolerance);
   }
   if (anchor === null) anchor = sample;
@@ -782,9 +790,51 @@ function onPing(draft: Draft, msg: PingMessage, topicPlayer: string | undefined)
   if (msg.boundMs === undefined) return;
   const i = draft.index.get(topicPlayer ?? msg.playerId);
   if (i === undefined) return;
-  const racer = draft.racer(i);
+  let racer = draft.racer(i);
   const clockBound = msg.boundMs / 1000;
-  if (clockBound !== racer.clockBound) draft.set(i, { ...racer, clockBound });
+  if (clockBound === racer.clockBound) return;
+  // Flagged while the race runs and the racer is on the course (a first estimate before the
+  // start may be poor and improve); the ranking still shows the bound as declared.
+  if (
+    clockBound > draft.config.maxDeclaredUncertainty &&
+    (draft.phase === 'running' || draft.phase === 'paused') &&
+    racer.course.finishAt === null
+  ) {
+    racer = flagDeclaredUncertainty(
+      draft,
+      racer,
+      draft.now,
+      `a clock good to ±${fmt(clockBound)} s`,
+      {
+        boundMs: msg.boundMs,
+      },
+    );
+  }
+  draft.set(i, { ...racer, clockBound });
+}
+
+/** A racer declared more uncertainty than the race allows: said once per cooldown, as a warning. */
+function flagDeclaredUncertainty(
+  draft: Draft,
+  racer: RacerState,
+  t: number,
+  declared: string,
+  data: Record<string, number>,
+): RacerState {
+  const allowed = draft.config.maxDeclaredUncertainty;
+  return raise(
+    draft,
+    racer,
+    'time-mismatch',
+    'warning',
+    t,
+    {
+      message: `the racer declares ${declared}, more than the ${fmt(allowed)} s this race allows: judged as ±${fmt(allowed)} s`,
+      data: { ...data, maxDeclaredUncertainty: allowed },
+    },
+    'position',
+    true,
+  );
 }
 
 function onRuling(draft: Draft, input: RulingInput): void {

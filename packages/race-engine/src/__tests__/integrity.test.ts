@@ -134,6 +134,62 @@ describe('positions stamped earlier than they were sent', () => {
     expect(wide.filter((f) => f.cp === undefined)).toEqual([]);
   });
 
+  it('does not let a racer excuse stamps that run behind by declaring a poor clock', () => {
+    const shifted = (extra: (m: Record<string, unknown>) => Record<string, unknown>) =>
+      simulateRace(track, [{ playerId: 'shift', speed: 28 }], { seed: 3 }).map((input) =>
+        input.kind === 'pos'
+          ? { ...input, message: { ...extra(input.message), t: input.message.t - 3 } }
+          : input,
+      ) as EngineInput[];
+    const lateFlags = (events: readonly EngineEvent[]) =>
+      flagsOf(events, 'shift', 'time-mismatch').filter(
+        (f) => f.severity === 'critical' && (f.data as { smallestLag?: number }).smallestLag,
+      );
+    // Stamps 3 s behind, each position claiming ±5 s.
+    const claimed = run(shifted((m) => ({ ...m, u: 5 })));
+    expect(lateFlags(claimed.events).length).toBeGreaterThan(0);
+    // Judged as ±0.5 s: 0.5 + no clock bound + the 1 s latency allowance.
+    expect(lateFlags(claimed.events)[0]?.data).toMatchObject({ tolerance: 1.5 });
+    const declared = flagsOf(claimed.events, 'shift', 'time-mismatch').filter(
+      (f) =>
+        f.severity === 'warning' &&
+        /declares positions stamped ±5\.000 s, more than the 0\.500 s this race allows/.test(
+          f.message,
+        ),
+    );
+    expect(declared.length).toBeGreaterThan(0);
+    expect(declared[0]?.data).toEqual({ u: 5, maxDeclaredUncertainty: 0.5 });
+    // The same through a ping's clock bound, sent once the race runs.
+    const pinged = shifted((m) => m);
+    const at = T0 + 1;
+    const cut = pinged.findIndex((input) => input.at >= at);
+    pinged.splice(cut, 0, {
+      kind: 'ping',
+      at,
+      playerId: 'shift',
+      message: { playerId: 'shift', id: 1, t1: at, boundMs: 5000 },
+    });
+    const { events } = run(pinged);
+    expect(lateFlags(events).length).toBeGreaterThan(0);
+    expect(
+      flagsOf(events, 'shift', 'time-mismatch').some((f) =>
+        /declares a clock good to ±5\.000 s, more than the 0\.500 s this race allows/.test(
+          f.message,
+        ),
+      ),
+    ).toBe(true);
+    // An organizer who accepts poor clocks raises the cap, and the declared bound counts again.
+    const lenient = run(
+      shifted((m) => ({ ...m, u: 5 })),
+      { maxDeclaredUncertainty: 5 },
+    );
+    // (Its checkpoint reports, not shifted, are 3 s off the stream: those flags stay.)
+    const positionFlags = flagsOf(lenient.events, 'shift', 'time-mismatch').filter(
+      (f) => f.cp === undefined,
+    );
+    expect(positionFlags.map((f) => f.message)).toEqual([]);
+  });
+
   it('never flags honest racers behind a slow hub (300 ms, jitter) or a network stall', () => {
     const inputs = simulateRace(
       track,
