@@ -135,6 +135,7 @@ console.log('Simulated race: 20 racers, 10 minutes, 10 Hz (see bench/simulated-r
 // --- size -------------------------------------------------------------------------------------
 const sizeRows: Record<string, string | number>[] = [];
 let main: { race: SimulatedRace; bytes: Uint8Array; plain: Uint8Array } | undefined;
+let whole: { race: SimulatedRace; bytes: Uint8Array; plain: Uint8Array } | undefined;
 for (const [label, options] of [
   ['positions, spec fields (t x y z v)', { positionsOnly: true }],
   ['positions, all fields (+ mapId mount tick seq)', { positionsOnly: true, fields: 'all' }],
@@ -146,6 +147,7 @@ for (const [label, options] of [
   const plain = writePlain(race.messages, true);
   const raw = writePlain(race.messages, false);
   main ??= { race, bytes: ours, plain };
+  if (!options.positionsOnly) whole = { race, bytes: ours, plain };
   const n = race.positionCount;
   sizeRows.push({
     recording: label,
@@ -227,6 +229,49 @@ console.table([
     'plain (JSON lines + gzip)': rate(n, plainReadMs),
   },
 ]);
+
+// The same reads of a whole recording: positions and every event the host records (presence,
+// pings, checkpoints, rankings, ...). Tracks decode only the events positions need.
+{
+  const { race: wholeRace, bytes: wholeBytes, plain: wholePlain } = whole!;
+  const wholeN = wholeRace.positionCount;
+  const wholeTracksMs = time(() => {
+    const opened = openReplay(wholeBytes);
+    if (!opened.ok) throw opened.error;
+    opened.value.tracks();
+  }, 21);
+  const wholeNativeMs = time(() => {
+    const opened = openReplay(wholeBytes, { gunzip: nodeGunzip });
+    if (!opened.ok) throw opened.error;
+    opened.value.tracks();
+  }, 21);
+  const wholeDecoderMs = time(() => {
+    const decoder = createReplayDecoder();
+    decoder.push(wholeBytes);
+    decoder.finish();
+  }, 7);
+  const wholePlainMs = time(() => void readPlain(wholePlain), 7);
+  console.log(
+    `Whole recording (${wholeRace.messages.length.toLocaleString('en')} messages, ${wholeN.toLocaleString('en')} of them positions): position samples per second`,
+  );
+  console.table([
+    {
+      operation: 'read → per-racer typed columns (openReplay().tracks())',
+      ours: rate(wholeN, wholeTracksMs),
+      'plain (JSON lines + gzip)': rate(wholeN, wholePlainMs),
+    },
+    {
+      operation: 'read → per-racer typed columns, node:zlib inflating',
+      ours: rate(wholeN, wholeNativeMs),
+      'plain (JSON lines + gzip)': rate(wholeN, wholePlainMs),
+    },
+    {
+      operation: 'read → every message as objects, all checked (createReplayDecoder)',
+      ours: rate(wholeN, wholeDecoderMs),
+      'plain (JSON lines + gzip)': rate(wholeN, wholePlainMs),
+    },
+  ]);
+}
 
 // --- seek -------------------------------------------------------------------------------------
 // A 2-hour, 100-racer recording: a 10-minute race of 100 racers, twelve times in a row.
@@ -315,3 +360,67 @@ console.table([
   ),
   row('baseline: decode from the start to the instant', scanMs),
 ]);
+
+// Seeking in a whole recording: 100 racers, 30 minutes, with every event (rankings, presence,
+// pings, ...): a seek decodes the positions and the events it needs, and the rankings of the one
+// member the latest ranking is in.
+{
+  const wholeRace = simulateRace({ racers: 100, durationS: 1800, hz: 10, seed: 3 });
+  const wholeParts: Uint8Array[] = [];
+  const writer = createReplayWriter(
+    { write: (part) => void wholeParts.push(part) },
+    {
+      raceId: wholeRace.raceId,
+      createdAt: wholeRace.startAt,
+      track: wholeRace.track,
+      state: wholeRace.state,
+    },
+  );
+  for (const message of wholeRace.messages) writer.append(message);
+  await writer.close();
+  const wholeBytes = concat(wholeParts);
+  console.log(
+    `\n30-minute whole recording: ${wholeRace.messages.length.toLocaleString('en')} messages (${wholeRace.positionCount.toLocaleString('en')} positions) of 100 racers, ${(wholeBytes.length / 1e6).toFixed(1)} MB`,
+  );
+  const wholeOpenMs: number[] = [];
+  const wholeSeekMs: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    const raceTimeMs = random() * 1800 * 1000;
+    const openStart = performance.now();
+    const opened = openReplay(wholeBytes);
+    if (!opened.ok) throw opened.error;
+    const seekStart = performance.now();
+    const snapshot = opened.value.seek(raceTimeMs);
+    const end = performance.now();
+    if (snapshot.positions.length < 90 || !snapshot.ranking)
+      throw new Error(`seek found ${snapshot.positions.length} racers`);
+    wholeOpenMs.push(seekStart - openStart);
+    wholeSeekMs.push(end - seekStart);
+  }
+  const wholeScanMs: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const target = wholeRace.t0 + random() * 1800;
+    const start = performance.now();
+    const decoder = createReplayDecoder();
+    let reached = false;
+    for (let at = 0; at < wholeBytes.length && !reached; at += 1 << 20) {
+      for (const message of decoder.push(wholeBytes.subarray(at, at + (1 << 20)))) {
+        if (message.at >= target) {
+          reached = true;
+          break;
+        }
+      }
+    }
+    wholeScanMs.push(performance.now() - start);
+  }
+  console.log('Seek to a random instant of the whole recording (cold), with its state and ranking');
+  console.table([
+    row('open (hop over the member headers)', wholeOpenMs),
+    row('seek: positions of all 100 racers, state and ranking', wholeSeekMs),
+    row(
+      'open + seek',
+      wholeOpenMs.map((ms, i) => ms + wholeSeekMs[i]!),
+    ),
+    row('baseline: decode from the start to the instant', wholeScanMs),
+  ]);
+}

@@ -45,6 +45,11 @@ const POSITION_LINE_START = new TextEncoder().encode('{"type":"pos"');
 /** `"data":"`, as bytes. */
 const DATA_KEY = new TextEncoder().encode('"data":"');
 
+/** How an event line starts as the writer writes it (`{"type":"event","at":`), as bytes. */
+const EVENT_LINE_START = new TextEncoder().encode('{"type":"event","at":');
+/** `,"kind":"`, as bytes: what follows `at`'s number in the writer's lines. */
+const KIND_KEY = new TextEncoder().encode(',"kind":"');
+
 function startsWith(bytes: Uint8Array, from: number, to: number, prefix: Uint8Array): boolean {
   if (to - from < prefix.length) return false;
   for (let i = 0; i < prefix.length; i++) if (bytes[from + i] !== prefix[i]) return false;
@@ -78,6 +83,35 @@ function findPackedData(bytes: Uint8Array, from: number, to: number): PackedData
   return undefined;
 }
 
+/** Bytes of a JSON number: digits, sign, point, exponent. */
+function isNumberByte(b: number): boolean {
+  return (
+    (b >= 0x30 && b <= 0x39) || b === 0x2e || b === 0x2d || b === 0x2b || b === 0x65 || b === 0x45
+  );
+}
+
+/**
+ * The kind of the event line in `bytes[from .. to)`, read without parsing it, when the line has
+ * the writer's shape (`{"type":"event","at":NUMBER,"kind":"KIND"...`, no escape in the kind);
+ * undefined for any other line, which is then parsed whole.
+ */
+function sniffEventKind(bytes: Uint8Array, from: number, to: number): string | undefined {
+  if (!startsWith(bytes, from, to, EVENT_LINE_START)) return undefined;
+  let i = from + EVENT_LINE_START.length;
+  while (i < to && isNumberByte(bytes[i]!)) i++;
+  if (!startsWith(bytes, i, to, KIND_KEY)) return undefined;
+  const start = i + KIND_KEY.length;
+  let kind = '';
+  for (let k = start; k < to; k++) {
+    const b = bytes[k]!;
+    if (b === 0x22) return kind;
+    // An escape or a non-ASCII byte: leave it to JSON.parse.
+    if (b === 0x5c || b >= 0x80) return undefined;
+    kind += String.fromCharCode(b);
+  }
+  return undefined;
+}
+
 /** Per-racer delta state carried from member to member while reading in order. */
 export type DeltaStates = Map<string, RacerDeltaState>;
 
@@ -91,8 +125,10 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  * `positions: false` the position line is skipped (and `states` untouched): for callers that
  * only want the events. With a `scratch` buffer, the chunks share it and are valid only until
  * the next member is decoded with it (for callers that copy them out at once). `firstFileLine`:
- * the line number in the whole file of the member's first line, when known, for issues. Never
- * throws.
+ * the line number in the whole file of the member's first line, when known, for issues. With
+ * `eventKinds`, only event lines of those kinds are decoded: the others are skipped unparsed and
+ * unchecked (their kind read from the line's first bytes), for callers that want positions and
+ * a few kinds of event, not every ranking and presence message. Never throws.
  */
 export function decodeMember(
   bytes: Uint8Array,
@@ -102,6 +138,7 @@ export function decodeMember(
   positions = true,
   scratch?: DecodeScratch,
   firstFileLine?: number,
+  eventKinds?: ReadonlySet<string>,
 ): DecodedMember {
   const events: DecodedEvent[] = [];
   const chunks: DecodedChunk[] = [];
@@ -122,6 +159,10 @@ export function decodeMember(
     const isPositions = startsWith(bytes, lineStart, end, POSITION_LINE_START);
     // Skipping positions: no need to parse the longest line.
     if (!positions && isPositions) continue;
+    if (eventKinds && !isPositions) {
+      const kind = sniffEventKind(bytes, lineStart, end);
+      if (kind !== undefined && !eventKinds.has(kind)) continue;
+    }
     const packed = isPositions ? findPackedData(bytes, lineStart, end) : undefined;
     const line = packed
       ? `${textDecoder.decode(bytes.subarray(lineStart, packed.start))}${textDecoder.decode(bytes.subarray(packed.end, end))}`
@@ -189,6 +230,7 @@ export function decodeMember(
           issue('CORRUPT_LINE', 'event with a non-string playerId');
           continue;
         }
+        if (eventKinds && !eventKinds.has(kind)) continue;
         if (!KNOWN_KINDS.has(kind)) {
           const entry = { kind: 'unknown' as const, recordedKind: kind, at, message };
           events.push({ at, entry: playerId === undefined ? entry : { ...entry, playerId } });

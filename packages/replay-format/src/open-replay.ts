@@ -111,7 +111,11 @@ export interface Replay {
   readonly index: ReplayIndex;
   /** True when the file ends with a valid index trailer (the writer closed it). */
   readonly complete: boolean;
-  /** Problems found so far (opening, and decoding members on demand). */
+  /**
+   * Problems found so far (opening, and decoding members on demand). Positions (`seek`,
+   * `positionsAt`, `tracks`) decode only the event lines they need (positions stored as events,
+   * `state`, `control`) and skip the others unchecked; `messages` checks every line it returns.
+   */
   readonly issues: readonly ReplayError[];
   /** The start instant (epoch s): the last one the recording announced, else the header's. */
   readonly t0: number | null;
@@ -147,10 +151,19 @@ interface Slot {
 }
 
 interface CachedMember {
+  /** With `lean`, its events are only those of {@link POSITION_EVENT_KINDS}. */
   readonly decoded: DecodedMember;
+  readonly lean: boolean;
   readonly entries: ReplayEntry[] | undefined;
   readonly endStates: DeltaStates;
 }
+
+/**
+ * The events positions need: positions stored as event lines, and the start instants (`state`,
+ * `control`) race-relative times count from. Seeking and building tracks decode only these and
+ * skip the rest (rankings, presence, pings) unparsed.
+ */
+const POSITION_EVENT_KINDS: ReadonlySet<string> = new Set(['pos', 'state', 'control']);
 
 function cloneStates(states: DeltaStates): DeltaStates {
   const copy: DeltaStates = new Map();
@@ -286,12 +299,31 @@ export function openReplay(
     return text.value;
   };
 
-  /** Decodes member `i` with its delta state, from the nearest keyframe or cached member before it. */
-  const ensure = (i: number): CachedMember => {
+  /** Every event of member `i` (its positions aside), decoded; undefined if it cannot be inflated. */
+  const allEvents = (i: number): DecodedEvent[] | undefined => {
+    const text = inflateSlot(i);
+    if (!text) return undefined;
+    const decoded = decodeMember(text, slots[i]!.entry.offset, new Map(), header, false);
+    for (const issue of decoded.issues) report(issue);
+    return decoded.events;
+  };
+
+  /**
+   * Decodes member `i` with its delta state, from the nearest keyframe or cached member before it.
+   * `lean`: only the events of {@link POSITION_EVENT_KINDS} are needed (members decoded for this
+   * are cached so, and decoded again for their other events when those are asked for).
+   */
+  const ensure = (i: number, lean = false): CachedMember => {
     const hit = cache.get(i);
-    if (hit) {
+    if (hit && (lean || !hit.lean)) {
       touch(i, hit);
       return hit;
+    }
+    if (hit) {
+      const events = allEvents(i) ?? [];
+      const full: CachedMember = { ...hit, decoded: { ...hit.decoded, events }, lean: false };
+      touch(i, full);
+      return full;
     }
     let j = i;
     while (j > 1 && !slots[j]!.entry.keyframe && !cache.has(j - 1)) j--;
@@ -307,7 +339,16 @@ export function openReplay(
       const text = inflateSlot(k);
       let decoded: DecodedMember;
       if (text) {
-        decoded = decodeMember(text, slots[k]!.entry.offset, states, header);
+        decoded = decodeMember(
+          text,
+          slots[k]!.entry.offset,
+          states,
+          header,
+          true,
+          undefined,
+          undefined,
+          lean ? POSITION_EVENT_KINDS : undefined,
+        );
       } else {
         states.clear();
         decoded = {
@@ -320,23 +361,19 @@ export function openReplay(
         };
       }
       for (const issue of decoded.issues) report(issue);
-      result = { decoded, entries: undefined, endStates: cloneStates(states) };
+      result = { decoded, lean, entries: undefined, endStates: cloneStates(states) };
       touch(k, result);
     }
     return result ?? cache.get(i)!;
   };
 
-  const eventsOf = (i: number): DecodedEvent[] => {
+  /** Member `i`'s events: all of them, or (`lean`) at least those of POSITION_EVENT_KINDS. */
+  const eventsOf = (i: number, lean: boolean): DecodedEvent[] => {
     const cached = cache.get(i);
-    if (cached) return cached.decoded.events;
+    if (cached && (lean || !cached.lean)) return cached.decoded.events;
     let events = eventsCache.get(i);
     if (!events) {
-      const text = inflateSlot(i);
-      const decoded = text
-        ? decodeMember(text, slots[i]!.entry.offset, new Map(), header, false)
-        : undefined;
-      for (const issue of decoded?.issues ?? []) report(issue);
-      events = decoded?.events ?? [];
+      events = allEvents(i) ?? [];
       if (eventsCache.size >= cacheLimit)
         eventsCache.delete(eventsCache.keys().next().value as number);
       eventsCache.set(i, events);
@@ -350,7 +387,7 @@ export function openReplay(
   const latest = <K extends 'state' | 'ranking'>(kind: K, time: number) => {
     for (let i = lastMemberBefore(slots, time + LAG_MARGIN_S); i >= 1; i--) {
       if (!hasKind(i, kind)) continue;
-      const events = eventsOf(i);
+      const events = eventsOf(i, POSITION_EVENT_KINDS.has(kind));
       for (let k = events.length - 1; k >= 0; k--) {
         const { at, entry } = events[k]!;
         if (entry.kind === kind && at <= time)
@@ -364,7 +401,7 @@ export function openReplay(
   let t0: number | null = header.t0;
   search: for (let i = slots.length - 1; i >= 1; i--) {
     if (!hasKind(i, 'state') && !hasKind(i, 'control')) continue;
-    const events = eventsOf(i);
+    const events = eventsOf(i, true);
     for (let k = events.length - 1; k >= 0; k--) {
       const { entry } = events[k]!;
       if (entry.kind === 'state' && typeof entry.message.t0 === 'number') {
@@ -386,7 +423,7 @@ export function openReplay(
   const t0At = (time: number): number | null => {
     for (let i = lastMemberBefore(slots, time); i >= 1; i--) {
       if (!hasKind(i, 'state') && !hasKind(i, 'control')) continue;
-      const events = eventsOf(i).filter((event) => event.at <= time);
+      const events = eventsOf(i, true).filter((event) => event.at <= time);
       const found = announcedT0(events, null);
       if (found !== null) return found;
     }
@@ -432,7 +469,16 @@ export function openReplay(
           states.clear();
           continue;
         }
-        decoded = decodeMember(text, slots[i]!.entry.offset, states, header, true, scratch);
+        decoded = decodeMember(
+          text,
+          slots[i]!.entry.offset,
+          states,
+          header,
+          true,
+          scratch,
+          undefined,
+          POSITION_EVENT_KINDS,
+        );
         for (const issue of decoded.issues) report(issue);
       }
       chunks = positionChunks(decoded, header);
@@ -498,7 +544,7 @@ export function openReplay(
     };
     const found = new Map<string, Bracket>();
     for (let i = firstIndex; i <= lastIndex; i++) {
-      for (const chunk of positionChunks(ensure(i).decoded, header)) {
+      for (const chunk of positionChunks(ensure(i, true).decoded, header)) {
         let bracket = found.get(chunk.playerId);
         if (!bracket) {
           bracket = {

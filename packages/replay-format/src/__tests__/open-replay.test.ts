@@ -199,6 +199,64 @@ describe('openReplay', () => {
     expect(await collect(readReplay(recompressed))).toEqual(await collect(readReplay(race.bytes)));
   });
 
+  it('decodes for positions only the events they need, and checks every line messages returns', async () => {
+    const race = await recordedRace({ racers: 3, durationS: 20 });
+    // A ranking no reader accepts, between the others.
+    const bad = { kind: 'ranking', at: race.t0 + 8, message: { nonsense: true } };
+    const entries: ReplayEntry[] = [...race.messages];
+    entries.splice(
+      entries.findIndex((m) => m.at >= bad.at),
+      0,
+      bad as unknown as ReplayEntry,
+    );
+    const { bytes } = await record(entries, {
+      raceId: race.raceId,
+      createdAt: race.startAt,
+      track: race.track,
+      state: race.state,
+    });
+    const opened = openReplay(bytes);
+    if (!opened.ok) throw opened.error;
+    const replay = opened.value;
+    const good = openReplay(race.bytes);
+    if (!good.ok) throw good.error;
+    // Positions, t0, state and ranking as in the recording without it; the bad line unread.
+    expect(replay.t0).toBe(race.t0);
+    for (const playerId of race.playerIds) {
+      expect([...replay.track(playerId)!.x]).toEqual([...good.value.track(playerId)!.x]);
+    }
+    for (const time of [race.t0 + 4, race.t0 + 8.1]) {
+      expect(replay.positionsAt(time)).toEqual(good.value.positionsAt(time));
+    }
+    expect(replay.issues).toEqual([]);
+    // A seek reads the rankings of the member it needs the latest one from: the bad one is
+    // reported there, and skipped.
+    for (const raceTimeMs of [4000, 7900, 8100, 15_000]) {
+      expect(replay.seek(raceTimeMs)).toEqual(good.value.seek(raceTimeMs));
+    }
+    expect(replay.issues.map((i) => i.code)).toEqual(['INVALID_MESSAGE']);
+    // Every message: the bad line is skipped.
+    const recorded = await collect(readReplay(race.bytes));
+    expect(replay.messages()).toEqual(recorded);
+    expect(replay.issues.map((i) => i.code)).toEqual(['INVALID_MESSAGE']);
+
+    // Event lines in another writer's key order are parsed whole, then kept or skipped by kind.
+    const text = gunzipSync(race.bytes)
+      .toString('utf8')
+      .replace(
+        /\{"type":"event","at":([\d.]+),"kind":"(\w+)"/g,
+        '{"kind":"$2","type":"event","at":$1',
+      );
+    expect(text).toContain('{"kind":"ranking","type":"event"');
+    const reordered = openReplay(new Uint8Array(gzipSync(text)));
+    if (!reordered.ok) throw reordered.error;
+    expect(reordered.value.t0).toBe(race.t0);
+    for (const raceTimeMs of [-2000, 4000, 15_000]) {
+      expect(reordered.value.seek(raceTimeMs)).toEqual(good.value.seek(raceTimeMs));
+    }
+    expect(reordered.value.messages()).toEqual(recorded);
+  });
+
   it('refuses what is not a recording', () => {
     expect(openReplay(new Uint8Array(0)).ok).toBe(false);
     expect(openReplay(new Uint8Array(gzipSync('{"hello":1}\n'))).ok).toBe(false);
