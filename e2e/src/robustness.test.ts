@@ -145,5 +145,25 @@ describe.concurrent('bad input and bad situations', () => {
     expect(track.output()).toContain(
       'gw2race-host: cannot read the track /nope/track.csv: no such file',
     );
+    // An address that is not this machine's (TEST-NET-1), and a name that does not resolve.
+    for (const [listen, problem] of [
+      ['192.0.2.1', 'no network interface of this machine has that address'],
+      ['no-such-host.invalid', 'not an address of this machine'],
+    ]) {
+      const elsewhere = start('host', HOST_CLI, [
+        '--yes',
+        '--no-ntp',
+        '--plain',
+        '--port',
+        '0',
+        '--listen',
+        listen as string,
+        '--out',
+        '/tmp',
+      ]);
+      expect(await elsewhere.exited).toBe(2);
+      expect(elsewhere.output()).toContain(`gw2race-host: cannot listen on ${listen}: ${problem}`);
+      expect(elsewhere.output()).not.toContain('unexpected error');
+    }
   });
 });

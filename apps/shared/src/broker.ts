@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Aedes, type Client, type PublishPacket } from 'aedes';
 import { createWebSocketStream, WebSocketServer } from 'ws';
-import { AppError } from './errors';
+import { AppError, listenAddressError } from './errors';
 
 /** Who may connect and publish what on the embedded hub. */
 export interface HubAccess {
@@ -144,7 +144,7 @@ export async function startEmbeddedBroker(
             cause: error,
           }),
         );
-      } else reject(error);
+      } else reject(listenAddressError(error, host) ?? error);
     });
     tcp.listen(wantedPort, host, () => resolve());
   });

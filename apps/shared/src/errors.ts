@@ -49,6 +49,29 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * The error to report when listening on `host` failed for the address itself (not the port): an
+ * address no interface of this machine has, or a name that does not resolve. Undefined for any
+ * other failure (a port in use, say), which the caller words itself.
+ */
+export function listenAddressError(error: unknown, host: string): AppError | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const hint =
+    'use 0.0.0.0 for every network interface, 127.0.0.1 for this machine only, or one of its own addresses';
+  if (code === 'EADDRNOTAVAIL')
+    return new AppError(
+      'USAGE',
+      `cannot listen on ${host}: no network interface of this machine has that address`,
+      { hint, cause: error },
+    );
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME' || code === 'EINVAL')
+    return new AppError('USAGE', `cannot listen on ${host}: not an address of this machine`, {
+      hint,
+      cause: error,
+    });
+  return undefined;
+}
+
 /** True when `value` is an {@link AppError}. */
 export function isAppError(value: unknown): value is AppError {
   return value instanceof AppError;

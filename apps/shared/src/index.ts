@@ -5,7 +5,7 @@ export type { HubAccess } from './broker';
 export type { ConnectHubOptions } from './connect';
 export { connectHub, HUB_SCHEMES, parseHubUrl, redactUrl } from './connect';
 export type { AppErrorCode } from './errors';
-export { APP_ERROR_CODES, AppError, isAppError } from './errors';
+export { APP_ERROR_CODES, AppError, isAppError, listenAddressError } from './errors';
 export { formatCountdown, formatGap, formatMs, formatRaceTime, formatTable } from './format';
 export type { KeyInputStream, KeyListener, KeyPress } from './keys';
 export { listenKeys } from './keys';

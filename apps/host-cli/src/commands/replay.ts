@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import { AppError, numberOption, parseCommandLine } from '@gw2race/app-shared';
+import { AppError, listenAddressError, numberOption, parseCommandLine } from '@gw2race/app-shared';
 import { readReplayFile } from '@gw2race/replay-format/node';
 import { webAppDir } from '../web/static-dir';
 import { attachWebApp, closeWebServer } from '../web/web-server';
@@ -73,7 +73,7 @@ export async function replayCommand(args: string[], version: string): Promise<nu
           ? new AppError('PORT_IN_USE', `HTTP port ${port} on ${listen} is already in use`, {
               hint: 'choose another with --http-port',
             })
-          : error,
+          : (listenAddressError(error, listen) ?? error),
       ),
     );
     server.listen(port, listen, () => resolve());

@@ -13,6 +13,7 @@ import {
   isAppError,
   type KeyListener,
   type KeyPress,
+  listenAddressError,
   listenKeys,
   numberOption,
   parseCommandLine,
@@ -347,7 +348,7 @@ export async function runCommand(args: string[], version: string): Promise<numbe
       await listenOn(httpPort);
     } catch (cause) {
       const code = (cause as NodeJS.ErrnoException).code;
-      if (code !== 'EADDRINUSE') throw cause;
+      if (code !== 'EADDRINUSE') throw listenAddressError(cause, listen) ?? cause;
       // The default port is taken (another host, another program): any free port will do, the
       // address is printed. A port the organizer asked for is an error.
       if (values['http-port'] !== undefined)
