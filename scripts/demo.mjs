@@ -5,7 +5,7 @@
 // Run with `pnpm demo` (which builds the apps first).
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,6 +21,24 @@ async function freePort() {
   const { port } = server.address();
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/** Resolves once something accepts TCP connections on `port` (the host's hub), or rejects. */
+async function waitForPort(port, timeoutMs) {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const open = await new Promise((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    if (performance.now() > deadline) throw new Error(`the host's hub did not open port ${port}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 const port = await freePort();
@@ -68,9 +86,11 @@ const hostProcess = spawn(
 );
 
 const children = [];
-setTimeout(() => {
+let hostExited = false;
+const startRacers = () => {
   for (const [i, r] of racers.entries()) {
-    const log = openSync(join(out, 'logs', `racer-${i + 1}.log`), 'w');
+    const logPath = join(out, 'logs', `racer-${i + 1}.log`);
+    const log = openSync(logPath, 'w');
     const args = [
       racer,
       '--race',
@@ -86,9 +106,21 @@ setTimeout(() => {
       '--plain',
     ];
     if (r.cheat) args.push('--sim-cheat', r.cheat);
-    children.push(spawn(process.execPath, args, { stdio: ['ignore', log, log] }));
+    const child = spawn(process.execPath, args, { stdio: ['ignore', log, log] });
+    children.push(child);
+    // A racer that fails (rather than finishing or being stopped) would leave the host waiting
+    // for its auto-start: say so and end the demo.
+    child.on('exit', (code) => {
+      if (code === 0 || code === null || hostExited) return;
+      console.error(`\n${r.name} stopped with exit code ${code}; see ${logPath}`);
+      hostProcess.kill('SIGINT');
+    });
   }
-}, 1500);
+};
+waitForPort(port, 60_000).then(startRacers, (error) => {
+  console.error(`\n${error.message}; stopping the demo`);
+  hostProcess.kill('SIGINT');
+});
 
 const stopRacers = () => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
@@ -97,6 +129,7 @@ process.on('SIGINT', () => {
   hostProcess.kill('SIGINT');
 });
 hostProcess.on('exit', (code) => {
+  hostExited = true;
   setTimeout(() => {
     stopRacers();
     process.exit(code ?? 1);
