@@ -132,6 +132,15 @@ function decode(
   partial: boolean,
   cache: DecodeCache | null,
 ): Result<MumbleLinkFrame, MumbleLinkError> {
+  if (!(bytes instanceof Uint8Array)) {
+    const what = bytes === null ? 'null' : ((bytes as object)?.constructor?.name ?? typeof bytes);
+    return err(
+      new MumbleLinkError(
+        'INVALID_FRAME',
+        `a MumbleLink block is read from a Uint8Array, got ${what} (wrap an ArrayBuffer in new Uint8Array(buffer))`,
+      ),
+    );
+  }
   const length = bytes.length;
   if (length < (partial ? GW2_DATA_SIZE : LINKED_MEM_SIZE)) return err(truncated(length, partial));
   const view = new DataView(bytes.buffer, bytes.byteOffset, Math.min(length, LINKED_MEM_SIZE));

@@ -193,6 +193,8 @@ export function createMumbleLinkReader(options: MumbleLinkReaderOptions = {}): M
     throw new RangeError(`pollHz must be in (0, 1000], got ${pollHz}`);
   const periodMs = 1000 / pollHz;
   const staleAfterMs = options.staleAfterMs ?? 1000;
+  if (!(staleAfterMs > 0))
+    throw new RangeError(`staleAfterMs must be a positive number, got ${staleAfterMs}`);
   const partial = options.partial === true;
   const emitter = new Emitter<MumbleLinkReaderEvents>();
   const velocity = createVelocityEstimator(options.velocity);

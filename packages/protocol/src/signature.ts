@@ -42,8 +42,12 @@ function subtle(): SubtleCrypto {
   return webCrypto.subtle;
 }
 
-/** Imports raw key bytes once, so signing many messages does not import the key each time. */
+/**
+ * Imports raw key bytes once, so signing many messages does not import the key each time.
+ * Throws a `RangeError` for an empty key (no HMAC key can be empty).
+ */
 export async function importSigningKey(key: Uint8Array): Promise<CryptoKey> {
+  if (key.byteLength === 0) throw new RangeError('a signing key cannot be empty');
   return subtle().importKey(
     'raw',
     key as Uint8Array<ArrayBuffer>,
@@ -235,7 +239,8 @@ export const MAX_SIGNATURE_OVERHEAD = JSON_SIG_SUFFIX_LENGTH - 1;
 
 /**
  * Checks the signature of a payload for its topic, then decodes it like
- * {@link decodeTopicMessage}. A signed message must carry a `seq`. Never throws. The topic and the
+ * {@link decodeTopicMessage}. A signed message must carry a `seq`. Never throws on what the
+ * network sends (a `key` that cannot be used, such as an empty one, throws). The topic and the
  * size are checked first: a payload over the kind's limit ({@link MAX_MESSAGE_BYTES}, or
  * `options.maxBytes`) plus {@link MAX_SIGNATURE_OVERHEAD} is refused with `TOO_LARGE` before any
  * byte of it is copied or hashed.

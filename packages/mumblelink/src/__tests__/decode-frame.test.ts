@@ -189,6 +189,26 @@ describe('decodeFrame', () => {
     },
   );
 
+  it('refuses what is not a Uint8Array (an ArrayBuffer, a DataView, nothing) with INVALID_FRAME', () => {
+    const block = handWrittenBlock(IDENTITY);
+    for (const [input, what] of [
+      [block.buffer, 'ArrayBuffer'],
+      [new DataView(block.buffer), 'DataView'],
+      [null, 'null'],
+      [undefined, 'undefined'],
+    ] as const) {
+      for (const result of [
+        decodeFrame(input as unknown as Uint8Array),
+        createFrameDecoder().decode(input as unknown as Uint8Array),
+      ]) {
+        expect(!result.ok && result.error.code).toBe('INVALID_FRAME');
+        expect(!result.ok && result.error.message).toContain(`Uint8Array, got ${what}`);
+      }
+    }
+    // Wrapped as the message says, it reads.
+    expect(decodeFrame(new Uint8Array(block.buffer)).ok).toBe(true);
+  });
+
   it('accepts a block cut after the GW2 context with `partial`, and nothing shorter', () => {
     const cut = handWrittenBlock(IDENTITY).subarray(0, 1193);
     const result = decodeFrame(cut, { partial: true });

@@ -111,6 +111,15 @@ describe('createMumbleLinkReader', () => {
     expect([events.frame.length, events.error.length]).toEqual([0, 0]);
   });
 
+  it('refuses a poll rate or staleness delay that is not a positive number', () => {
+    for (const staleAfterMs of [0, -5, Number.NaN]) {
+      expect(() => setup({ staleAfterMs })).toThrow(
+        `staleAfterMs must be a positive number, got ${staleAfterMs}`,
+      );
+    }
+    expect(() => setup({ pollHz: 0 })).toThrow('pollHz must be in (0, 1000], got 0');
+  });
+
   it('polls at 60 Hz by default', async () => {
     const { time, reader, reads } = setup();
     await reader.start();

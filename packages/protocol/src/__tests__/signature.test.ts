@@ -108,6 +108,21 @@ describe('signatures', () => {
     expect(!result.ok && result.error.code).toBe('MISSING_SEQUENCE');
   });
 
+  it('refuses an empty key with a clear error', async () => {
+    await expect(importSigningKey(new Uint8Array(0))).rejects.toThrow(
+      'a signing key cannot be empty',
+    );
+    const topic = buildTopic('abc123', 'pos', 'p1');
+    const wire = await signMessage(
+      topic,
+      encodeMessage('pos', { ...pos, seq: 1 }),
+      await derivePlayerKey(raceKey, 'p1'),
+    );
+    await expect(decodeVerifiedMessage(topic, wire, new Uint8Array(0))).rejects.toThrow(
+      'a signing key cannot be empty',
+    );
+  });
+
   it('round-trips any position in both codecs', async () => {
     const key = await importSigningKey(await derivePlayerKey(raceKey, 'p1'));
     await fc.assert(
