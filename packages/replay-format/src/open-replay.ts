@@ -273,7 +273,8 @@ export function openReplay(
     scanned,
   }));
   const cache = new Map<number, CachedMember>();
-  const eventsCache = new Map<number, DecodedEvent[]>();
+  /** Events of members not in `cache`, by member and the kinds decoded (`i` or `i:kinds`). */
+  const eventsCache = new Map<string, DecodedEvent[]>();
 
   const touch = (i: number, value: CachedMember) => {
     cache.delete(i);
@@ -299,11 +300,23 @@ export function openReplay(
     return text.value;
   };
 
-  /** Every event of member `i` (its positions aside), decoded; undefined if it cannot be inflated. */
-  const allEvents = (i: number): DecodedEvent[] | undefined => {
+  /**
+   * The events of member `i` (its positions aside), every one or those of `kinds`, decoded;
+   * undefined if it cannot be inflated.
+   */
+  const allEvents = (i: number, kinds?: ReadonlySet<string>): DecodedEvent[] | undefined => {
     const text = inflateSlot(i);
     if (!text) return undefined;
-    const decoded = decodeMember(text, slots[i]!.entry.offset, new Map(), header, false);
+    const decoded = decodeMember(
+      text,
+      slots[i]!.entry.offset,
+      new Map(),
+      header,
+      false,
+      undefined,
+      undefined,
+      kinds,
+    );
     for (const issue of decoded.issues) report(issue);
     return decoded.events;
   };
@@ -367,19 +380,29 @@ export function openReplay(
     return result ?? cache.get(i)!;
   };
 
-  /** Member `i`'s events: all of them, or (`lean`) at least those of POSITION_EVENT_KINDS. */
-  const eventsOf = (i: number, lean: boolean): DecodedEvent[] => {
+  /**
+   * Member `i`'s events: at least those of `kinds` (more when the member is cached whole or for
+   * positions), so callers look for the kind they want.
+   */
+  const eventsOf = (i: number, kinds: ReadonlySet<string>): DecodedEvent[] => {
     const cached = cache.get(i);
-    if (cached && (lean || !cached.lean)) return cached.decoded.events;
-    let events = eventsCache.get(i);
+    if (cached && (!cached.lean || [...kinds].every((kind) => POSITION_EVENT_KINDS.has(kind))))
+      return cached.decoded.events;
+    const key = `${i}:${[...kinds].join(',')}`;
+    let events = eventsCache.get(key);
     if (!events) {
-      events = allEvents(i) ?? [];
+      events = allEvents(i, kinds) ?? [];
       if (eventsCache.size >= cacheLimit)
-        eventsCache.delete(eventsCache.keys().next().value as number);
-      eventsCache.set(i, events);
+        eventsCache.delete(eventsCache.keys().next().value as string);
+      eventsCache.set(key, events);
     }
     return events;
   };
+  const KIND_SETS = {
+    state: new Set(['state']),
+    ranking: new Set(['ranking']),
+    start: new Set(['state', 'control']),
+  } as const;
 
   const hasKind = (i: number, kind: string) => slots[i]!.entry.kinds.includes(kind);
 
@@ -387,7 +410,7 @@ export function openReplay(
   const latest = <K extends 'state' | 'ranking'>(kind: K, time: number) => {
     for (let i = lastMemberBefore(slots, time + LAG_MARGIN_S); i >= 1; i--) {
       if (!hasKind(i, kind)) continue;
-      const events = eventsOf(i, POSITION_EVENT_KINDS.has(kind));
+      const events = eventsOf(i, KIND_SETS[kind]);
       for (let k = events.length - 1; k >= 0; k--) {
         const { at, entry } = events[k]!;
         if (entry.kind === kind && at <= time)
@@ -401,7 +424,7 @@ export function openReplay(
   let t0: number | null = header.t0;
   search: for (let i = slots.length - 1; i >= 1; i--) {
     if (!hasKind(i, 'state') && !hasKind(i, 'control')) continue;
-    const events = eventsOf(i, true);
+    const events = eventsOf(i, KIND_SETS.start);
     for (let k = events.length - 1; k >= 0; k--) {
       const { entry } = events[k]!;
       if (entry.kind === 'state' && typeof entry.message.t0 === 'number') {
@@ -423,7 +446,7 @@ export function openReplay(
   const t0At = (time: number): number | null => {
     for (let i = lastMemberBefore(slots, time); i >= 1; i--) {
       if (!hasKind(i, 'state') && !hasKind(i, 'control')) continue;
-      const events = eventsOf(i, true).filter((event) => event.at <= time);
+      const events = eventsOf(i, KIND_SETS.start).filter((event) => event.at <= time);
       const found = announcedT0(events, null);
       if (found !== null) return found;
     }
