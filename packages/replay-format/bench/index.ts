@@ -16,6 +16,7 @@ import {
   createReplayDecoder,
   createReplayWriter,
   openReplay,
+  type Replay,
   type ReplayEntry,
   type ReplayWriterOptions,
   readReplay,
@@ -180,21 +181,23 @@ console.table(flushRows);
 // --- rates ------------------------------------------------------------------------------------
 const writeMs = time(() => void writeOurs(race, race.messages), 7);
 const plainWriteMs = time(() => void writePlain(race.messages, true), 7);
-const tracksMs = time(() => {
-  const opened = openReplay(bytes);
-  if (!opened.ok) throw opened.error;
-  opened.value.tracks();
-}, 21);
-const nativeTracksMs = time(() => {
-  const opened = openReplay(bytes, { gunzip: nodeGunzip });
-  if (!opened.ok) throw opened.error;
-  opened.value.tracks();
-}, 21);
-const decoderMs = time(() => {
-  const decoder = createReplayDecoder();
-  decoder.push(bytes);
-  decoder.finish();
-}, 7);
+/** Opening a recording and building every racer's track, inflating with fflate or node:zlib. */
+const timeTracks = (recording: Uint8Array, native: boolean) =>
+  time(() => {
+    const opened = openReplay(recording, native ? { gunzip: nodeGunzip } : {});
+    if (!opened.ok) throw opened.error;
+    opened.value.tracks();
+  }, 21);
+/** Decoding every message of a recording into objects, each line checked. */
+const timeDecoder = (recording: Uint8Array) =>
+  time(() => {
+    const decoder = createReplayDecoder();
+    decoder.push(recording);
+    decoder.finish();
+  }, 7);
+const tracksMs = timeTracks(bytes, false);
+const nativeTracksMs = timeTracks(bytes, true);
+const decoderMs = timeDecoder(bytes);
 const streamMs = await timeAsync(async () => {
   for await (const _ of readReplay(bytes)) {
     // iterate
@@ -235,21 +238,9 @@ console.table([
 {
   const { race: wholeRace, bytes: wholeBytes, plain: wholePlain } = whole!;
   const wholeN = wholeRace.positionCount;
-  const wholeTracksMs = time(() => {
-    const opened = openReplay(wholeBytes);
-    if (!opened.ok) throw opened.error;
-    opened.value.tracks();
-  }, 21);
-  const wholeNativeMs = time(() => {
-    const opened = openReplay(wholeBytes, { gunzip: nodeGunzip });
-    if (!opened.ok) throw opened.error;
-    opened.value.tracks();
-  }, 21);
-  const wholeDecoderMs = time(() => {
-    const decoder = createReplayDecoder();
-    decoder.push(wholeBytes);
-    decoder.finish();
-  }, 7);
+  const wholeTracksMs = timeTracks(wholeBytes, false);
+  const wholeNativeMs = timeTracks(wholeBytes, true);
+  const wholeDecoderMs = timeDecoder(wholeBytes);
   const wholePlainMs = time(() => void readPlain(wholePlain), 7);
   console.log(
     `Whole recording (${wholeRace.messages.length.toLocaleString('en')} messages, ${wholeN.toLocaleString('en')} of them positions): position samples per second`,
@@ -313,114 +304,90 @@ const random = () => {
   seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
   return seed / 2 ** 31;
 };
-const openMs: number[] = [];
-const seekMs: number[] = [];
-for (let i = 0; i < 40; i++) {
-  const raceTimeMs = random() * 7200 * 1000;
-  const openStart = performance.now();
-  const opened = openReplay(longBytes);
-  if (!opened.ok) throw opened.error;
-  const seekStart = performance.now();
-  const snapshot = opened.value.seek(raceTimeMs);
-  const end = performance.now();
-  if (snapshot.positions.length < 90)
-    throw new Error(`seek found ${snapshot.positions.length} racers`);
-  openMs.push(seekStart - openStart);
-  seekMs.push(end - seekStart);
-}
-const scanMs: number[] = [];
-for (let i = 0; i < 3; i++) {
-  const target = block.t0 + random() * 7200;
-  const start = performance.now();
-  const decoder = createReplayDecoder();
-  let reached = false;
-  for (let at = 0; at < longBytes.length && !reached; at += 1 << 20) {
-    for (const message of decoder.push(longBytes.subarray(at, at + (1 << 20)))) {
-      if (message.at >= target) {
-        reached = true;
-        break;
-      }
-    }
-  }
-  scanMs.push(performance.now() - start);
-}
-console.log('Seek to a random instant (cold: a fresh openReplay each time, nothing cached)');
 const row = (operation: string, times: number[]) => ({
   operation,
   best: `${fixed(Math.min(...times))} ms`,
   median: `${fixed(median(times))} ms`,
   max: `${fixed(Math.max(...times))} ms`,
 });
-console.table([
-  row('open (hop over the member headers)', openMs),
-  row('seek: positions of all 100 racers', seekMs),
-  row(
-    'open + seek',
-    openMs.map((ms, i) => ms + seekMs[i]!),
-  ),
-  row('baseline: decode from the start to the instant', scanMs),
-]);
 
-// Seeking in a whole recording: 100 racers, 30 minutes, with every event (rankings, presence,
-// pings, ...): a seek decodes the positions and the events it needs, and the rankings of the one
-// member the latest ranking is in.
-{
-  const wholeRace = simulateRace({ racers: 100, durationS: 1800, hz: 10, seed: 3 });
-  const wholeParts: Uint8Array[] = [];
-  const writer = createReplayWriter(
-    { write: (part) => void wholeParts.push(part) },
-    {
-      raceId: wholeRace.raceId,
-      createdAt: wholeRace.startAt,
-      track: wholeRace.track,
-      state: wholeRace.state,
-    },
-  );
-  for (const message of wholeRace.messages) writer.append(message);
-  await writer.close();
-  const wholeBytes = concat(wholeParts);
-  console.log(
-    `\n30-minute whole recording: ${wholeRace.messages.length.toLocaleString('en')} messages (${wholeRace.positionCount.toLocaleString('en')} positions) of 100 racers, ${(wholeBytes.length / 1e6).toFixed(1)} MB`,
-  );
-  const wholeOpenMs: number[] = [];
-  const wholeSeekMs: number[] = [];
+/**
+ * 40 cold seeks (a fresh openReplay each) to random instants of the first `spanS` s after t0,
+ * each checked by `check`, beside 3 decodes from the start to a random instant; printed as a
+ * table of open, seek, both, and the baseline.
+ */
+function benchSeek(
+  bytes: Uint8Array,
+  t0: number,
+  spanS: number,
+  what: string,
+  check: (snapshot: ReturnType<Replay['seek']>) => string | undefined,
+): void {
+  const openMs: number[] = [];
+  const seekMs: number[] = [];
   for (let i = 0; i < 40; i++) {
-    const raceTimeMs = random() * 1800 * 1000;
+    const raceTimeMs = random() * spanS * 1000;
     const openStart = performance.now();
-    const opened = openReplay(wholeBytes);
+    const opened = openReplay(bytes);
     if (!opened.ok) throw opened.error;
     const seekStart = performance.now();
     const snapshot = opened.value.seek(raceTimeMs);
     const end = performance.now();
-    if (snapshot.positions.length < 90 || !snapshot.ranking)
-      throw new Error(`seek found ${snapshot.positions.length} racers`);
-    wholeOpenMs.push(seekStart - openStart);
-    wholeSeekMs.push(end - seekStart);
+    const problem = check(snapshot);
+    if (problem) throw new Error(problem);
+    openMs.push(seekStart - openStart);
+    seekMs.push(end - seekStart);
   }
-  const wholeScanMs: number[] = [];
+  const scanMs: number[] = [];
   for (let i = 0; i < 3; i++) {
-    const target = wholeRace.t0 + random() * 1800;
+    const target = t0 + random() * spanS;
     const start = performance.now();
     const decoder = createReplayDecoder();
     let reached = false;
-    for (let at = 0; at < wholeBytes.length && !reached; at += 1 << 20) {
-      for (const message of decoder.push(wholeBytes.subarray(at, at + (1 << 20)))) {
+    for (let at = 0; at < bytes.length && !reached; at += 1 << 20) {
+      for (const message of decoder.push(bytes.subarray(at, at + (1 << 20)))) {
         if (message.at >= target) {
           reached = true;
           break;
         }
       }
     }
-    wholeScanMs.push(performance.now() - start);
+    scanMs.push(performance.now() - start);
   }
-  console.log('Seek to a random instant of the whole recording (cold), with its state and ranking');
   console.table([
-    row('open (hop over the member headers)', wholeOpenMs),
-    row('seek: positions of all 100 racers, state and ranking', wholeSeekMs),
+    row('open (hop over the member headers)', openMs),
+    row(`seek: ${what}`, seekMs),
     row(
       'open + seek',
-      wholeOpenMs.map((ms, i) => ms + wholeSeekMs[i]!),
+      openMs.map((ms, i) => ms + seekMs[i]!),
     ),
-    row('baseline: decode from the start to the instant', wholeScanMs),
+    row('baseline: decode from the start to the instant', scanMs),
   ]);
+}
+
+console.log('Seek to a random instant (cold: a fresh openReplay each time, nothing cached)');
+benchSeek(longBytes, block.t0, 7200, 'positions of all 100 racers', (snapshot) =>
+  snapshot.positions.length < 90 ? `seek found ${snapshot.positions.length} racers` : undefined,
+);
+
+// Seeking in a whole recording: 100 racers, 30 minutes, with every event (rankings, presence,
+// pings, ...): a seek decodes the positions and the events it needs, and the rankings of the one
+// member the latest ranking is in.
+{
+  const wholeRace = simulateRace({ racers: 100, durationS: 1800, hz: 10, seed: 3 });
+  const wholeBytes = writeOurs(wholeRace, wholeRace.messages);
+  console.log(
+    `\n30-minute whole recording: ${wholeRace.messages.length.toLocaleString('en')} messages (${wholeRace.positionCount.toLocaleString('en')} positions) of 100 racers, ${(wholeBytes.length / 1e6).toFixed(1)} MB`,
+  );
+  console.log('Seek to a random instant of the whole recording (cold), with its state and ranking');
+  benchSeek(
+    wholeBytes,
+    wholeRace.t0,
+    1800,
+    'positions of all 100 racers, state and ranking',
+    (snapshot) =>
+      snapshot.positions.length < 90 || !snapshot.ranking
+        ? `seek found ${snapshot.positions.length} racers`
+        : undefined,
+  );
 }
