@@ -12,6 +12,12 @@ import {
 import { createSntpServer, type SntpServer } from '../../node/sntp-server';
 import { createOffsetEstimator } from '../../offset-estimator';
 
+/**
+ * The attempt length for tests whose server answers (badly): long enough for the answer to come
+ * back on a loaded CI machine (40 ms was not), since a reply that misses it is a TIMEOUT instead.
+ */
+const ANSWERED_MS = 1_000;
+
 // Both sides read one fine clock with known shifts, so the true offset is known exactly.
 const SERVER_SHIFT = 1_700_000_000_000;
 const CLIENT_SHIFT = 1_700_000_000_000 - 2_345.678;
@@ -141,7 +147,7 @@ describe('querySntp against a local server', () => {
       socket.send(forged, remote.port, remote.address);
     });
     const error = await failure(
-      querySntp({ host: '127.0.0.1', port: garbage.port }, { timeoutMs: 40, retries: 0 }),
+      querySntp({ host: '127.0.0.1', port: garbage.port }, { timeoutMs: ANSWERED_MS, retries: 0 }),
     );
     expect(error.code).toBe('INVALID_RESPONSE');
     expect(error.message).toMatch(/sent 2 replies but no valid answer in 1 attempt\(s\)/);
@@ -180,7 +186,7 @@ describe('querySntp against a local server', () => {
     });
     const result = await querySntp(
       { host: '127.0.0.1', port: late.port },
-      { timeoutMs: 50, retries: 3, localNow },
+      { timeoutMs: 200, retries: 3, localNow },
     );
     expect(result.attempts).toBeGreaterThanOrEqual(2);
     // Computed with the first attempt's send time the offset is right; with a retry's, the
@@ -220,7 +226,7 @@ describe('querySntp against a local server', () => {
       socket.send(answer(request, now, now - 60_000), remote.port, remote.address);
     });
     const error = await failure(
-      querySntp({ host: '127.0.0.1', port: broken.port }, { timeoutMs: 40, retries: 0 }),
+      querySntp({ host: '127.0.0.1', port: broken.port }, { timeoutMs: ANSWERED_MS, retries: 0 }),
     );
     expect(error.code).toBe('INVALID_RESPONSE');
     expect(error.message).toMatch(/timestamps are impossible/);
@@ -232,7 +238,7 @@ describe('querySntp against a local server', () => {
       socket.send(answer(request, now, now, { precision: 1 }), remote.port, remote.address);
     });
     const error = await failure(
-      querySntp({ host: '127.0.0.1', port: sloppy.port }, { timeoutMs: 40, retries: 0 }),
+      querySntp({ host: '127.0.0.1', port: sloppy.port }, { timeoutMs: ANSWERED_MS, retries: 0 }),
     );
     expect(error.code).toBe('INVALID_RESPONSE');
     expect(error.message).toMatch(/precision 2\^1 s is over a second/);
