@@ -273,7 +273,7 @@ export function openReplay(
     scanned,
   }));
   const cache = new Map<number, CachedMember>();
-  /** Events of members not in `cache`, by member and the kinds decoded (`i` or `i:kinds`). */
+  /** Events of members not in `cache`, by member and the kinds decoded (`i:kinds`). */
   const eventsCache = new Map<string, DecodedEvent[]>();
 
   const touch = (i: number, value: CachedMember) => {
@@ -304,7 +304,7 @@ export function openReplay(
    * The events of member `i` (its positions aside), every one or those of `kinds`, decoded;
    * undefined if it cannot be inflated.
    */
-  const allEvents = (i: number, kinds?: ReadonlySet<string>): DecodedEvent[] | undefined => {
+  const memberEvents = (i: number, kinds?: ReadonlySet<string>): DecodedEvent[] | undefined => {
     const text = inflateSlot(i);
     if (!text) return undefined;
     const decoded = decodeMember(
@@ -333,7 +333,7 @@ export function openReplay(
       return hit;
     }
     if (hit) {
-      const events = allEvents(i) ?? [];
+      const events = memberEvents(i) ?? [];
       const full: CachedMember = { ...hit, decoded: { ...hit.decoded, events }, lean: false };
       touch(i, full);
       return full;
@@ -391,7 +391,7 @@ export function openReplay(
     const key = `${i}:${[...kinds].join(',')}`;
     let events = eventsCache.get(key);
     if (!events) {
-      events = allEvents(i, kinds) ?? [];
+      events = memberEvents(i, kinds) ?? [];
       if (eventsCache.size >= cacheLimit)
         eventsCache.delete(eventsCache.keys().next().value as string);
       eventsCache.set(key, events);
