@@ -1,8 +1,18 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Track, trackSchema } from '@gw2race/protocol';
+import { readReplay } from '@gw2race/replay-format';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HOST_CLI, SHORT_TRACK, start, startHost, startRacer, stopAll, tempDir } from './harness';
+import {
+  HOST_CLI,
+  RACER_CLI,
+  SHORT_TRACK,
+  start,
+  startHost,
+  startRacer,
+  stopAll,
+  tempDir,
+} from './harness';
 import { raceFiles, readResults } from './results';
 
 afterAll(stopAll);
@@ -102,13 +112,41 @@ describe.concurrent('gw2race-host track', () => {
       '--finish-timeout',
       '3',
     ]);
-    const racer = startRacer('e2e-ridden', url, 'Rider');
+    // The racer's bot rides the recorded line too (--sim-line): the race state carries only
+    // the checkpoints.
+    const racer = startRacer('e2e-ridden', url, 'Rider', ['--sim-line', recorded]);
     expect(await host.exited).toBe(0);
     expect(await racer.exited).toBe(0);
-    const results = readResults(raceFiles(out).resultsJson);
+    const files = raceFiles(out);
+    const results = readResults(files.resultsJson);
     expect(results.ranking.map((entry) => [entry.playerId, entry.status])).toEqual([
       ['rider', 'finished'],
     ]);
+    let onCourse = 0;
+    let worst = 0;
+    for await (const entry of readReplay(new Uint8Array(readFileSync(files.recording)))) {
+      if (entry.kind !== 'pos') continue;
+      const { x, y, z } = entry.message;
+      if (Math.hypot(x - (end[1] as number), z - (end[3] as number)) <= 12) continue;
+      worst = Math.max(worst, offLine([0, x, y, z], line));
+      onCourse++;
+    }
+    expect(onCourse).toBeGreaterThan(20);
+    // On the line to float precision (a bot between the checkpoints strays by a metre or more).
+    expect(worst).toBeLessThan(0.1);
+
+    // A file without a line is refused before anything starts.
+    const noLine = start('racer', RACER_CLI, [
+      '--race',
+      'x',
+      '--name',
+      'x',
+      '--simulate',
+      '--sim-line',
+      SHORT_TRACK,
+    ]);
+    expect(await noLine.exited).toBe(6);
+    expect(noLine.output()).toContain(`gw2race-racer: --sim-line ${SHORT_TRACK}`);
   });
 
   it('says the game is not running, and refuses bad files, with exit codes', async () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import {
   AppError,
   ask,
@@ -9,7 +10,8 @@ import {
   runMain,
 } from '@gw2race/app-shared';
 import { DEFAULT_SNTP_SERVERS } from '@gw2race/clock-sync/node';
-import { parseId } from '@gw2race/protocol';
+import { parseId, type Track } from '@gw2race/protocol';
+import { parseTrack } from '@gw2race/race-engine';
 import { idFromName } from './player-id';
 import { runRacer } from './racer';
 
@@ -33,6 +35,8 @@ the organizer's, and sends positions and checkpoints to the race hub.
   --sim-speed M/S      the bot's cruise speed (default 30)
   --sim-seed N         the bot's randomness (default: from the player id)
   --sim-cheat KIND     the bot misbehaves once: teleport, speed or skip
+  --sim-line FILE      the bot follows this track's reference line (a track JSON recorded with
+                       gw2race-host track record --path), not straight lines between checkpoints
   --ntp SERVERS        SNTP servers, comma-separated (default ${DEFAULT_SNTP_SERVERS.join(',')})
   --no-ntp             skip SNTP (the race runs on the organizer's clock either way)
   --codec json|msgpack position encoding (default msgpack, about 40% smaller)
@@ -63,6 +67,7 @@ async function main(): Promise<number> {
       'sim-speed': { type: 'string' },
       'sim-seed': { type: 'string' },
       'sim-cheat': { type: 'string' },
+      'sim-line': { type: 'string' },
       ntp: { type: 'string' },
       'no-ntp': { type: 'boolean' },
       codec: { type: 'string' },
@@ -130,9 +135,17 @@ async function main(): Promise<number> {
       `--sim-cheat must be one of ${MISBEHAVIOURS.join(', ')}, got "${cheat}"`,
     );
   }
-  if ((values['sim-speed'] || cheat || values['sim-seed']) && !values.simulate) {
-    throw new AppError('USAGE', '--sim-speed, --sim-seed and --sim-cheat need --simulate');
+  if (
+    (values['sim-speed'] || cheat || values['sim-seed'] || values['sim-line']) &&
+    !values.simulate
+  ) {
+    throw new AppError(
+      'USAGE',
+      '--sim-speed, --sim-seed, --sim-cheat and --sim-line need --simulate',
+    );
   }
+  const referenceLine =
+    values['sim-line'] === undefined ? undefined : readReferenceLine(values['sim-line']);
   const codec = values.codec ?? 'msgpack';
   if (codec !== 'json' && codec !== 'msgpack')
     throw new AppError('USAGE', `--codec must be json or msgpack, got "${codec}"`);
@@ -176,6 +189,7 @@ async function main(): Promise<number> {
             ...(simSeed !== undefined ? { seed: simSeed } : {}),
             ...(simSpeed !== undefined ? { speed: simSpeed } : {}),
             ...(cheat !== undefined ? { misbehave: cheat as BotMisbehaviour } : {}),
+            ...(referenceLine !== undefined ? { referenceLine } : {}),
           },
         }
       : {}),
@@ -188,6 +202,41 @@ async function main(): Promise<number> {
     screen: createScreen(process.stdout, { forcePlain: values.plain ?? false }),
     version: VERSION,
   });
+}
+
+/** The reference line of the track JSON at `path`, for `--sim-line`; a clear error otherwise. */
+function readReferenceLine(path: string): NonNullable<Track['referenceLine']> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    const code = (cause as { code?: string }).code;
+    throw new AppError(
+      'BAD_FILE',
+      `cannot read --sim-line ${path}${code === 'ENOENT' ? ': no such file' : ''}`,
+      { cause },
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new AppError('BAD_FILE', `--sim-line ${path} is not a gw2race track JSON`, {
+      hint: 'give a track saved by gw2race-host track record --path',
+      cause,
+    });
+  }
+  const track = parseTrack(json);
+  if (!track.ok)
+    throw new AppError('BAD_FILE', `--sim-line ${path}: ${track.error.message}`, {
+      cause: track.error,
+    });
+  const line = track.value.referenceLine;
+  if (line === undefined || line.length < 2)
+    throw new AppError('BAD_FILE', `--sim-line ${path} has no reference line`, {
+      hint: 'record one with gw2race-host track record --path',
+    });
+  return line;
 }
 
 runMain(main, 'gw2race-racer');

@@ -55,7 +55,13 @@ export interface RacerOptions {
   /** MumbleLink source: a Windows mapping name, or a file path. */
   mumbleName?: string;
   mumbleFile?: string;
-  simulate?: { seed?: number; speed?: number; misbehave?: BotMisbehaviour };
+  simulate?: {
+    seed?: number;
+    speed?: number;
+    misbehave?: BotMisbehaviour;
+    /** The line the bot follows (`--sim-line`) instead of the race state's course alone. */
+    referenceLine?: Track['referenceLine'];
+  };
   /** SNTP servers, or `false` to skip SNTP. */
   ntp: readonly string[] | false;
   /** Encoding of position messages. */
@@ -520,9 +526,10 @@ export async function runRacer(options: RacerOptions): Promise<number> {
     }
   }
 
-  function startSimulated(track: Track) {
+  function startSimulated(course: Track) {
+    const line = options.simulate?.referenceLine;
     simulation = startSimulation({
-      track,
+      track: line ? { ...course, referenceLine: line } : course,
       name: options.name,
       seed: options.simulate?.seed ?? seedFrom(playerId),
       ...(options.simulate?.speed !== undefined ? { speed: options.simulate.speed } : {}),

@@ -52,7 +52,8 @@ Track:
   --laps N             the track's default number of laps
   --multi-map          allow checkpoints on other maps than the start's
   --path               record the ridden path as the track's reference line (the ideal line
-                       the viewer draws, and that --simulate --track-to-ride follows)
+                       the viewer draws, and simulated riders follow: --track-to-ride here,
+                       gw2race-racer --sim-line)
   --force              replace --out and --csv if they exist
 MumbleLink:
   --mumble NAME        shared memory name on Windows (the game's -mumble option; default MumbleLink)
