@@ -92,6 +92,17 @@ export function start(
   return program;
 }
 
+/**
+ * The exit codes of `programs`, waited for together (one deadline for all, within the test's own
+ * timeout), so a program that runs on too long is reported with every program's output.
+ */
+export function exitCodes(
+  programs: readonly Program[],
+  timeoutMs = 100_000,
+): Promise<(number | string)[]> {
+  return Promise.all(programs.map((program) => exitOf(program, timeoutMs)));
+}
+
 /** The program's exit code; rejects with its output (and the others') if it runs on too long. */
 export function exitOf(program: Program, timeoutMs = 120_000): Promise<number | string> {
   let timer: NodeJS.Timeout | undefined;

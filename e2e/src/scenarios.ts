@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import {
-  exitOf,
+  exitCodes,
   type Program,
   RACER_CLI,
   raceOptions,
@@ -41,8 +41,7 @@ export async function cheaterRace(
     startRacer(raceId, url, 'Mallory', ['--sim-cheat', 'teleport']),
   ];
   await host.waitFor(/START: the race starts in 2 s/);
-  expect(await exitOf(host)).toBe(0);
-  for (const racer of racers) expect(await exitOf(racer)).toBe(0);
+  expect(await exitCodes([host, ...racers])).toEqual([0, ...racers.map(() => 0)]);
   expect(racers[0]?.output()).toMatch(/Final results:/);
 
   const results = readResults(raceFiles(out).resultsJson);
@@ -88,9 +87,7 @@ export async function spectatorRace(hub: HubStarter, raceId: string): Promise<vo
   ]);
   await host.waitFor(/Watcher joined as spectator/);
   const racer = startRacer(raceId, url, 'Solo');
-  expect(await exitOf(host)).toBe(0);
-  expect(await exitOf(racer)).toBe(0);
-  expect(await exitOf(spectator)).toBe(0);
+  expect(await exitCodes([host, racer, spectator])).toEqual([0, 0, 0]);
   expect(spectator.output()).toMatch(/Final results:[\s\S]*Solo\s+finished/);
   const results = readResults(raceFiles(out).resultsJson);
   expect(results.ranking.map((e) => e.playerId)).toEqual(['solo']);

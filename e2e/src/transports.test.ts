@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { createServer } from 'node:tls';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  exitOf,
+  exitCodes,
   makeTestCa,
   needs,
   raceOptions,
@@ -40,8 +40,7 @@ describe.skipIf(!needs('openssl'))('racers over WebSocket', () => {
       startRacer('e2e-ws', `ws://127.0.0.1:${port}/mqtt`, 'Wes'),
       startRacer('e2e-ws', `wss://127.0.0.1:${tlsPort}/mqtt`, 'Tess', ['--ca', ca.caFile]),
     ];
-    expect(await exitOf(host)).toBe(0);
-    for (const racer of racers) expect(await exitOf(racer)).toBe(0);
+    expect(await exitCodes([host, ...racers])).toEqual([0, 0, 0]);
     await new Promise<void>((resolve) => terminator.close(() => resolve()));
     const results = readResults(raceFiles(out).resultsJson);
     expect(Object.fromEntries(results.ranking.map((e) => [e.playerId, e.status]))).toEqual({

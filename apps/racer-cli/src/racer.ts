@@ -1,6 +1,7 @@
 import {
   AppError,
   type BotMisbehaviour,
+  closeClient,
   connectHub,
   createColors,
   type Screen,
@@ -657,7 +658,7 @@ export async function runRacer(options: RacerOptions): Promise<number> {
   screen.close();
   if (client.connected) {
     sendPresence('leave');
-    await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
+    await closeClient(client);
   }
   for (const cleanup of cleanups) cleanup();
   if (refusal) throw refusal;

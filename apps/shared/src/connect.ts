@@ -250,3 +250,22 @@ export async function connectHub(urlText: string, options: ConnectHubOptions): P
   client.on('connect', () => options.onStatus?.('online'));
   return client;
 }
+
+/**
+ * Disconnects cleanly (what is in flight is delivered, then DISCONNECT), but gives up after
+ * `timeoutMs` and closes the connection: mqtt.js's `end()` never calls back when the hub goes away
+ * while it waits for an acknowledgement (the host shuts its hub down at the end of a race), and a
+ * program must still exit.
+ */
+export function closeClient(client: MqttClient, timeoutMs = 2000): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      client.end(true);
+      resolve();
+    }, timeoutMs);
+    client.end(false, {}, () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

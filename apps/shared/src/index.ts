@@ -3,7 +3,7 @@ export { numberOption, parseCommandLine } from './args';
 // bundle does not carry it.
 export type { HubAccess } from './broker';
 export type { ConnectHubOptions } from './connect';
-export { connectHub, HUB_SCHEMES, parseHubUrl, redactUrl } from './connect';
+export { closeClient, connectHub, HUB_SCHEMES, parseHubUrl, redactUrl } from './connect';
 export type { AppErrorCode } from './errors';
 export { APP_ERROR_CODES, AppError, isAppError, listenAddressError } from './errors';
 export { formatCountdown, formatGap, formatMs, formatRaceTime, formatTable } from './format';

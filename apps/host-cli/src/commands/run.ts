@@ -5,6 +5,7 @@ import {
   AppError,
   ask,
   canPrompt,
+  closeClient,
   connectHub,
   createColors,
   createScreen,
@@ -538,7 +539,7 @@ export async function runCommand(args: string[], version: string): Promise<numbe
   screen.close();
   // Let the final ranking reach every client before the hub goes away.
   await new Promise((resolve) => setTimeout(resolve, 1500));
-  await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
+  await closeClient(client);
   for (const positions of positionClients) positions.end(true);
   await broker?.close();
   if (http) await closeWebServer(http);
