@@ -51,7 +51,9 @@ export function start(
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
   const exited = new Promise<number | string>((resolve) => {
-    child.on('exit', (code, signal) => resolve(code ?? signal ?? -1));
+    // 'close', not 'exit': only then has all of its output been read (a program's last line
+    // could be missing right after 'exit').
+    child.on('close', (code, signal) => resolve(code ?? signal ?? -1));
   });
   const program: Program = {
     name,
