@@ -79,6 +79,22 @@ async function dropFile(page: Page, name: string, bytes: Uint8Array): Promise<vo
   );
 }
 
+/**
+ * Opens the replay at `viewer`, moves to `tenths` tenths of a second before the end (the `,` key
+ * steps back 0.1 s), and sets the video export to start there at 1x: what is left is to export.
+ */
+async function prepareVideoExport(page: Page, viewer: string, tenths: number): Promise<void> {
+  await page.goto(`${viewer}?tiles=off`);
+  await waitForHook(page, "h.ready && h.raceId === 'web-replay'");
+  await page.keyboard.press('End');
+  await waitForHook(page, 'h.raceTimeMs === h.endMs');
+  for (let i = 0; i < tenths; i++) await page.keyboard.press(',');
+  await waitForHook(page, `h.raceTimeMs === h.endMs - ${tenths * 100}`);
+  await page.click('[data-tab=export]');
+  await page.selectOption('[data-testid=video-range]', 'here');
+  await page.selectOption('[data-testid=video-speed]', '1');
+}
+
 /** Canvas pixels within `tolerance` of a colour (what was really drawn). */
 function countPixels(page: Page, color: readonly [number, number, number], tolerance = 24) {
   return page.evaluate(
@@ -403,19 +419,11 @@ describe.skipIf(!needs('chromium'))('the race viewer replays a recording in Chro
       await page.addInitScript(() => {
         delete (window as { VideoEncoder?: unknown }).VideoEncoder;
       });
-      await page.goto(`${viewer}?tiles=off`);
-      await waitForHook(page, "h.ready && h.raceId === 'web-replay'");
+      // From 2.5 s before the end, at 1x: a 2.5 s recording.
+      await prepareVideoExport(page, viewer, 25);
       expect(
         await page.evaluate(() => typeof (window as { VideoEncoder?: unknown }).VideoEncoder),
       ).toBe('undefined');
-      // Two seconds of race from 2.5 s before the end, at 1x: a 2.5 s recording.
-      await page.keyboard.press('End');
-      await waitForHook(page, 'h.raceTimeMs === h.endMs');
-      for (let i = 0; i < 25; i++) await page.keyboard.press(',');
-      await waitForHook(page, 'h.raceTimeMs === h.endMs - 2500');
-      await page.click('[data-tab=export]');
-      await page.selectOption('[data-testid=video-range]', 'here');
-      await page.selectOption('[data-testid=video-speed]', '1');
       const [download] = await Promise.all([
         page.waitForEvent('download', { timeout: 60_000 }),
         (async () => {
@@ -483,15 +491,7 @@ describe.skipIf(!needs('chromium'))('the race viewer replays a recording in Chro
       });
       const downloads: string[] = [];
       page.on('download', (download) => downloads.push(download.suggestedFilename()));
-      await page.goto(`${viewer}?tiles=off`);
-      await waitForHook(page, "h.ready && h.raceId === 'web-replay'");
-      await page.keyboard.press('End');
-      await waitForHook(page, 'h.raceTimeMs === h.endMs');
-      for (let i = 0; i < 10; i++) await page.keyboard.press(',');
-      await waitForHook(page, 'h.raceTimeMs === h.endMs - 1000');
-      await page.click('[data-tab=export]');
-      await page.selectOption('[data-testid=video-range]', 'here');
-      await page.selectOption('[data-testid=video-speed]', '1');
+      await prepareVideoExport(page, viewer, 10);
       await page.click('[data-testid=export-video]');
       await page.waitForSelector('[data-testid=export-status].error', { timeout: 30_000 });
       await expect(page.textContent('[data-testid=export-status]')).resolves.toMatch(
