@@ -165,6 +165,13 @@ interface CachedMember {
  */
 const POSITION_EVENT_KINDS: ReadonlySet<string> = new Set(['pos', 'state', 'control']);
 
+/** The kinds a seek's `state` and `ranking`, and the start instant, are looked up among. */
+const KIND_SETS = {
+  state: new Set(['state']),
+  ranking: new Set(['ranking']),
+  start: new Set(['state', 'control']),
+} as const;
+
 function cloneStates(states: DeltaStates): DeltaStates {
   const copy: DeltaStates = new Map();
   for (const [playerId, state] of states) {
@@ -398,11 +405,6 @@ export function openReplay(
     }
     return events;
   };
-  const KIND_SETS = {
-    state: new Set(['state']),
-    ranking: new Set(['ranking']),
-    start: new Set(['state', 'control']),
-  } as const;
 
   const hasKind = (i: number, kind: string) => slots[i]!.entry.kinds.includes(kind);
 
