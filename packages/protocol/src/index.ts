@@ -7,6 +7,7 @@ export {
   sniffCodec,
   validateMessage,
 } from './codec';
+export { isDisplaySafe, toDisplayText, UNSAFE_TEXT_PATTERN } from './display-text';
 export type { ProtocolErrorCode, ProtocolErrorOptions, ProtocolIssue } from './errors';
 export { isProtocolError, PROTOCOL_ERROR_CODES, ProtocolError } from './errors';
 export type { IdRole } from './ids';

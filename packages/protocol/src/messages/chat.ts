@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { idSchema } from '../ids';
-import { epochSecondsSchema, integrityFields } from './common';
+import { epochSecondsSchema, integrityFields, textSchema } from './common';
 
 /** `race/{raceId}/chat`: optional room messages. */
 export const chatMessageSchema = z.object({
   from: idSchema.optional().describe('Sender player id; the organizer omits it.'),
-  name: z.string().max(64).optional(),
-  text: z.string().min(1).max(500),
+  name: textSchema(64).optional(),
+  text: textSchema(500).min(1),
   t: epochSecondsSchema.optional().describe("Sender's clock (epoch s)."),
   ...integrityFields,
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isDisplaySafe } from '../display-text';
 
 /**
  * Seconds since the Unix epoch (UTC), as a float with millisecond precision or better. Each
@@ -41,7 +42,13 @@ export const integrityFields = {
     .describe('HMAC-SHA256 signature, base64url without padding; always the last member.'),
 } as const;
 
-/** A free text shown to people (messages, names). */
+/**
+ * A free text shown to people (names, chat, messages, reasons): at most `max` characters, and
+ * none of the controls, bidi overrides or line separators that could rewrite a terminal or
+ * reorder a page (`UNSAFE_TEXT_PATTERN`).
+ */
 export function textSchema(max: number) {
-  return z.string().max(max);
+  return z.string().max(max).refine(isDisplaySafe, {
+    message: 'contains control characters, bidi overrides or line separators',
+  });
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { idSchema } from '../ids';
-import { epochSecondsSchema, integrityFields, secondsSchema } from './common';
+import { epochSecondsSchema, integrityFields, secondsSchema, textSchema } from './common';
 
 /**
  * `SYNC_T0`: the organizer's clock right now. Coarse, for display only: it is late by the whole
@@ -26,7 +26,7 @@ export const startCommandSchema = z.object({
 export const pauseCommandSchema = z.object({
   cmd: z.literal('PAUSE'),
   at: epochSecondsSchema.optional().describe('Organizer clock when paused (epoch s).'),
-  reason: z.string().max(500).optional(),
+  reason: textSchema(500).optional(),
   ...integrityFields,
 });
 
@@ -41,14 +41,14 @@ export const resumeCommandSchema = z.object({
 /** `ABORT`: the race is called off; no results. */
 export const abortCommandSchema = z.object({
   cmd: z.literal('ABORT'),
-  reason: z.string().max(500),
+  reason: textSchema(500),
   ...integrityFields,
 });
 
 /** `END`: the race is over (everyone finished, time limit, finish timeout); the final ranking follows. */
 export const endCommandSchema = z.object({
   cmd: z.literal('END'),
-  reason: z.string().max(500).optional(),
+  reason: textSchema(500).optional(),
   at: epochSecondsSchema.optional(),
   ...integrityFields,
 });
@@ -56,7 +56,7 @@ export const endCommandSchema = z.object({
 /** `MSG`: text to show on racers' screens; to one player when `to` is set. */
 export const msgCommandSchema = z.object({
   cmd: z.literal('MSG'),
-  text: z.string().min(1).max(500),
+  text: textSchema(500).min(1),
   level: z.enum(['info', 'warning', 'important']).optional(),
   to: idSchema.optional().describe('Only this player should show it.'),
   duration: secondsSchema.optional().describe('How long to show it; clients choose when omitted.'),
@@ -72,7 +72,7 @@ export const rulingCommandSchema = z.object({
   cmd: z.literal('RULING'),
   playerId: idSchema,
   action: z.enum(['dsq', 'dnf', 'reinstate']),
-  reason: z.string().max(500).optional(),
+  reason: textSchema(500).optional(),
   at: epochSecondsSchema.optional(),
   ...integrityFields,
 });

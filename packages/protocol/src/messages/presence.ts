@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { idSchema } from '../ids';
-import { epochSecondsSchema, integrityFields, mapIdSchema } from './common';
+import { epochSecondsSchema, integrityFields, mapIdSchema, textSchema } from './common';
 
 /** What happened: joined, ready, still here (1 Hz), left, or dropped (the LWT). */
 export const presenceEventSchema = z.enum(['join', 'ready', 'heartbeat', 'leave', 'disconnected']);
@@ -27,10 +27,10 @@ export const gameStateSchema = z.enum(['live', 'stale', 'absent', 'simulated']);
 
 const presenceFields = {
   playerId: idSchema,
-  name: z.string().max(64).optional().describe('Display name.'),
+  name: textSchema(64).optional().describe('Display name.'),
   mode: z.enum(['racer', 'spectator']).optional(),
   clientClock: epochSecondsSchema.optional().describe("Client's own clock when sent (epoch s)."),
-  ver: z.string().max(32).optional().describe('Client software and version.'),
+  ver: textSchema(32).optional().describe('Client software and version.'),
   game: gameStateSchema.optional(),
   mapId: mapIdSchema.optional().describe('Map the player is on, from MumbleLink.'),
   ...integrityFields,

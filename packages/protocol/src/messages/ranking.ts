@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { idSchema } from '../ids';
-import { epochSecondsSchema, integrityFields, secondsSchema } from './common';
+import { epochSecondsSchema, integrityFields, secondsSchema, textSchema } from './common';
 import { raceStageSchema } from './state';
 
 /** A racer's standing. */
@@ -19,7 +19,7 @@ export type RacerStatus = z.infer<typeof racerStatusSchema>;
 /** One line of the ranking. Times are race seconds (since the racer's start). */
 export const rankingEntrySchema = z.object({
   playerId: idSchema,
-  name: z.string().max(64).optional(),
+  name: textSchema(64).optional(),
   position: z.int().min(1),
   status: racerStatusSchema,
   lap: z.int().nonnegative().describe('Laps completed.'),

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { idSchema } from '../ids';
-import { epochSecondsSchema, integrityFields, mapIdSchema } from './common';
+import { epochSecondsSchema, integrityFields, mapIdSchema, textSchema } from './common';
 import { trackCheckpointSchema } from './track';
 
 /** A racer expected in the race. */
 export const participantSchema = z.object({
   playerId: idSchema,
-  name: z.string().max(64).optional().describe('Display name.'),
+  name: textSchema(64).optional().describe('Display name.'),
   color: z
     .string()
     .regex(/^#[0-9a-fA-F]{6}$/)
@@ -37,8 +37,8 @@ export const stateMessageSchema = z.object({
   v: z.int().positive().optional().describe('Protocol version; 1 when omitted.'),
   raceId: idSchema,
   trackId: z.string().min(1).max(128),
-  trackName: z.string().max(200).optional(),
-  name: z.string().max(200).optional().describe('Tournament or race name.'),
+  trackName: textSchema(200).optional(),
+  name: textSchema(200).optional().describe('Tournament or race name.'),
   mapId: mapIdSchema.optional(),
   checkpoints: z
     .array(trackCheckpointSchema)
