@@ -1,6 +1,7 @@
-import type { FlagKind, FlagMessage, FlagSeverity } from '@gw2race/protocol';
+import type { FlagMessage, FlagSeverity } from '@gw2race/protocol';
 import type { Sample } from './advance-course';
 import type { Draft } from './draft';
+import type { EngineFlagKind, FlagMark, FlagSource } from './flag-mark';
 import type { RacerState } from './race-state';
 
 /** @internal What a flag says beyond its kind and severity. */
@@ -9,22 +10,6 @@ export interface FlagDetails {
   cp?: number;
   samples?: FlagMessage['samples'];
   data?: Record<string, unknown>;
-}
-
-/**
- * The flag kinds the engine raises: the protocol's {@link FlagKind}s (`false-start` among them:
- * a racer who set off before t0 or was not on the start at t0, mass starts).
- */
-export type EngineFlagKind = FlagKind;
-
-/** Where a flag comes from: the position stream or a client's checkpoint report. */
-export type FlagSource = 'position' | 'report';
-
-/** The last flag raised for one kind and source (the cooldown's memory). */
-export interface FlagMark {
-  /** Stream time of the flag. */
-  readonly t: number;
-  readonly severity: FlagSeverity;
 }
 
 const SEVERITY_RANK: Readonly<Record<FlagSeverity, number>> = { info: 0, warning: 1, critical: 2 };

@@ -22,7 +22,7 @@ export { createCrossingDetector, toCheckpointMessage } from './crossing-detector
 export { engineInputOf, JUDGED_KINDS } from './engine-input';
 export type { RaceEngineErrorCode, RaceEngineErrorOptions } from './errors';
 export { isRaceEngineError, RACE_ENGINE_ERROR_CODES, RaceEngineError } from './errors';
-export type { EngineFlagKind, FlagMark, FlagSource } from './flags';
+export type { EngineFlagKind, FlagMark, FlagSource } from './flag-mark';
 export type { RaceResults, RacerResult, SectorRecord } from './race-results';
 export { raceResults } from './race-results';
 export type {

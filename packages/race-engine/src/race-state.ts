@@ -9,7 +9,7 @@ import { type CourseState, createCourseState, type Sample } from './advance-cour
 import { nonNegative, positive } from './check-option';
 import { type CourseDefinition, type CourseOptions, compileCourse } from './course';
 import { RaceEngineError } from './errors';
-import type { FlagMark } from './flags';
+import type { FlagMark } from './flag-mark';
 import { type RacerTable, tableGet, tableOf, tableToArray } from './racer-table';
 import type { SpeedLimits } from './speed-limits';
 
