@@ -1,4 +1,4 @@
-import type { CheckpointMessage, Track } from '@gw2race/protocol';
+import type { CheckpointMessage, RankingEntry, Track } from '@gw2race/protocol';
 import {
   type AdvanceOptions,
   advanceCourse,
@@ -7,7 +7,13 @@ import {
   createCourseState,
   type Sample,
 } from './advance-course';
-import { type CourseDefinition, type CourseOptions, compileCourse } from './course';
+import {
+  type CourseDefinition,
+  type CourseOptions,
+  checkpointAt,
+  compileCourse,
+  lapOf,
+} from './course';
 
 /** Options of {@link createCrossingDetector}. */
 export interface CrossingDetectorOptions extends CourseOptions {
@@ -18,7 +24,9 @@ export interface CrossingDetectorOptions extends CourseOptions {
 /**
  * A stateful convenience around {@link advanceCourse} for a racer's client: feed it samples in
  * time order and it reports the crossings, in course order, exactly as the host will judge the
- * same samples.
+ * same samples. It can also catch up with the host's ranking ({@link CrossingDetector.catchUp}):
+ * a client that restarts mid-race (or missed positions the host saw) continues from what the host
+ * has credited.
  */
 export interface CrossingDetector {
   /** The compiled course. */
@@ -33,6 +41,12 @@ export interface CrossingDetector {
   push(sample: Sample, options?: AdvanceOptions): readonly Crossing[];
   /** Forgets all progress, keeping t0. */
   reset(): void;
+  /**
+   * Moves forward to the host's count of credited crossings (`entry.checkpoints`) when it is
+   * ahead, never back. Mass starts only: a time-trial racer's own start instant is not in the
+   * ranking. Returns true when the progress moved.
+   */
+  catchUp(entry: RankingEntry): boolean;
 }
 
 /**
@@ -72,6 +86,54 @@ export function createCrossingDetector(
     reset() {
       state = createCourseState();
     },
+    catchUp(entry) {
+      if (t0 === null || course.startRule !== 'mass') return false;
+      const count = Math.min(entry.checkpoints, course.length);
+      if (count <= state.next) return false;
+      state = caughtUp(course, state, entry, t0, count);
+      return true;
+    },
+  };
+}
+
+/**
+ * The course state once the host's `count` credited crossings are taken as done. Stand-ins
+ * for those crossings come from the host's splits: only their times matter from now on (the
+ * lower bound of a crossing inferred across a later gap).
+ */
+function caughtUp(
+  course: CourseDefinition,
+  state: CourseState,
+  entry: RankingEntry,
+  t0: number,
+  count: number,
+): CourseState {
+  const known: Crossing[] = [];
+  for (let index = state.next; index < count; index++) {
+    const cp = checkpointAt(course, index);
+    const split = entry.splits?.[index] ?? entry.lastAt ?? 0;
+    known.push({
+      index,
+      cp: cp.id,
+      lap: lapOf(course, index),
+      t: t0 + split,
+      uncertainty: entry.uncertainty ?? 0,
+      source: 'stream',
+      x: cp.center.x,
+      y: cp.center.y,
+      z: cp.center.z,
+      speed: 0,
+    });
+  }
+  const finished = count === course.length;
+  return {
+    ...state,
+    next: count,
+    startAt: state.startAt ?? t0,
+    finishAt: finished ? t0 + (entry.time ?? (known.at(-1) as Crossing).t - t0) : null,
+    landed: false,
+    crossings: [...state.crossings, ...known],
+    gaps: [],
   };
 }
 
