@@ -4,8 +4,8 @@
  * the bidirectional overrides and isolates that make text read in another order than it is
  * stored, and the Unicode line and paragraph separators that break a line where none shows.
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-export const UNSAFE_TEXT_PATTERN =
+export const UNSAFE_TEXT_PATTERN: RegExp =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
   /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/;
 
 const UNSAFE_TEXT_GLOBAL = new RegExp(UNSAFE_TEXT_PATTERN.source, 'g');
