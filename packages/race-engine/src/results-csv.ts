@@ -1,10 +1,16 @@
 import type { RaceResults } from './race-results';
 
-/** RFC 4180: quote a field when it holds a comma, a quote or a line break. */
+/**
+ * RFC 4180: quote a field when it holds a comma, a quote or a line break. A text that a
+ * spreadsheet would run as a formula (it begins with `=`, `+`, `-`, `@`, a tab or a carriage
+ * return: a racer named `=HYPERLINK(…)`) gets a leading `'`, so it shows as the text it is
+ * (OWASP's advice for CSV injection). Numbers are written as numbers.
+ */
 function csvField(value: string | number | boolean | null | undefined): string {
   if (value === undefined || value === null) return '';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  const text = String(value);
+  const raw = String(value);
+  const text = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

@@ -33,6 +33,18 @@ describe('results as CSV', () => {
     expect(lines.slice(3)).toEqual(['']);
   });
 
+  it('neutralises names a spreadsheet would run as a formula', () => {
+    for (const name of ["=cmd|' /C calc'!A0", '@SUM(1+1)', '+HYPERLINK("x")', '-2+3', '\tx']) {
+      const input: EngineInput = { ...named, message: { ...named.message, name } } as EngineInput;
+      const row = encodeResultsCsv(
+        adjudicate(track, [...simulated.slice(0, 4), input, ...simulated.slice(4)]),
+      ).split('\r\n')[1];
+      const field = row?.split(',')[2]?.replace(/^"/, '');
+      expect(field?.startsWith("'")).toBe(true);
+    }
+    expect(encodeResultsCsv(results)).toMatch(/\r\n2,b,,finished,\d/);
+  });
+
   it('lists every credited crossing with its split and sector time', () => {
     const lines = encodeSplitsCsv(results).split('\r\n').slice(0, -1);
     const crossings = results.racers.reduce((n, r) => n + r.crossings.length, 0);
