@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import {
   AppError,
   ask,
-  type BotMisbehaviour,
   canPrompt,
   createScreen,
   numberOption,
@@ -12,6 +11,7 @@ import {
 import { DEFAULT_SNTP_SERVERS } from '@gw2race/clock-sync/node';
 import { parseId, type Track } from '@gw2race/protocol';
 import { parseTrack } from '@gw2race/race-engine';
+import type { BotMisbehaviour } from '@gw2race/simulator';
 import { idFromName } from './player-id';
 import { runRacer } from './racer';
 

@@ -1,11 +1,9 @@
 import {
   AppError,
-  type BotMisbehaviour,
   closeClient,
   connectHub,
   createColors,
   type Screen,
-  seedFrom,
 } from '@gw2race/app-shared';
 import {
   createOffsetEstimator,
@@ -37,6 +35,7 @@ import {
   type Track,
 } from '@gw2race/protocol';
 import { toCheckpointMessage, trackFromState } from '@gw2race/race-engine';
+import { type BotMisbehaviour, seedFrom } from '@gw2race/simulator';
 import type { MqttClient } from 'mqtt';
 import { createCheckpointOutbox } from './checkpoint-outbox';
 import { createLocalCourse, type LocalCourse } from './local-course';

@@ -1,5 +1,6 @@
-import { type BotMisbehaviour, type MumbleBot, startMumbleBot } from '@gw2race/app-shared';
 import type { Track } from '@gw2race/protocol';
+import type { BotMisbehaviour } from '@gw2race/simulator';
+import { type MumbleBot, startMumbleBot } from '@gw2race/simulator/node';
 
 /** Options of {@link startSimulation}. */
 export interface SimulationOptions {

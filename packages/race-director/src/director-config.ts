@@ -1,0 +1,87 @@
+import type { StartRule, Track } from '@gw2race/protocol';
+import type { ReplayHeader } from '@gw2race/replay-format';
+import { RaceDirectorError } from './errors';
+
+/** How the recording stores time: the header fields the director needs to record in judged order. */
+export type RecordingLayout = Pick<ReplayHeader, 'quantization' | 'origin'>;
+
+/** What a race is and the rules it is run by. Plain data: it is the director's whole setup. */
+export interface DirectorConfig {
+  readonly raceId: string;
+  readonly track: Track;
+  /** Tournament name. */
+  readonly name: string;
+  readonly laps: number;
+  readonly startRule: StartRule;
+  /** Seconds between START and t0 (and between RESUME and t0 when a pause held the countdown). */
+  readonly startDelay: number;
+  /** Start once this many racers are ready. */
+  readonly autoStart?: number | undefined;
+  /** End the race this many seconds after t0. */
+  readonly timeLimit?: number | undefined;
+  /** End this many seconds after the first finisher. */
+  readonly finishTimeout?: number | undefined;
+  /**
+   * A racer whose connection dropped (no goodbye) still counts as racing for this many seconds,
+   * so the race does not end while the last racer reconnects. Default {@link DIRECTOR_DEFAULTS}.
+   */
+  readonly rejoinGrace?: number | undefined;
+  /** The recording's time grid (`writer.header`); judged entries are placed on it. */
+  readonly recording: RecordingLayout;
+}
+
+/** The director's fixed figures. Seconds unless the name says otherwise. */
+export const DIRECTOR_DEFAULTS = {
+  /** Default {@link DirectorConfig.rejoinGrace}. */
+  rejoinGrace: 30,
+  /** A client silent this long is shown as gone (presence comes every second). */
+  silentAfter: 5,
+  /** The director asks to be woken this often. */
+  tickInterval: 0.25,
+  /** The ranking is published at least this often, even when nothing changed. */
+  rankingSteady: 1,
+  /** At most this many ranking publishes per second when things change fast. */
+  rankingMaxHz: 5,
+  /** With nothing recorded for this long, the recording's buffer is written out. */
+  idleFlush: 1,
+} as const;
+
+/** A range a numeric option must be in. */
+export interface OptionRange {
+  readonly min?: number;
+  readonly max?: number;
+  readonly integer?: boolean;
+}
+
+/** What each numeric rule of a race accepts; a CLI or form checks its input against these. */
+export const DIRECTOR_OPTION_RANGES = {
+  laps: { min: 1, max: 1000, integer: true },
+  startDelay: { min: 0, max: 86_400 },
+  autoStart: { min: 1, integer: true },
+  timeLimit: { min: 1 },
+  finishTimeout: { min: 0 },
+  rejoinGrace: { min: 0, max: 86_400 },
+} as const satisfies Record<string, OptionRange>;
+
+/** The name of a numeric rule in {@link DIRECTOR_OPTION_RANGES}. */
+export type DirectorOption = keyof typeof DIRECTOR_OPTION_RANGES;
+
+/** Why `value` is out of `range`, or undefined when it is in it. */
+export function rangeProblem(value: number, range: OptionRange): string | undefined {
+  if (!Number.isFinite(value)) return 'must be a number';
+  if (range.integer === true && !Number.isInteger(value)) return 'must be a whole number';
+  if (range.min !== undefined && value < range.min) return `must be at least ${range.min}`;
+  if (range.max !== undefined && value > range.max) return `must be at most ${range.max}`;
+  return undefined;
+}
+
+/** Throws a {@link RaceDirectorError} (`INVALID_CONFIG`) naming the first rule out of range. */
+export function checkDirectorConfig(config: DirectorConfig): void {
+  for (const key of Object.keys(DIRECTOR_OPTION_RANGES) as DirectorOption[]) {
+    const value = config[key];
+    if (value === undefined) continue;
+    const problem = rangeProblem(value, DIRECTOR_OPTION_RANGES[key]);
+    if (problem !== undefined)
+      throw new RaceDirectorError('INVALID_CONFIG', `${key} ${problem}, got ${value}`);
+  }
+}

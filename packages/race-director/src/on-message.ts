@@ -1,0 +1,92 @@
+import {
+  buildTopic,
+  type PresenceMessage,
+  presenceKind,
+  type ReceivedMessage,
+} from '@gw2race/protocol';
+import { type ClientInfo, getClient, putClient } from './client-table';
+import { ingest, log, publishState, type Work } from './work';
+
+/** @internal A message from the hub: the client table learns from it, then it is recorded and judged. */
+export function onMessage(w: Work, received: ReceivedMessage): void {
+  const { at } = received;
+  switch (received.kind) {
+    case 'ping': {
+      const info = getClient(w.s.clients, received.message.playerId);
+      if (info)
+        w.s.clients = putClient(w.s.clients, {
+          ...info,
+          rttMs: received.message.rttMs ?? info.rttMs,
+          offsetBoundMs: received.message.boundMs ?? info.offsetBoundMs,
+          lastSeen: at,
+        });
+      break;
+    }
+    case 'presence':
+      onPresence(w, received.message, at);
+      break;
+    case 'pos': {
+      const info = getClient(w.s.clients, received.message.playerId);
+      if (info) w.s.clients = putClient(w.s.clients, { ...info, lastSeen: at });
+      break;
+    }
+    case 'state':
+    case 'control':
+    case 'ranking':
+    case 'pong':
+    case 'flag':
+      // Host channels: the hub's rules keep others off them; our own echoes are not subscribed.
+      return;
+    default:
+      break;
+  }
+  ingest(w, received);
+}
+
+function onPresence(w: Work, message: PresenceMessage, at: number): void {
+  const kind = presenceKind(message);
+  const known = getClient(w.s.clients, message.playerId);
+  const before: ClientInfo = known ?? {
+    playerId: message.playerId,
+    name: message.name,
+    mode: message.mode ?? 'racer',
+    status: 'joined',
+    game: undefined,
+    connected: true,
+    droppedAt: undefined,
+    lastSeen: at,
+    rttMs: undefined,
+    offsetBoundMs: undefined,
+  };
+  const connected = kind !== 'leave' && kind !== 'disconnected';
+  const info: ClientInfo = {
+    ...before,
+    lastSeen: at,
+    name: message.name ?? before.name,
+    mode: message.mode ?? before.mode,
+    game: message.game ?? before.game,
+    status: message.status ?? kind,
+    connected,
+    droppedAt:
+      connected || kind === 'leave'
+        ? undefined
+        : before.connected || before.droppedAt === undefined
+          ? at
+          : before.droppedAt,
+  };
+  w.s.clients = putClient(w.s.clients, info);
+  const shown = info.name ?? info.playerId;
+  if (!known) {
+    w.effects.push({
+      type: 'follow',
+      playerId: info.playerId,
+      topic: buildTopic(w.s.config.raceId, 'pos', info.playerId),
+    });
+    log(w, `${shown} joined as ${info.mode}`);
+    if (info.mode === 'racer' && w.s.stage === 'pre') publishState(w);
+  } else if (before.connected && !connected) {
+    log(w, `${shown} ${kind === 'leave' ? 'left' : 'disconnected'}`);
+  } else if (!before.connected && connected) {
+    log(w, `${shown} is back`);
+  }
+}

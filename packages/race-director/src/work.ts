@@ -1,0 +1,137 @@
+import {
+  buildTopic,
+  CHANNEL_OF_KIND,
+  type ControlMessage,
+  encodeMessage,
+  type MessageKind,
+  type MessageOf,
+  type ReceivedMessage,
+  TOPIC_SETTINGS,
+} from '@gw2race/protocol';
+import { type EngineEvent, engineInputOf, step, toRankingMessage } from '@gw2race/race-engine';
+import { getClient, listClients } from './client-table';
+import type { DirectorEffect } from './director-effect';
+import type { DirectorState } from './director-state';
+import { placeEntry } from './recorded-order';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * @internal The working copy of one {@link direct} call: the next state's fields, the effects
+ * gathered so far, and the host clock of the input.
+ */
+export interface Work {
+  readonly s: Mutable<DirectorState>;
+  readonly at: number;
+  readonly effects: DirectorEffect[];
+}
+
+/** @internal */
+export function log(w: Work, line: string): void {
+  w.effects.push({ type: 'log', line });
+}
+
+/** @internal The name a player goes by (their id until they say one). */
+export function nameIn(w: Work, playerId: string): string {
+  return getClient(w.s.clients, playerId)?.name ?? playerId;
+}
+
+/** @internal The single path of every entry: recorded, then (as the recording will give it back) judged. */
+export function ingest(w: Work, received: ReceivedMessage): void {
+  // Once the recording is closed the race is over: nothing more is judged.
+  if (w.s.closed) return;
+  const placed = placeEntry(w.s.order, w.s.config.recording, received);
+  w.s.order = placed.order;
+  w.effects.push({ type: 'record', entry: placed.entry });
+  w.s.unflushed = true;
+  w.s.lastRecordAt = w.at;
+  const input = engineInputOf(placed.recorded);
+  if (!input) return;
+  const [engine, events] = step(w.s.engine, input);
+  w.s.engine = engine;
+  onEngineEvents(w, events);
+}
+
+/** @internal Publishes a message the director authors, records it and judges it when it is an input. */
+export function publish<K extends Exclude<MessageKind, 'pos' | 'pong'>>(
+  w: Work,
+  kind: K,
+  message: MessageOf<K>,
+): void {
+  const channel = CHANNEL_OF_KIND[kind] as Exclude<(typeof CHANNEL_OF_KIND)[K], 'pos' | 'pong'>;
+  const settings = TOPIC_SETTINGS[channel];
+  w.effects.push({
+    type: 'publish',
+    topic: buildTopic(w.s.config.raceId, channel),
+    payload: encodeMessage(kind, message),
+    qos: settings.qos,
+    retain: settings.retain,
+    kind,
+    message,
+  } as DirectorEffect);
+  ingest(w, { kind, at: w.at, message } as ReceivedMessage);
+}
+
+/** @internal */
+export function publishControl(w: Work, control: ControlMessage): void {
+  publish(w, 'control', control);
+}
+
+/** @internal The state racers see: stage, t0 and the racers, on the host clock now. */
+export function publishState(w: Work): void {
+  w.s.stateMessage = {
+    ...w.s.stateMessage,
+    t0: w.s.engine.t0,
+    stage: w.s.stage,
+    serverClock: w.at,
+    participants: listClients(w.s.clients)
+      .filter((c) => c.mode === 'racer')
+      .map((c) => ({ playerId: c.playerId, ...(c.name !== undefined ? { name: c.name } : {}) })),
+  };
+  publish(w, 'state', w.s.stateMessage);
+}
+
+/** @internal The ranking with the names racers gave, published (and recorded). */
+export function publishRanking(w: Work, final = false): void {
+  w.s.rankingDirty = false;
+  w.s.rankingAt = w.at;
+  const ranking = toRankingMessage(w.s.engine, {
+    t: w.at,
+    splits: true,
+    ...(final ? { final: true } : {}),
+  });
+  for (const entry of ranking.entries) {
+    const name = getClient(w.s.clients, entry.playerId)?.name;
+    if (name !== undefined && entry.name === undefined) entry.name = name;
+  }
+  publish(w, 'ranking', ranking);
+}
+
+function onEngineEvents(w: Work, events: readonly EngineEvent[]): void {
+  for (const event of events) {
+    switch (event.type) {
+      case 'flag':
+        w.s.flags = [...w.s.flags, event.flag];
+        publish(w, 'flag', event.flag);
+        log(
+          w,
+          `FLAG ${event.flag.severity} ${event.flag.kind} ${event.flag.playerId}: ${event.flag.message}`,
+        );
+        break;
+      case 'finished':
+        w.s.firstFinishAt ??= w.at;
+        log(w, `${nameIn(w, event.playerId)} finished in ${event.time.toFixed(3)} s`);
+        w.s.rankingDirty = true;
+        break;
+      case 'checkpoint':
+      case 'lap':
+      case 'status':
+      case 'started':
+      case 'racer-added':
+        w.s.rankingDirty = true;
+        break;
+      default:
+        break;
+    }
+  }
+}
