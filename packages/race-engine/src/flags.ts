@@ -150,3 +150,27 @@ export function flagSpeed(
     true,
   );
 }
+
+/** @internal A racer declared more uncertainty than the race allows: said once per cooldown, as a warning. */
+export function flagDeclaredUncertainty(
+  draft: Draft,
+  racer: RacerState,
+  t: number,
+  declared: string,
+  data: Record<string, number>,
+): RacerState {
+  const allowed = draft.config.maxDeclaredUncertainty;
+  return raise(
+    draft,
+    racer,
+    'time-mismatch',
+    'warning',
+    t,
+    {
+      message: `the racer declares ${declared}, more than the ${fmt(allowed)} s this race allows: judged as ±${fmt(allowed)} s`,
+      data: { ...data, maxDeclaredUncertainty: allowed },
+    },
+    'position',
+    true,
+  );
+}
