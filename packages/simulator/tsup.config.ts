@@ -3,7 +3,7 @@ import { createTsupConfig } from '../../tooling/tsup';
 
 export default defineConfig(
   createTsupConfig({
-    entry: { index: 'src/index.ts' },
+    entry: { index: 'src/index.ts', node: 'src/node/index.ts' },
     platform: 'neutral',
   }),
 );

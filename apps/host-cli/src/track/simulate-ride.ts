@@ -1,5 +1,6 @@
-import { type Bot, startMumbleBot } from '@gw2race/app-shared';
 import type { Track } from '@gw2race/protocol';
+import type { Bot } from '@gw2race/simulator';
+import { startMumbleBot } from '@gw2race/simulator/node';
 
 /** Options of {@link startSimulatedRide}. */
 export interface SimulatedRideOptions {

@@ -1,6 +1,6 @@
 import type { Track, Vec3 } from '@gw2race/protocol';
 import { describe, expect, it } from 'vitest';
-import { type BotMisbehaviour, createBot } from '../simulate/bot';
+import { type BotMisbehaviour, createBot } from '../index';
 
 const SHORT: Track = {
   format: 'gw2race-track',

@@ -1,0 +1,2 @@
+export type { MumbleBot, MumbleBotOptions } from './mumble-bot';
+export { startMumbleBot } from './mumble-bot';
