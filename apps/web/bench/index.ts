@@ -14,8 +14,8 @@
  * Run: pnpm --filter @gw2race/web bench
  */
 import { cpus, loadavg } from 'node:os';
+import { createReplayData } from '@gw2race/race-analysis';
 import { createReplayDecoder, openReplay } from '@gw2race/replay-format';
-import { createReplayData } from '../src/core/replay-data';
 import { benchRecording } from './race';
 
 const median = (values: number[]) => {

@@ -44,7 +44,7 @@ export function createHeatGrid(
 }
 
 /** Index of the cell holding a world point, or -1 outside the grid. */
-export function cellIndex(grid: HeatGrid, x: number, z: number): number {
+export function heatCellIndex(grid: HeatGrid, x: number, z: number): number {
   const col = Math.floor((x - grid.west) / grid.cellSize);
   const row = Math.floor((grid.north - z) / grid.cellSize);
   if (col < 0 || row < 0 || col >= grid.cols || row >= grid.rows) return -1;
@@ -52,13 +52,13 @@ export function cellIndex(grid: HeatGrid, x: number, z: number): number {
 }
 
 /** Adds `weight` to the cell of a point. */
-export function addPoint(grid: HeatGrid, x: number, z: number, weight = 1): void {
-  const i = cellIndex(grid, x, z);
+export function addHeatPoint(grid: HeatGrid, x: number, z: number, weight = 1): void {
+  const i = heatCellIndex(grid, x, z);
   if (i >= 0) grid.values[i] = (grid.values[i] as number) + weight;
 }
 
-/** Options of {@link addPath}. */
-export interface AddPathOptions {
+/** Options of {@link addHeatPath}. */
+export interface AddHeatPathOptions {
   /** Only count points for which this is true (e.g. near a checkpoint). */
   readonly where?: (x: number, z: number) => boolean;
   /** Segments longer than this (metres) are jumps (teleport, map change): not drawn. */
@@ -69,12 +69,12 @@ export interface AddPathOptions {
  * Adds a path, sampled at times `t` (s), spreading each segment's duration over the cells it
  * crosses. Non-finite samples break the path.
  */
-export function addPath(
+export function addHeatPath(
   grid: HeatGrid,
   t: ArrayLike<number>,
   x: ArrayLike<number>,
   z: ArrayLike<number>,
-  options: AddPathOptions = {},
+  options: AddHeatPathOptions = {},
 ): void {
   const maxJump = options.maxJump ?? 200;
   const step = grid.cellSize / 2;
@@ -94,7 +94,7 @@ export function addPath(
       const px = x0 + (x1 - x0) * f;
       const pz = z0 + (z1 - z0) * f;
       if (options.where && !options.where(px, pz)) continue;
-      addPoint(grid, px, pz, weight);
+      addHeatPoint(grid, px, pz, weight);
     }
   }
 }

@@ -1,4 +1,10 @@
 import {
+  type Clock,
+  createOffsetEstimator,
+  type OffsetEstimator,
+  systemClock,
+} from '@gw2race/clock-sync';
+import {
   type FlagMessage,
   type PresenceMessage,
   presenceKind,
@@ -7,8 +13,6 @@ import {
   type TopicMessage,
   toEpochSeconds,
 } from '@gw2race/protocol';
-import { createOffsetEstimator, type OffsetEstimator } from './clock-offset';
-import { browserClock, type LocalClock } from './local-clock';
 
 /** A racer's last known position. */
 export interface LiveRacer {
@@ -19,7 +23,7 @@ export interface LiveRacer {
   readonly v: number | undefined;
   /** Organizer-clock epoch s of the sample. */
   readonly t: number;
-  /** Local monotonic ms ({@link LocalClock.monotonicMs}) when it arrived. */
+  /** Local monotonic ms (`Clock.monotonicMs` of the race's clock) when it arrived. */
   readonly receivedAt: number;
 }
 
@@ -60,15 +64,24 @@ export class LiveRace {
   readonly presence = new Map<string, { status: string; mode: string | undefined; at: number }>();
   readonly log: LogLine[] = [];
   readonly flags: FlagMessage[] = [];
-  readonly clock: OffsetEstimator = createOffsetEstimator();
   /** Messages applied, and refused by the decoder. */
   received = 0;
   rejected = 0;
 
+  /**
+   * The organizer's clock as this page knows it: fed with round-trip samples by the app (the
+   * host's `GET /api/time`), read on {@link localClock}. Before the first sample the race clock
+   * runs on the local clock.
+   */
+  readonly clock: OffsetEstimator;
+
   constructor(
     readonly raceId: string,
-    readonly localClock: LocalClock = browserClock(),
-  ) {}
+    readonly localClock: Clock = systemClock,
+    estimator?: OffsetEstimator,
+  ) {
+    this.clock = estimator ?? createOffsetEstimator({ clock: localClock });
+  }
 
   /** Applies a message arriving now (read on {@link localClock}). */
   receive(decoded: TopicMessage): void {
@@ -98,7 +111,8 @@ export class LiveRace {
   /** Race time (s) at local monotonic time `localMs`, or null before START. */
   raceTime(localMs: number): number | null {
     if (this.t0 === null) return null;
-    return this.clock.organizerNow(Math.min(localMs, this.endedAt ?? localMs)) - this.t0;
+    const at = Math.min(localMs, this.endedAt ?? localMs);
+    return this.clock.referenceTime(at).timeMs / 1000 - this.t0;
   }
 
   private wallNow = 0;
@@ -118,10 +132,10 @@ export class LiveRace {
     this.received++;
     switch (decoded.kind) {
       case 'state':
-        this.applyState(decoded.message, localMs);
+        this.applyState(decoded.message);
         return;
       case 'ranking':
-        this.applyRanking(decoded.message, localMs);
+        this.applyRanking(decoded.message);
         return;
       case 'pos': {
         const m = decoded.message;
@@ -147,9 +161,7 @@ export class LiveRace {
         return;
       case 'control': {
         const m = decoded.message;
-        if (m.cmd === 'SYNC_T0') this.clock.observe(m.serverClock, localMs);
-        else if (m.cmd === 'START') {
-          if (m.serverClock !== undefined) this.clock.observe(m.serverClock, localMs);
+        if (m.cmd === 'START') {
           this.t0 = m.t0;
           this.paused = false;
           this.ended = null;
@@ -203,18 +215,16 @@ export class LiveRace {
     }
   }
 
-  private applyState(m: StateMessage, localMs: number) {
+  private applyState(m: StateMessage) {
     this.state = m;
-    if (m.serverClock !== undefined) this.clock.observe(m.serverClock, localMs);
     if (m.t0 !== undefined) this.t0 = m.t0;
     for (const p of m.participants ?? []) if (p.name) this.names.set(p.playerId, p.name);
     if (m.stage === 'post' && this.ended === null) this.ended = 'ended';
   }
 
-  private applyRanking(m: RankingMessage, localMs: number) {
+  private applyRanking(m: RankingMessage) {
     // A retained ranking may be stale (from before a restart): it still shows who is where.
     this.ranking = m;
-    this.clock.observe(m.t, localMs);
     for (const e of m.entries) if (e.name) this.names.set(e.playerId, e.name);
   }
 

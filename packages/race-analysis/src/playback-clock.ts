@@ -5,10 +5,10 @@
  */
 
 /** Playback speeds offered (the spec's 0.25x to 4x). */
-export const SPEEDS = [0.25, 0.5, 1, 2, 4] as const;
+export const PLAYBACK_SPEEDS = [0.25, 0.5, 1, 2, 4] as const;
 
 /** A playback speed. */
-export type Speed = (typeof SPEEDS)[number];
+export type PlaybackSpeed = (typeof PLAYBACK_SPEEDS)[number];
 
 /** The state of playback. Times are race-time milliseconds. */
 export interface Playback {
@@ -16,7 +16,7 @@ export interface Playback {
   readonly startMs: number;
   readonly endMs: number;
   readonly playing: boolean;
-  readonly speed: Speed;
+  readonly speed: PlaybackSpeed;
   /** Race time at `anchorNow`. */
   readonly anchorMs: number;
   /** Monotonic clock reading (ms) when `anchorMs` was current. */
@@ -32,74 +32,76 @@ export function createPlayback(startMs: number, endMs: number, now: number): Pla
 }
 
 /** Race time (ms) shown at monotonic instant `now`. */
-export function timeAt(p: Playback, now: number): number {
+export function playbackTime(p: Playback, now: number): number {
   return p.playing ? clamp(p.anchorMs + (now - p.anchorNow) * p.speed, p) : p.anchorMs;
 }
 
 /** True when playback has reached the end (it then stops by itself: see {@link settle}). */
-export function atEnd(p: Playback, now: number): boolean {
-  return timeAt(p, now) >= p.endMs;
+export function playbackAtEnd(p: Playback, now: number): boolean {
+  return playbackTime(p, now) >= p.endMs;
 }
 
 /** Stops a playback that has reached the end, so the play button shows play again. */
-export function settle(p: Playback, now: number): Playback {
-  return p.playing && atEnd(p, now)
+export function settlePlayback(p: Playback, now: number): Playback {
+  return p.playing && playbackAtEnd(p, now)
     ? { ...p, playing: false, anchorMs: p.endMs, anchorNow: now }
     : p;
 }
 
 /** Plays from where it is; from the start when it was at the end. */
-export function play(p: Playback, now: number): Playback {
-  const at = timeAt(p, now);
+export function playPlayback(p: Playback, now: number): Playback {
+  const at = playbackTime(p, now);
   return { ...p, playing: true, anchorMs: at >= p.endMs ? p.startMs : at, anchorNow: now };
 }
 
 /** Pauses where it is. */
-export function pause(p: Playback, now: number): Playback {
-  return { ...p, playing: false, anchorMs: timeAt(p, now), anchorNow: now };
+export function pausePlayback(p: Playback, now: number): Playback {
+  return { ...p, playing: false, anchorMs: playbackTime(p, now), anchorNow: now };
 }
 
 /** Play or pause. */
-export function toggle(p: Playback, now: number): Playback {
-  return p.playing ? pause(p, now) : play(p, now);
+export function togglePlayback(p: Playback, now: number): Playback {
+  return p.playing ? pausePlayback(p, now) : playPlayback(p, now);
 }
 
 /** Stop: paused, back at the start. */
-export function stop(p: Playback, now: number): Playback {
+export function stopPlayback(p: Playback, now: number): Playback {
   return { ...p, playing: false, anchorMs: p.startMs, anchorNow: now };
 }
 
 /** Jumps to a race time (clamped to the range); keeps playing if it was. */
-export function seek(p: Playback, ms: number, now: number): Playback {
+export function seekPlayback(p: Playback, ms: number, now: number): Playback {
   return { ...p, anchorMs: clamp(ms, p), anchorNow: now };
 }
 
 /** Jumps by `deltaMs` from where it is (negative: back). */
-export function skip(p: Playback, deltaMs: number, now: number): Playback {
-  return seek(p, timeAt(p, now) + deltaMs, now);
+export function skipPlayback(p: Playback, deltaMs: number, now: number): Playback {
+  return seekPlayback(p, playbackTime(p, now) + deltaMs, now);
 }
 
 /** Changes the speed without a jump. */
-export function setSpeed(p: Playback, speed: Speed, now: number): Playback {
-  return { ...p, speed, anchorMs: timeAt(p, now), anchorNow: now };
+export function setPlaybackSpeed(p: Playback, speed: PlaybackSpeed, now: number): Playback {
+  return { ...p, speed, anchorMs: playbackTime(p, now), anchorNow: now };
 }
 
-/** The next speed up (`+1`) or down (`-1`) from the current one, staying within {@link SPEEDS}. */
-export function stepSpeed(p: Playback, direction: 1 | -1, now: number): Playback {
-  const i = SPEEDS.indexOf(p.speed);
-  const next = SPEEDS[Math.min(Math.max(i + direction, 0), SPEEDS.length - 1)] as Speed;
-  return setSpeed(p, next, now);
+/** The next speed up (`+1`) or down (`-1`) from the current one, staying within {@link PLAYBACK_SPEEDS}. */
+export function stepPlaybackSpeed(p: Playback, direction: 1 | -1, now: number): Playback {
+  const i = PLAYBACK_SPEEDS.indexOf(p.speed);
+  const next = PLAYBACK_SPEEDS[
+    Math.min(Math.max(i + direction, 0), PLAYBACK_SPEEDS.length - 1)
+  ] as PlaybackSpeed;
+  return setPlaybackSpeed(p, next, now);
 }
 
 /** Widens the range (a live recording that grew); playback position is kept. */
-export function extend(p: Playback, endMs: number, now: number): Playback {
-  const at = timeAt(p, now);
+export function extendPlayback(p: Playback, endMs: number, now: number): Playback {
+  const at = playbackTime(p, now);
   return { ...p, endMs: Math.max(endMs, p.startMs), anchorMs: at, anchorNow: now };
 }
 
 /** Parses a speed from text (`"2"`, `"0.25x"`); `undefined` when it is not one we offer. */
-export function parseSpeed(text: string | null | undefined): Speed | undefined {
+export function parsePlaybackSpeed(text: string | null | undefined): PlaybackSpeed | undefined {
   if (!text) return undefined;
   const value = Number(text.replace(/x$/i, ''));
-  return SPEEDS.find((s) => s === value);
+  return PLAYBACK_SPEEDS.find((s) => s === value);
 }

@@ -5,16 +5,10 @@ import {
   type Track,
   toEpochSeconds,
 } from '@gw2race/protocol';
-import {
-  type EngineInput,
-  engineInputOf,
-  type RaceResults,
-  type RaceState,
-  raceResults,
-  replayRace,
-  trackFromState,
-} from '@gw2race/race-engine';
+import type { RaceResults, RaceState } from '@gw2race/race-engine';
 import type { RacerPosition, Replay, ReplayEntry } from '@gw2race/replay-format';
+import { isRaceAnalysisError, type RaceAnalysisError } from './errors';
+import { recordingTrack, rejudgeRecording } from './rejudge-recording';
 
 /** One racer's path as plain columns (epoch s, metres), time-ordered. */
 export interface Path {
@@ -114,7 +108,7 @@ function toPlaced(p: RacerPosition): PlacedRacer {
 /** A recording opened for the viewer: timeline, frames, paths, and the engine's results. */
 export interface ReplayData {
   readonly replay: Replay;
-  /** The track: the header's, else the one the recorded state describes, else null. */
+  /** The track (see {@link recordingTrack}): the header's, else the recorded state's, else null. */
   readonly track: Track | null;
   /** Timeline in race-time ms: first to last record of the recording. */
   readonly startMs: number;
@@ -127,9 +121,14 @@ export interface ReplayData {
   readonly names: ReadonlyMap<string, string>;
   /** Colours the organizer gave (`state.participants[].color`). */
   readonly colors: ReadonlyMap<string, string>;
-  /** The engine's final state and results over the whole recording (null without a track). */
+  /**
+   * The engine's final state and results over the whole recording, by {@link rejudgeRecording}
+   * (the rule `gw2race-host results` follows); null when the recording names no track.
+   */
   readonly state: RaceState | null;
   readonly results: RaceResults | null;
+  /** Why {@link ReplayData.results} is null (`NO_TRACK`), else null. */
+  readonly judgeError: RaceAnalysisError | null;
   /** The race at an instant, by the recording's index (seek), not by scanning. */
   frame(raceTimeMs: number): ReplayFrame;
 }
@@ -188,7 +187,9 @@ export function createReplayData(replay: Replay): ReplayData {
   let entries: ReplayEntry[] | undefined;
   let built: Map<string, Path> | undefined;
   let named: ReturnType<typeof collectNames> | undefined;
-  let judged: { state: RaceState | null; results: RaceResults | null } | undefined;
+  let judged:
+    | { state: RaceState | null; results: RaceResults | null; error: RaceAnalysisError | null }
+    | undefined;
   const allEntries = () => {
     entries ??= replay.messages();
     return entries;
@@ -201,39 +202,21 @@ export function createReplayData(replay: Replay): ReplayData {
     named ??= collectNames(allEntries(), replay);
     return named;
   };
+  const recording = () => ({ header: replay.header, entries: allEntries() });
   let track: Track | null | undefined;
   const trackOf = () => {
-    if (track !== undefined) return track;
-    if (replay.header.track) {
-      track = replay.header.track;
-      return track;
-    }
-    const lastState = [...allEntries()].reverse().find((e) => e.kind === 'state')?.message as
-      | StateMessage
-      | undefined;
-    const state = lastState ?? replay.header.state ?? null;
-    track = state ? trackFromState(state) : null;
+    track ??= recordingTrack(recording())?.track ?? null;
     return track;
   };
   const judge = () => {
     if (judged) return judged;
-    const t = trackOf();
-    if (!t) {
-      judged = { state: null, results: null };
-      return judged;
+    try {
+      const { state, results } = rejudgeRecording(recording());
+      judged = { state, results, error: null };
+    } catch (error) {
+      if (!isRaceAnalysisError(error)) throw error;
+      judged = { state: null, results: null, error };
     }
-    const inputs: EngineInput[] = [];
-    for (const entry of allEntries()) {
-      const input = engineInputOf(entry);
-      if (input) inputs.push(input);
-    }
-    const startRule = replay.header.state?.startRule;
-    const state = replayRace(t, inputs, {
-      raceId: replay.header.raceId,
-      laps: replay.header.laps,
-      ...(startRule !== undefined ? { startRule } : {}),
-    });
-    judged = { state, results: raceResults(state) };
     return judged;
   };
   return {
@@ -260,6 +243,9 @@ export function createReplayData(replay: Replay): ReplayData {
     },
     get results() {
       return judge().results;
+    },
+    get judgeError() {
+      return judge().error;
     },
     frame(raceTimeMs) {
       const snapshot = replay.seek(raceTimeMs);

@@ -1,26 +1,30 @@
 import { AppError, parseCommandLine } from '@gw2race/app-shared';
 import {
-  encodeResultsCsv,
-  encodeSplitsCsv,
-  engineInputOf,
-  type RaceState,
-  raceResults,
-  replayRace,
-} from '@gw2race/race-engine';
+  isRaceAnalysisError,
+  type RejudgedRecording,
+  rejudgeRecording,
+} from '@gw2race/race-analysis';
+import { encodeResultsCsv, encodeSplitsCsv } from '@gw2race/race-engine';
 import type { ReplayEntry } from '@gw2race/replay-format';
 import { readReplayFile } from '@gw2race/replay-format/node';
 
 const USAGE = `Usage: gw2race-host results FILE [--format json|csv|splits]
 
 Re-judges a recording (race_*.replay.jsonl.gz) with the race engine and prints the results.
-They are the results the host computed live: the same inputs, in the same order.
+They are the results the host computed live: the same inputs, in the same order, on the
+recording's track (else the track its recorded race state describes), as the viewer does.
 
   --format json     everything (default): ranking, crossings, splits, sectors, flags
   --format csv      one row per racer
   --format splits   one row per credited crossing (splits and sector times)`;
 
-/** Re-judges a recording: the same engine inputs the live host used, in the same order. */
-export async function rejudge(file: string): Promise<{ state: RaceState; warnings: string[] }> {
+/**
+ * Re-judges a recording file by `rejudgeRecording` (the viewer's rule too): the same engine
+ * inputs the live host used, in the same order, on the header's track, else the recorded state's.
+ */
+export async function rejudge(
+  file: string,
+): Promise<RejudgedRecording & { warnings: string[] }> {
   const reader = readReplayFile(file);
   const entries: ReplayEntry[] = [];
   const headerResult = await reader.header();
@@ -36,15 +40,12 @@ export async function rejudge(file: string): Promise<{ state: RaceState; warning
   if (reader.fatal)
     throw new AppError('BAD_FILE', `${file}: ${reader.fatal.message}`, { cause: reader.fatal });
   const warnings = reader.issues.map((issue) => issue.message);
-  if (!header.track)
-    throw new AppError('BAD_FILE', `${file} has no track in its header: it cannot be re-judged`);
-  const inputs = entries.map(engineInputOf).filter((input) => input !== undefined);
-  const state = replayRace(header.track, inputs, {
-    raceId: header.raceId,
-    laps: header.laps,
-    ...(header.state?.startRule !== undefined ? { startRule: header.state.startRule } : {}),
-  });
-  return { state, warnings };
+  try {
+    return { ...rejudgeRecording({ header, entries }), warnings };
+  } catch (error) {
+    if (!isRaceAnalysisError(error)) throw error;
+    throw new AppError('BAD_FILE', `${file}: ${error.message}`, { cause: error });
+  }
 }
 
 /** `gw2race-host results FILE [--format json|csv|splits]`. */
@@ -59,9 +60,10 @@ export async function resultsCommand(args: string[]): Promise<number> {
   if (format !== 'json' && format !== 'csv' && format !== 'splits') {
     throw new AppError('USAGE', `--format must be json, csv or splits, got "${format}"`);
   }
-  const { state, warnings } = await rejudge(file);
+  const { results, source, warnings } = await rejudge(file);
   for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
-  const results = raceResults(state);
+  if (source === 'state')
+    process.stderr.write('note: the recording has no track in its header; judged on the track its race state describes\n');
   process.stdout.write(
     format === 'json'
       ? `${JSON.stringify(results, null, 2)}\n`

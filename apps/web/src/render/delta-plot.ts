@@ -1,4 +1,4 @@
-import type { DeltaSeries } from '../core/time-delta';
+import type { DeltaSeries } from '@gw2race/race-analysis';
 
 /** Draws a time-delta plot: distance along the reference run (x) against the delta (y). */
 export function drawDeltaPlot(

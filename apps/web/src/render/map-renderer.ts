@@ -1,5 +1,5 @@
 import type { Track, TrackCheckpoint } from '@gw2race/protocol';
-import { type View, worldToScreen } from '../core/view-transform';
+import { type View, worldToScreen } from '@gw2race/race-analysis';
 
 /** A racer marker. */
 export interface RacerMark {

@@ -4,7 +4,7 @@ import {
   type TilePyramid,
   type View,
   visibleTiles,
-} from '../core/view-transform';
+} from '@gw2race/race-analysis';
 import type { WorldImage } from './map-renderer';
 
 /** Where GW2's map data comes from (ArenaNet's public API and tile service). */

@@ -1,7 +1,14 @@
-import { formatRaceTime } from '../core/format';
-import { addPath, createHeatGrid, heatPixels } from '../core/heatmap';
-import { type SectorAnalysis, sectorAnalysis } from '../core/sectors';
-import { boundsOf, unionBounds, type WorldBounds } from '../core/view-transform';
+import {
+  addHeatPath,
+  boundsOf,
+  createHeatGrid,
+  formatRaceTime,
+  heatPixels,
+  type SectorAnalysis,
+  sectorAnalysis,
+  unionBounds,
+  type WorldBounds,
+} from '@gw2race/race-analysis';
 import { checkpointCenter, type WorldImage } from '../render/map-renderer';
 import { h } from './dom';
 import type { ReplaySession } from './replay-view';
@@ -273,7 +280,7 @@ export class AnalysisPanel {
         ? (x: number, z: number) => centers.some((c) => Math.hypot(x - c.x, z - c.z) <= c.reach)
         : undefined;
     for (const path of data.paths.values())
-      addPath(grid, path.t, path.x, path.z, where ? { where } : {});
+      addHeatPath(grid, path.t, path.x, path.z, where ? { where } : {});
     const canvas = document.createElement('canvas');
     canvas.width = grid.cols;
     canvas.height = grid.rows;

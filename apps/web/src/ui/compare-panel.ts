@@ -1,8 +1,17 @@
+import {
+  courseDifferences,
+  createReplayData,
+  type DeltaSeries,
+  formatGap,
+  formatRaceTime,
+  type Path,
+  positionOnPath,
+  type ReplayData,
+  type Run,
+  sliceRun,
+  timeDelta,
+} from '@gw2race/race-analysis';
 import { openReplay } from '@gw2race/replay-format';
-import { courseDifferences } from '../core/course-match';
-import { formatGap, formatRaceTime } from '../core/format';
-import { createReplayData, type Path, positionOnPath, type ReplayData } from '../core/replay-data';
-import { type DeltaSeries, type Run, sliceRun, timeDelta } from '../core/time-delta';
 import { drawDeltaPlot } from '../render/delta-plot';
 import type { RacerMark, WorldLine } from '../render/map-renderer';
 import { h, sizeCanvas } from './dom';

@@ -1,10 +1,10 @@
+import type { LiveRace } from '@gw2race/race-analysis';
 import {
   type ControlCommand,
   type ControlOutcome,
   describeCommand,
   sendControl,
 } from '../core/control-client';
-import type { LiveRace } from '../core/live-race';
 import { h } from './dom';
 
 /** Where the organizer token lives (the tab's session storage, filled from `?token=`). */

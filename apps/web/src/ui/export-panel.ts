@@ -1,7 +1,7 @@
+import type { View } from '@gw2race/race-analysis';
+import { formatBytes, formatRaceTime } from '@gw2race/race-analysis';
 import { encodeResultsCsv, encodeSplitsCsv } from '@gw2race/race-engine';
 import { encodeCheckpointsCsv, encodeJsonExport, encodePositionsCsv } from '@gw2race/replay-format';
-import { formatBytes, formatRaceTime } from '../core/format';
-import type { View } from '../core/view-transform';
 import { download, exportName, h } from './dom';
 import type { ReplaySession } from './replay-view';
 import { hook } from './test-hook';

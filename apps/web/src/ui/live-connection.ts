@@ -1,6 +1,6 @@
 import { decodeTopicMessage, topicFilter } from '@gw2race/protocol';
+import type { LiveRace } from '@gw2race/race-analysis';
 import { openGuardedWebSocket } from '../core/guarded-socket';
-import type { LiveRace } from '../core/live-race';
 
 /** Connection states shown to the user. */
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline';

@@ -1,11 +1,8 @@
 import type { Track } from '@gw2race/protocol';
+import { boundsOf, formatRaceTime, LiveRace, unionBounds } from '@gw2race/race-analysis';
 import { trackFromState } from '@gw2race/race-engine';
 import { createColorAssigner } from '../core/colors';
-import { formatRaceTime } from '../core/format';
 import { type HostInfo, hubUrlOf } from '../core/host-info';
-import { LiveRace } from '../core/live-race';
-import { browserClock } from '../core/local-clock';
-import { boundsOf, unionBounds } from '../core/view-transform';
 import { checkpointCenter, type RacerMark, type WorldLine } from '../render/map-renderer';
 import { ControlsPanel, type TokenStore } from './controls-panel';
 import { createTabs, h } from './dom';
@@ -44,7 +41,7 @@ export function stageText(race: LiveRace): string {
 export function startLiveView(app: HTMLElement, info: HostInfo, options: LiveViewOptions) {
   hook.view = 'live';
   const raceId = info.raceId ?? '';
-  const race = new LiveRace(raceId, browserClock());
+  const race = new LiveRace(raceId);
   const colors = createColorAssigner();
   const look = {
     nameOf: (id: string) => race.nameOf(id),

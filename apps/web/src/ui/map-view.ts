@@ -7,7 +7,7 @@ import {
   type WorldBounds,
   worldToScreen,
   zoomAt,
-} from '../core/view-transform';
+} from '@gw2race/race-analysis';
 import { type DrawOptions, drawScene, MAP_COLORS, type Scene } from '../render/map-renderer';
 import { TileLayer, type TilesReady } from '../render/tile-layer';
 import { h, sizeCanvas } from './dom';

@@ -1,9 +1,6 @@
+import { boundsOf, formatGap, formatRaceTime, LiveRace } from '@gw2race/race-analysis';
 import { createColorAssigner } from '../core/colors';
-import { formatGap, formatRaceTime } from '../core/format';
 import { type HostInfo, hubUrlOf } from '../core/host-info';
-import { LiveRace } from '../core/live-race';
-import { browserClock } from '../core/local-clock';
-import { boundsOf } from '../core/view-transform';
 import { checkpointCenter } from '../render/map-renderer';
 import { h } from './dom';
 import { connectSpectator } from './live-connection';
@@ -39,7 +36,7 @@ export function startOverlay(
     );
     return;
   }
-  const race = new LiveRace(info.raceId, browserClock());
+  const race = new LiveRace(info.raceId);
   const colors = createColorAssigner();
   const title = h('span', { class: 'o-title' }, params.get('title') ?? info.name ?? info.raceId);
   const clock = h('span', { class: 'o-clock', 'data-testid': 'overlay-clock' }, '–');

@@ -1,5 +1,5 @@
 import type { RankingEntry, RankingMessage } from '@gw2race/protocol';
-import { formatGap, formatRaceTime } from '../core/format';
+import { formatGap, formatRaceTime } from '@gw2race/race-analysis';
 import { h } from './dom';
 
 /** How names and colours are looked up. */

@@ -1,24 +1,30 @@
+import {
+  boundsOf,
+  createPlayback,
+  createReplayData,
+  formatRaceTime,
+  PLAYBACK_SPEEDS,
+  type Playback,
+  parsePlaybackSpeed,
+  pausePlayback,
+  playbackTime,
+  type ReplayData,
+  type ReplayFrame,
+  replayTimeText,
+  seekPlayback,
+  setPlaybackSpeed,
+  settlePlayback,
+  skipPlayback,
+  stepPlaybackSpeed,
+  stopPlayback,
+  togglePlayback,
+  unionBounds,
+  type View,
+  type WorldBounds,
+} from '@gw2race/race-analysis';
 import { openReplay, type Replay } from '@gw2race/replay-format';
 import { createColorAssigner } from '../core/colors';
-import { formatRaceTime, replayTimeText } from '../core/format';
 import type { HostInfo } from '../core/host-info';
-import {
-  createPlayback,
-  type Playback,
-  parseSpeed,
-  pause,
-  SPEEDS,
-  seek,
-  setSpeed,
-  settle,
-  skip,
-  stepSpeed,
-  stop,
-  timeAt,
-  toggle,
-} from '../core/playback-clock';
-import { createReplayData, type ReplayData, type ReplayFrame } from '../core/replay-data';
-import { boundsOf, unionBounds, type View, type WorldBounds } from '../core/view-transform';
 import { drawHud, type Hud } from '../render/hud';
 import {
   checkpointCenter,
@@ -264,7 +270,7 @@ class ReplaySession {
         title: 'play / pause (space)',
         'aria-label': 'play / pause (space)',
         'data-testid': 'play',
-        onclick: () => this.act((p, t) => toggle(p, t)),
+        onclick: () => this.act((p, t) => togglePlayback(p, t)),
       },
       icon('play'),
     );
@@ -273,9 +279,12 @@ class ReplaySession {
       {
         title: 'speed (↑ ↓)',
         'data-testid': 'speed',
-        onchange: () => this.act((p, t) => setSpeed(p, parseSpeed(this.speedSelect.value) ?? 1, t)),
+        onchange: () =>
+          this.act((p, t) =>
+            setPlaybackSpeed(p, parsePlaybackSpeed(this.speedSelect.value) ?? 1, t),
+          ),
       },
-      ...SPEEDS.map((s) => h('option', { value: s, selected: s === 1 }, `${s}x`)),
+      ...PLAYBACK_SPEEDS.map((s) => h('option', { value: s, selected: s === 1 }, `${s}x`)),
     );
     this.slider = h('input', {
       type: 'range',
@@ -287,7 +296,7 @@ class ReplaySession {
       'data-testid': 'timeline',
     });
     this.slider.addEventListener('input', () =>
-      this.act((p, t) => seek(p, Number(this.slider.value), t), true),
+      this.act((p, t) => seekPlayback(p, Number(this.slider.value), t), true),
     );
     this.markers = h('div', { class: 'timeline-markers' });
     this.raceTimeText = h('span', {
@@ -315,7 +324,7 @@ class ReplaySession {
           title: 'stop (back to the start)',
           'aria-label': 'stop (back to the start)',
           'data-testid': 'stop',
-          onclick: () => this.act((p, t) => stop(p, t), true),
+          onclick: () => this.act((p, t) => stopPlayback(p, t), true),
         },
         icon('stop'),
       ),
@@ -325,7 +334,7 @@ class ReplaySession {
           title: 'rewind 10 s (← 5 s)',
           'aria-label': 'rewind 10 s (← 5 s)',
           'data-testid': 'rewind',
-          onclick: () => this.act((p, t) => skip(p, -10_000, t), true),
+          onclick: () => this.act((p, t) => skipPlayback(p, -10_000, t), true),
         },
         icon('rewind'),
       ),
@@ -336,7 +345,7 @@ class ReplaySession {
           title: 'fast-forward 10 s (→ 5 s)',
           'aria-label': 'fast-forward 10 s (→ 5 s)',
           'data-testid': 'forward',
-          onclick: () => this.act((p, t) => skip(p, 10_000, t), true),
+          onclick: () => this.act((p, t) => skipPlayback(p, 10_000, t), true),
         },
         icon('forward'),
       ),
@@ -375,7 +384,7 @@ class ReplaySession {
 
   /** Playback position now (race-time ms). */
   now(): number {
-    return timeAt(this.playback, performance.now());
+    return playbackTime(this.playback, performance.now());
   }
 
   dispose(): void {
@@ -488,7 +497,7 @@ class ReplaySession {
     this.playback = change(this.playback, now);
     if (seeking) {
       const started = performance.now();
-      this.frameCache = this.data.frame(timeAt(this.playback, now));
+      this.frameCache = this.data.frame(playbackTime(this.playback, now));
       hook.lastSeekMs = performance.now() - started;
     }
     this.redraw();
@@ -496,7 +505,7 @@ class ReplaySession {
 
   /** Jumps to a race time (ms). */
   seekTo(ms: number): void {
-    this.act((p, t) => seek(p, ms, t), true);
+    this.act((p, t) => seekPlayback(p, ms, t), true);
   }
 
   redraw(): void {
@@ -527,31 +536,31 @@ class ReplaySession {
     const small = e.shiftKey ? 1000 : 5000;
     switch (e.key) {
       case ' ':
-        this.act((p, t) => toggle(p, t));
+        this.act((p, t) => togglePlayback(p, t));
         break;
       case 'ArrowLeft':
-        this.act((p, t) => skip(p, -small, t), true);
+        this.act((p, t) => skipPlayback(p, -small, t), true);
         break;
       case 'ArrowRight':
-        this.act((p, t) => skip(p, small, t), true);
+        this.act((p, t) => skipPlayback(p, small, t), true);
         break;
       case 'ArrowUp':
-        this.act((p, t) => stepSpeed(p, 1, t));
+        this.act((p, t) => stepPlaybackSpeed(p, 1, t));
         break;
       case 'ArrowDown':
-        this.act((p, t) => stepSpeed(p, -1, t));
+        this.act((p, t) => stepPlaybackSpeed(p, -1, t));
         break;
       case ',':
-        this.act((p, t) => skip(pause(p, t), -100, t), true);
+        this.act((p, t) => skipPlayback(pausePlayback(p, t), -100, t), true);
         break;
       case '.':
-        this.act((p, t) => skip(pause(p, t), 100, t), true);
+        this.act((p, t) => skipPlayback(pausePlayback(p, t), 100, t), true);
         break;
       case 'Home':
-        this.act((p, t) => stop(p, t), true);
+        this.act((p, t) => stopPlayback(p, t), true);
         break;
       case 'End':
-        this.act((p, t) => seek(p, p.endMs, t), true);
+        this.act((p, t) => seekPlayback(p, p.endMs, t), true);
         break;
       case 'f':
         this.map.fit();
@@ -761,8 +770,8 @@ class ReplaySession {
   private loop() {
     if (this.disposed) return;
     const now = performance.now();
-    this.playback = settle(this.playback, now);
-    const ms = timeAt(this.playback, now);
+    this.playback = settlePlayback(this.playback, now);
+    const ms = playbackTime(this.playback, now);
     const dirty = this.map.takeDirty();
     if (ms !== this.lastDrawnMs || dirty) {
       this.lastDrawnMs = ms;

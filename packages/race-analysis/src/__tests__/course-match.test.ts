@@ -1,6 +1,6 @@
 import type { Track } from '@gw2race/protocol';
 import { describe, expect, it } from 'vitest';
-import { courseDifferences } from '../core/course-match';
+import { courseDifferences } from '../course-match';
 import { TRACK } from './recording';
 
 const copy = (change: (t: { -readonly [K in keyof Track]: Track[K] }) => void): Track => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatGap, formatRaceTime, replayTimeText } from '../core/format';
+import { formatBytes, formatGap, formatRaceTime, replayTimeText } from '../format';
 
 describe('formatRaceTime', () => {
   it('writes minutes, seconds and milliseconds', () => {

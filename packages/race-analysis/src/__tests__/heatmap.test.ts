@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  addPath,
-  addPoint,
-  cellIndex,
+  addHeatPath,
+  addHeatPoint,
   createHeatGrid,
+  heatCellIndex,
   heatColor,
   heatPixels,
   heatRange,
-} from '../core/heatmap';
+} from '../heatmap';
 
 const bounds = { minX: 0, maxX: 100, minZ: 0, maxZ: 50 };
 
@@ -16,9 +16,9 @@ describe('heatmap binning', () => {
     const grid = createHeatGrid(bounds, 10);
     expect(grid.cols).toBe(13);
     expect(grid.rows).toBe(8);
-    expect(cellIndex(grid, -10, 60)).toBe(0);
-    expect(cellIndex(grid, 0, 50)).toBe(1 * grid.cols + 1);
-    expect(cellIndex(grid, 1000, 0)).toBe(-1);
+    expect(heatCellIndex(grid, -10, 60)).toBe(0);
+    expect(heatCellIndex(grid, 0, 50)).toBe(1 * grid.cols + 1);
+    expect(heatCellIndex(grid, 1000, 0)).toBe(-1);
   });
 
   it('grows the cells rather than exceeding the cell budget', () => {
@@ -33,30 +33,30 @@ describe('heatmap binning', () => {
     const t = [0, 0.1, 0.2];
     const x = [10, 14, 18];
     const z = [25, 25, 25];
-    addPath(grid, t, x, z);
+    addHeatPath(grid, t, x, z);
     for (let cx = 10; cx < 18; cx++)
-      expect(grid.values[cellIndex(grid, cx + 0.5, 25)]).toBeGreaterThan(0);
+      expect(grid.values[heatCellIndex(grid, cx + 0.5, 25)]).toBeGreaterThan(0);
     const total = grid.values.reduce((a, b) => a + b, 0);
     expect(total).toBeCloseTo(0.2, 5);
   });
 
   it('skips jumps (teleports) and long gaps, and honours a filter', () => {
     const grid = createHeatGrid(bounds, 1);
-    addPath(grid, [0, 0.1], [0, 90], [0, 0], { maxJump: 50 });
-    addPath(grid, [0, 30], [0, 1], [0, 0]);
+    addHeatPath(grid, [0, 0.1], [0, 90], [0, 0], { maxJump: 50 });
+    addHeatPath(grid, [0, 30], [0, 1], [0, 0]);
     expect(grid.values.every((v) => v === 0)).toBe(true);
-    addPath(grid, [0, 1], [0, 100], [10, 10], { where: (px) => px > 50 });
-    expect(grid.values[cellIndex(grid, 20, 10)]).toBe(0);
-    expect(grid.values[cellIndex(grid, 80, 10)]).toBeGreaterThan(0);
+    addHeatPath(grid, [0, 1], [0, 100], [10, 10], { where: (px) => px > 50 });
+    expect(grid.values[heatCellIndex(grid, 20, 10)]).toBe(0);
+    expect(grid.values[heatCellIndex(grid, 80, 10)]).toBeGreaterThan(0);
   });
 
   it('colours by a log scale: rare cells visible, busy ones hot', () => {
     const grid = createHeatGrid(bounds, 10);
-    addPoint(grid, 5, 5, 100);
-    addPoint(grid, 55, 5, 1);
+    addHeatPoint(grid, 5, 5, 100);
+    addHeatPoint(grid, 55, 5, 1);
     expect(heatRange(grid).max).toBe(100);
     const pixels = heatPixels(grid);
-    const at = (x: number, z: number) => cellIndex(grid, x, z) * 4;
+    const at = (x: number, z: number) => heatCellIndex(grid, x, z) * 4;
     expect(pixels[at(5, 5) + 3]).toBe(255);
     expect(pixels[at(55, 5) + 3]).toBeGreaterThan(0);
     expect(pixels[at(95, 45) + 3]).toBe(0);

@@ -1,26 +1,29 @@
+import { createSimulatedClock, type SimulatedClock } from '@gw2race/clock-sync';
 import { decodeTopicMessage, encodeMessage } from '@gw2race/protocol';
 import { describe, expect, it } from 'vitest';
-import { createOffsetEstimator } from '../core/clock-offset';
-import { LiveRace, TRAIL_LENGTH } from '../core/live-race';
-import { browserClock } from '../core/local-clock';
+import { LiveRace, TRAIL_LENGTH } from '../live-race';
 
-/** A page's clocks under test control: the monotonic one runs, the wall one can be stepped. */
-function fakeClocks(startEpochMs: number) {
-  let elapsed = 0;
-  let wallStep = 0;
-  const clock = browserClock({
-    performance: { timeOrigin: startEpochMs, now: () => elapsed },
-    date: { now: () => startEpochMs + elapsed + wallStep },
+/**
+ * A page's clocks under test control, starting at `startMs` on both (so local time reads like
+ * the monotonic clock): the monotonic one runs, the wall one can be stepped.
+ */
+function fakeClocks(startMs: number): SimulatedClock {
+  return createSimulatedClock({ trueMs: startMs, wallMs: startMs, monotonicMs: startMs });
+}
+
+/**
+ * One round trip to the host's clock (`GET /api/time`) that took no time, answered at local
+ * time `localMs` with the organizer's clock at `organizerMs`.
+ */
+function sync(race: LiveRace, localMs: number, organizerMs: number) {
+  const verdict = race.clock.addSample({
+    t1: localMs,
+    t2: organizerMs,
+    t3: organizerMs,
+    t4: localMs,
+    source: 'organizer',
   });
-  return {
-    clock,
-    advance(ms: number) {
-      elapsed += ms;
-    },
-    stepWall(ms: number) {
-      wallStep += ms;
-    },
-  };
+  expect(verdict.accepted).toBe(true);
 }
 
 function feed(
@@ -36,56 +39,37 @@ function feed(
 }
 
 describe('the organizer clock seen from the browser', () => {
-  it('takes the largest lower bound: the least delayed message', () => {
-    const clock = createOffsetEstimator();
-    expect(clock.offsetMs()).toBe(0);
-    // Local wall clock in ms; the organizer's is 2 s ahead. Messages took 50, 10 and 200 ms.
-    clock.observe(1002 - 0.05, 1_000_000);
-    clock.observe(1003 - 0.01, 1_001_000);
-    clock.observe(1004 - 0.2, 1_002_000);
-    // organizer − local = 1_002_000 − 1_000_000 ms, late by the smallest delay (10 ms).
-    expect(clock.offsetMs()).toBeCloseTo(2000 - 10, 6);
-    expect(clock.organizerNow(1_001_000)).toBeCloseTo(1003 - 0.01, 6);
+  it('runs on the local clock until a round trip to the host says otherwise', () => {
+    const clocks = fakeClocks(1_000_000);
+    const race = new LiveRace('r1', clocks);
+    feed(race, 'race/r1/control', 'control', { cmd: 'START', t0: 1000 }, 1_000_000);
+    expect(race.raceTime(1_001_000)).toBeCloseTo(1, 6);
+    // The organizer's clock is 2 s ahead: the race clock moves on by 2 s.
+    sync(race, 1_000_000, 1_002_000);
+    expect(race.raceTime(1_001_000)).toBeCloseTo(3, 6);
   });
 
-  it('forgets old observations (clock drift) beyond its window', () => {
-    const clock = createOffsetEstimator(2);
-    clock.observe(10, 0); // +10 s
-    clock.observe(1, 0);
-    clock.observe(1, 0);
-    expect(clock.offsetMs()).toBe(1000);
-    expect(clock.samples).toBe(3);
-  });
-});
-
-describe('the local clocks', () => {
-  it('reads the monotonic clock on the epoch scale of the page start, the wall clock apart', () => {
-    const clocks = fakeClocks(1_700_000_000_000);
-    clocks.advance(1500);
-    clocks.stepWall(-3_600_000);
-    expect(clocks.clock.monotonicMs()).toBe(1_700_000_001_500);
-    expect(clocks.clock.wallMs()).toBe(1_700_000_001_500 - 3_600_000);
-  });
-
-  it('the browser clock is performance.timeOrigin + performance.now()', () => {
-    const clock = browserClock();
-    const before = performance.timeOrigin + performance.now();
-    const read = clock.monotonicMs();
-    expect(read).toBeGreaterThanOrEqual(before);
-    expect(read).toBeLessThanOrEqual(performance.timeOrigin + performance.now());
+  it('keeps the estimate between samples and takes a consistent later one', () => {
+    const clocks = fakeClocks(1_000_000);
+    const race = new LiveRace('r1', clocks);
+    sync(race, 1_000_000, 1_002_000);
+    clocks.advance(10_000);
+    sync(race, 1_010_000, 1_012_000);
+    expect(race.clock.estimate()?.offsetMs).toBeCloseTo(2000, 3);
   });
 });
 
 describe('a live race on the page clocks', () => {
   function startedRace() {
     const clocks = fakeClocks(1_000_000);
-    const race = new LiveRace('r1', clocks.clock);
+    const race = new LiveRace('r1', clocks);
     const receive = (topic: string, kind: Parameters<typeof encodeMessage>[0], message: object) => {
       const decoded = decodeTopicMessage(topic, encodeMessage(kind, message as never));
       if (!decoded.ok) throw decoded.error;
       race.receive(decoded.value);
     };
     // The organizer's clock is 2 s ahead of the page's at load; START at organizer 1004 s.
+    sync(race, 1_000_000, 1_002_000);
     receive('race/r1/control', 'control', { cmd: 'START', t0: 1004, serverClock: 1002 });
     return { clocks, race, receive };
   }
@@ -106,7 +90,8 @@ describe('a live race on the page clocks', () => {
     clocks.stepWall(7_200_000);
     expect(race.raceTimeNow()).toBeCloseTo(3, 6);
     expect(race.ageOf(racer)).toBeCloseTo(2, 6);
-    // A message arriving after the step neither: the offset estimate stays.
+    // A round trip after the step neither: the offset estimate stays.
+    sync(race, clocks.monotonicMs(), 1_007_000);
     receive('race/r1/control', 'control', { cmd: 'SYNC_T0', serverClock: 1007 });
     expect(race.raceTimeNow()).toBeCloseTo(3, 6);
     clocks.advance(1000);
@@ -135,7 +120,8 @@ describe('a live race on the page clocks', () => {
 
 describe('a live race fed with hub messages', () => {
   it('tracks state, positions, trails, ranking, commands and the race clock', () => {
-    const race = new LiveRace('r1');
+    const race = new LiveRace('r1', fakeClocks(1_000_000));
+    sync(race, 1_000_000, 1_000_000);
     feed(
       race,
       'race/r1/state',

@@ -43,12 +43,18 @@ export function along(speed: number, s: number): { x: number; y: number; z: numb
  * 25 m/s) riding the course at 10 Hz from t0 until past the finish, a ranking now and then.
  */
 export async function recordRace(
-  options: { compactPositions?: boolean } = {},
+  options: {
+    compactPositions?: boolean;
+    /** Leave the track out of the header (a recording made without one). */
+    noHeaderTrack?: boolean;
+    /** Leave the race's checkpoints out of the recorded state too. */
+    noStateCheckpoints?: boolean;
+  } = {},
 ): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   const writer = createReplayWriter(
     { write: (bytes) => void parts.push(bytes) },
-    { raceId: 'unit', createdAt: CREATED, track: TRACK },
+    { raceId: 'unit', createdAt: CREATED, track: options.noHeaderTrack ? null : TRACK },
     options.compactPositions === undefined ? {} : { compactPositions: options.compactPositions },
   );
   const messages: ReceivedMessage[] = [
@@ -58,7 +64,7 @@ export async function recordRace(
       message: {
         raceId: 'unit',
         trackId: TRACK.id,
-        checkpoints: TRACK.checkpoints,
+        checkpoints: options.noStateCheckpoints ? [] : TRACK.checkpoints,
         participants: [
           { playerId: 'p1', name: 'Alice', color: '#123456' },
           { playerId: 'p2', name: 'Bob' },

@@ -1,7 +1,7 @@
 import { encodeResultsCsv, encodeSplitsCsv } from '@gw2race/race-engine';
 import { describe, expect, it } from 'vitest';
-import { createReplayData, sampleBefore } from '../core/replay-data';
-import { sectorAnalysis } from '../core/sectors';
+import { createReplayData, sampleBefore } from '../replay-data';
+import { sectorAnalysis } from '../sectors';
 import { along, CREATED, open, recordRace, T0 } from './recording';
 
 describe('a recording opened for the viewer', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cumulativeDistance, type Run, sliceRun, timeDelta } from '../core/time-delta';
+import { cumulativeDistance, type Run, sliceRun, timeDelta } from '../time-delta';
 
 /** A run along a polyline at constant speed, sampled at 10 Hz. */
 function ride(points: [number, number][], speed: number, startDelay = 0): Run {

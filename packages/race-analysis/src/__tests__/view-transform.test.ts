@@ -15,7 +15,7 @@ import {
   worldToContinent,
   worldToScreen,
   zoomAt,
-} from '../core/view-transform';
+} from '../view-transform';
 
 const view: View = { centerX: 100, centerZ: -50, scale: 2, width: 800, height: 600 };
 // A map placement shaped as /v2/maps/{id} gives it (illustrative numbers, same aspect on both rects).
