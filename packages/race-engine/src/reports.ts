@@ -1,7 +1,8 @@
-import { type CheckpointMessage, toEpochSeconds } from '@gw2race/protocol';
+import { type CheckpointMessage, type FlagSeverity, toEpochSeconds } from '@gw2race/protocol';
 import type { Crossing, Sample } from './advance-course';
-import { type CompiledCheckpoint, checkpointAt } from './course';
+import { type CompiledCheckpoint, type CourseDefinition, checkpointAt } from './course';
 import type { Draft } from './draft';
+import type { EngineFlagKind } from './flag-mark';
 import { evidence, fmt, raise } from './flags';
 import type { PendingReport, RacerState, SampleHistory } from './race-state';
 
@@ -16,166 +17,128 @@ export function onCheckpoint(
   topicPlayer: string | undefined,
 ): void {
   if (draft.phase === 'aborted' || draft.phase === 'ended') return;
-  const playerId = topicPlayer ?? msg.playerId;
-  const i = draft.ensure(playerId);
+  const i = draft.ensure(topicPlayer ?? msg.playerId);
   const before = draft.racer(i);
-  let racer: RacerState =
+  const heard: RacerState =
     before.connected && !before.spectator
       ? before
       : { ...before, connected: true, spectator: false };
-  const config = draft.config;
-  const course = config.course;
-  const done = (next: RacerState) => {
-    draft.set(i, next);
-    if (before.spectator) draft.insert(i);
-    draft.statusChange(before, next);
-  };
+  const racer = takeReport(draft, heard, msg, topicPlayer);
+  draft.set(i, racer);
+  if (before.spectator) draft.insert(i);
+  draft.statusChange(before, racer);
+}
+
+/**
+ * The racer after a report: refused with a flag (wrong topic, replayed seq, a time before START,
+ * a checkpoint not on the track, a lap beyond the race), unchanged for a re-send or the start,
+ * or with the report pending (see {@link recordReport}).
+ */
+function takeReport(
+  draft: Draft,
+  racer: RacerState,
+  msg: CheckpointMessage,
+  topicPlayer: string | undefined,
+): RacerState {
   if (
     (topicPlayer !== undefined && msg.playerId !== topicPlayer) ||
     (msg.raceId !== undefined && draft.raceId !== undefined && msg.raceId !== draft.raceId)
   ) {
-    done(
-      raise(
-        draft,
-        racer,
-        'malformed',
-        'warning',
-        draft.now,
-        {
-          message: `checkpoint message for ${msg.raceId ?? '?'}/${msg.playerId} on the wrong topic`,
-          cp: msg.cp,
-        },
-        'report',
-      ),
-    );
-    return;
+    const message = `checkpoint message for ${msg.raceId ?? '?'}/${msg.playerId} on the wrong topic`;
+    return refuse(draft, racer, msg, 'malformed', 'warning', draft.now, message);
   }
+  let out = racer;
   if (msg.seq !== undefined) {
-    if (racer.checkpointSeqs.includes(msg.seq)) {
-      done(racer);
-      return;
-    } // QoS 1 re-send: expected
+    if (racer.checkpointSeqs.includes(msg.seq)) return racer; // QoS 1 re-send: expected
     const highest = racer.checkpointSeqs.reduce((a, b) => Math.max(b, a), -1);
     if (msg.seq < highest) {
-      done(
-        raise(
-          draft,
-          racer,
-          'replay',
-          'warning',
-          draft.now,
-          {
-            message: `checkpoint seq ${msg.seq} replayed (highest seen ${highest})`,
-            cp: msg.cp,
-            data: { seq: msg.seq, highest },
-          },
-          'report',
-        ),
-      );
-      return;
+      const message = `checkpoint seq ${msg.seq} replayed (highest seen ${highest})`;
+      return refuse(draft, racer, msg, 'replay', 'warning', draft.now, message, {
+        seq: msg.seq,
+        highest,
+      });
     }
-    racer = { ...racer, checkpointSeqs: [...racer.checkpointSeqs, msg.seq] };
+    out = { ...racer, checkpointSeqs: [...racer.checkpointSeqs, msg.seq] };
   }
   const ts = toEpochSeconds(msg.ts, draft.t0);
   if (ts === undefined) {
-    done(
-      raise(
-        draft,
-        racer,
-        'malformed',
-        'info',
-        draft.now,
-        {
-          message: `checkpoint ${msg.cp} reported with a race-relative time before START`,
-          cp: msg.cp,
-        },
-        'report',
-      ),
-    );
-    return;
+    const message = `checkpoint ${msg.cp} reported with a race-relative time before START`;
+    return refuse(draft, out, msg, 'malformed', 'info', draft.now, message);
   }
-  const lapLength = course.lap.length;
+  const course = draft.config.course;
   const position = course.lap.findIndex((cp) => cp.id === msg.cp);
-  if (position < 0 && msg.cp === course.start.id) {
-    // Leaving the start is not a crossing of the course (some clients report it): nothing to judge.
-    done(racer);
-    return;
-  }
+  // Leaving the start is not a crossing of the course (some clients report it): nothing to judge.
+  if (position < 0 && msg.cp === course.start.id) return out;
   if (position < 0) {
-    done(
-      raise(
-        draft,
-        racer,
-        'malformed',
-        'warning',
-        ts,
-        {
-          message: `checkpoint ${msg.cp} is not on this track`,
-          cp: msg.cp,
-        },
-        'report',
-      ),
-    );
-    return;
+    const message = `checkpoint ${msg.cp} is not on this track`;
+    return refuse(draft, out, msg, 'malformed', 'warning', ts, message);
   }
-  let index: number;
-  if (msg.lap !== undefined) {
-    index = (msg.lap - 1) * lapLength + position;
-    if (index >= course.length) {
-      done(
-        raise(
-          draft,
-          racer,
-          'order',
-          'warning',
-          ts,
-          {
-            message: `checkpoint ${msg.cp} reported for lap ${msg.lap} of a ${course.laps}-lap race`,
-            cp: msg.cp,
-            data: { lap: msg.lap },
-          },
-          'report',
-        ),
-      );
-      return;
-    }
-  } else {
-    index = -1;
-    for (
-      let k = racer.lastReported + 1;
-      k < course.length && k <= racer.lastReported + lapLength;
-      k++
-    ) {
-      if (k % lapLength === position) {
-        index = k;
-        break;
-      }
-    }
-    if (index < 0) {
-      // Nothing ahead: the most recent earlier occurrence (a late re-send, or out of order).
-      const back = (((racer.lastReported - position) % lapLength) + lapLength) % lapLength;
-      index = Math.max(position, racer.lastReported - back);
-    }
+  const index = reportedIndex(course, out.lastReported, position, msg.lap);
+  if (msg.lap !== undefined && index >= course.length) {
+    const message = `checkpoint ${msg.cp} reported for lap ${msg.lap} of a ${course.laps}-lap race`;
+    return refuse(draft, out, msg, 'order', 'warning', ts, message, { lap: msg.lap });
   }
-  if (racer.reported.includes(index)) {
-    done(racer);
-    return;
-  } // the same crossing re-sent
+  if (out.reported.includes(index)) return out; // the same crossing re-sent
+  return recordReport(draft, out, msg, index, ts);
+}
+
+/** A report flag about the reported checkpoint. */
+function refuse(
+  draft: Draft,
+  racer: RacerState,
+  msg: CheckpointMessage,
+  kind: EngineFlagKind,
+  severity: FlagSeverity,
+  t: number,
+  message: string,
+  data?: Record<string, unknown>,
+): RacerState {
+  const details = data === undefined ? { message, cp: msg.cp } : { message, cp: msg.cp, data };
+  return raise(draft, racer, kind, severity, t, details, 'report');
+}
+
+/**
+ * The course index a report of the checkpoint at `position` of a lap claims: on the lap it
+ * names; without one, its next occurrence after the last one reported (within a lap), else the
+ * most recent earlier one (a late re-send, or out of order).
+ */
+function reportedIndex(
+  course: CourseDefinition,
+  lastReported: number,
+  position: number,
+  lap: number | undefined,
+): number {
+  const lapLength = course.lap.length;
+  if (lap !== undefined) return (lap - 1) * lapLength + position;
+  for (let k = lastReported + 1; k < course.length && k <= lastReported + lapLength; k++) {
+    if (k % lapLength === position) return k;
+  }
+  const back = (((lastReported - position) % lapLength) + lapLength) % lapLength;
+  return Math.max(position, lastReported - back);
+}
+
+/**
+ * Keeps a report to judge (flagging it when out of course order), judges what the stream can
+ * already tell, and moves the host-clock deadline of pending reports forward if needed.
+ */
+function recordReport(
+  draft: Draft,
+  racer: RacerState,
+  msg: CheckpointMessage,
+  index: number,
+  ts: number,
+): RacerState {
+  const config = draft.config;
+  const course = config.course;
+  const lapLength = course.lap.length;
+  let out = racer;
   if (index !== racer.lastReported + 1) {
     const expected = course.lap[(racer.lastReported + 1) % lapLength];
-    racer = raise(
-      draft,
-      racer,
-      'order',
-      'warning',
-      ts,
-      {
-        message: `checkpoint ${msg.cp} (lap ${Math.floor(index / lapLength) + 1}) reported out of course order; next expected ${expected?.id ?? 'none'}`,
-        cp: msg.cp,
-        data: { reportedIndex: index, expectedIndex: racer.lastReported + 1 },
-      },
-      'report',
-    );
+    const message = `checkpoint ${msg.cp} (lap ${Math.floor(index / lapLength) + 1}) reported out of course order; next expected ${expected?.id ?? 'none'}`;
+    out = refuse(draft, out, msg, 'order', 'warning', ts, message, {
+      reportedIndex: index,
+      expectedIndex: racer.lastReported + 1,
+    });
   }
   const report: PendingReport = {
     index,
@@ -185,18 +148,18 @@ export function onCheckpoint(
     uncertainty: msg.uncertainty ?? config.defaultReportUncertainty,
     at: draft.now,
   };
-  racer = {
-    ...racer,
-    reports: [...racer.reports, report],
-    reported: [...racer.reported, index],
-    lastReported: Math.max(racer.lastReported, index),
+  out = {
+    ...out,
+    reports: [...out.reports, report],
+    reported: [...out.reported, index],
+    lastReported: Math.max(out.lastReported, index),
   };
-  racer = resolveReports(draft, racer, false);
-  if (racer.reports.length > 0) {
+  out = resolveReports(draft, out, false);
+  if (out.reports.length > 0) {
     const deadline = ts + config.reportTimeout;
     if (deadline < draft.deadline) draft.deadline = deadline;
   }
-  done(racer);
+  return out;
 }
 
 /**
