@@ -1,2 +1,28 @@
-/** Package version marker while the package is extracted. */
-export const PACKAGE_NAME = '@gw2race/hub';
+export type {
+  AccessContext,
+  AccessDecision,
+  AccessRequest,
+  AccessRule,
+  HubAction,
+} from './access-table';
+export { decideAccess, RACE_ACCESS_RULES } from './access-table';
+export type { AddressCounter } from './address-counter';
+export { createAddressCounter } from './address-counter';
+export type { HubErrorCode } from './errors';
+export { HUB_ERROR_CODES, HubError, isHubError } from './errors';
+export type { ConnectRequest, ConnectVerdict, HubAccess, HubConnection } from './hub-access';
+export { createOpenAccess } from './hub-access';
+export type { HubLimitEvent, HubStats } from './hub-stats';
+export type { HubLimits, RateLimit, RateLimiter } from './limits';
+export { createRateLimiter, DEFAULT_HUB_LIMITS, payloadRefusal } from './limits';
+export { isOriginAllowed } from './origin';
+export type { PacketSizeGuard } from './packet-size-guard';
+export { createPacketSizeGuard } from './packet-size-guard';
+export type { Principal, PrincipalKind } from './principal';
+export { describePrincipal, PRINCIPAL_KINDS, playerOf, samePrincipal } from './principal';
+export type { CredentialCheck, RaceAccessOptions } from './race-access';
+export { createRaceAccess, HOST_USERNAME } from './race-access';
+export type { Hub, HubOptions } from './start-hub';
+export { startHub } from './start-hub';
+export { filterCovers } from './topic-match';
+export { MQTT_WS_PATH } from './websocket';
