@@ -6,10 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { isAppError } from '@gw2race/app-shared';
 import type { Track } from '@gw2race/protocol';
 import { parseBeetlerankCsv, parseTrack } from '@gw2race/race-engine';
+import { encodeTrackJson } from '@gw2race/track-authoring';
 import { describe, expect, it } from 'vitest';
 import { trackCommand } from '../commands/track';
 import type { TrackIo } from '../commands/track-record';
-import { encodeTrackJson } from '../track/track-file';
 
 const BUNDLED = fileURLToPath(new URL('../../tracks/', import.meta.url));
 

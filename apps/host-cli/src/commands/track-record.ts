@@ -1,12 +1,18 @@
 import { resolve } from 'node:path';
-import { AppError, createScreen, numberOption, parseCommandLine } from '@gw2race/app-shared';
+import {
+  AppError,
+  createScreen,
+  numberOption,
+  parseCommandLine,
+  type Screen,
+} from '@gw2race/app-shared';
 import { createFileSource, createMumbleLinkReader } from '@gw2race/mumblelink';
+import { nameFromFile, RADIUS_LIMITS, trackIdFrom } from '@gw2race/track-authoring';
 import { DEFAULT_TRACK, loadTrack } from '../host/load-track';
 import { KEY_HELP, listenToKeys } from '../track/keys';
-import { createRecordSession } from '../track/record-session';
-import { RADIUS_LIMITS } from '../track/recorder';
+import { createRecordSession, type RecordSession } from '../track/record-session';
 import { type SimulatedRide, startSimulatedRide } from '../track/simulate-ride';
-import { checkOutput, nameFromFile, trackIdFrom } from '../track/track-file';
+import { checkOutput } from '../track/track-file';
 
 /** Where the track commands read and write (the process's streams; tests pass their own). */
 export interface TrackIo {
@@ -76,35 +82,40 @@ function stamp(date: Date): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
-/** `gw2race-host track record …`. */
-export async function trackRecordCommand(args: string[], io: TrackIo): Promise<number> {
-  const command = parseCommandLine(
-    args,
-    {
-      out: { type: 'string', short: 'o' },
-      csv: { type: 'string' },
-      name: { type: 'string' },
-      author: { type: 'string' },
-      radius: { type: 'string' },
-      circuit: { type: 'boolean' },
-      laps: { type: 'string' },
-      'multi-map': { type: 'boolean' },
-      path: { type: 'boolean' },
-      force: { type: 'boolean' },
-      mumble: { type: 'string' },
-      'mumble-file': { type: 'string' },
-      simulate: { type: 'boolean' },
-      'track-to-ride': { type: 'string' },
-      map: { type: 'string' },
-      'sim-speed': { type: 'string' },
-      'sim-seed': { type: 'string' },
-      plain: { type: 'boolean' },
-    },
-    TRACK_RECORD_USAGE,
-    io.stdout,
-  );
-  if (!command) return 0;
-  const { values, positionals } = command;
+/** The options of `track record`, as `parseArgs` takes them. */
+const RECORD_OPTIONS = {
+  out: { type: 'string', short: 'o' },
+  csv: { type: 'string' },
+  name: { type: 'string' },
+  author: { type: 'string' },
+  radius: { type: 'string' },
+  circuit: { type: 'boolean' },
+  laps: { type: 'string' },
+  'multi-map': { type: 'boolean' },
+  path: { type: 'boolean' },
+  force: { type: 'boolean' },
+  mumble: { type: 'string' },
+  'mumble-file': { type: 'string' },
+  simulate: { type: 'boolean' },
+  'track-to-ride': { type: 'string' },
+  map: { type: 'string' },
+  'sim-speed': { type: 'string' },
+  'sim-seed': { type: 'string' },
+  plain: { type: 'boolean' },
+} as const;
+
+/** The parsed options of `track record`. */
+type RecordValues = {
+  [K in keyof typeof RECORD_OPTIONS]?: (typeof RECORD_OPTIONS)[K]['type'] extends 'boolean'
+    ? boolean
+    : string;
+};
+
+/**
+ * The radius and laps, after refusing what makes no sense (in this order, so the first problem
+ * is the one reported), before anything is opened.
+ */
+function checkRecordOptions(values: RecordValues, positionals: readonly string[]) {
   if (positionals.length > 0)
     throw new AppError('USAGE', `unexpected argument "${positionals[0]}"`, {
       hint: 'give the output file with --out FILE',
@@ -130,8 +141,11 @@ export async function trackRecordCommand(args: string[], io: TrackIo): Promise<n
     if (value !== undefined && (value.trim() === '' || value.length > 200))
       throw new AppError('USAGE', `--${option} must be 1 to 200 characters`);
   }
+  return { radius, laps };
+}
 
-  const startedAt = new Date();
+/** The track's name, id and files: from --name and --out, else from the date; checked writable. */
+function planOutput(values: RecordValues, startedAt: Date) {
   const fromOut = values.out !== undefined ? nameFromFile(values.out) : '';
   const trackName = values.name?.trim() || fromOut || `Track ${stamp(startedAt)}`;
   const id = trackIdFrom(
@@ -147,40 +161,45 @@ export async function trackRecordCommand(args: string[], io: TrackIo): Promise<n
       throw new AppError('USAGE', '--csv and --out name the same file');
     checkOutput(values.csv, '--csv', force);
   }
+  return { trackName, id, out };
+}
 
-  let ride: SimulatedRide | undefined;
-  let sourceNote: string | undefined;
-  const screen = createScreen(io.stdout as NodeJS.WriteStream, {
-    forcePlain: values.plain === true || io.plain === true,
+/** With --simulate: a bot that rides the track to ride into a MumbleLink file, and a line saying so. */
+async function startRide(
+  values: RecordValues,
+  screen: Screen,
+): Promise<{ ride: SimulatedRide; sourceNote: string }> {
+  const spec = values['track-to-ride'] ?? DEFAULT_TRACK;
+  const mapOption =
+    values.map === undefined
+      ? undefined
+      : numberOption(values.map, 'map', 0, { min: 1, max: 0xffffffff, integer: true });
+  const toRide = await loadTrack(spec, mapOption !== undefined ? { mapId: mapOption } : {});
+  const mapId = toRide.mapId;
+  if (mapId === undefined)
+    throw new AppError('USAGE', `the track to ride (${spec}) has no map id: give --map ID`);
+  const ride = startSimulatedRide({
+    track: toRide,
+    mapId,
+    seed: numberOption(values['sim-seed'], 'sim-seed', 1, {
+      min: 0,
+      max: 2 ** 32 - 1,
+      integer: true,
+    }),
+    ...(values['sim-speed'] !== undefined
+      ? { speed: numberOption(values['sim-speed'], 'sim-speed', 30, { min: 1, max: 200 }) }
+      : {}),
+    onFinished: () =>
+      screen.log(`the simulated ride is over: the bot stopped past the end of ${toRide.name}`),
   });
-  if (values.simulate) {
-    const spec = values['track-to-ride'] ?? DEFAULT_TRACK;
-    const mapOption =
-      values.map === undefined
-        ? undefined
-        : numberOption(values.map, 'map', 0, { min: 1, max: 0xffffffff, integer: true });
-    const toRide = await loadTrack(spec, mapOption !== undefined ? { mapId: mapOption } : {});
-    const mapId = toRide.mapId;
-    if (mapId === undefined)
-      throw new AppError('USAGE', `the track to ride (${spec}) has no map id: give --map ID`);
-    ride = startSimulatedRide({
-      track: toRide,
-      mapId,
-      seed: numberOption(values['sim-seed'], 'sim-seed', 1, {
-        min: 0,
-        max: 2 ** 32 - 1,
-        integer: true,
-      }),
-      ...(values['sim-speed'] !== undefined
-        ? { speed: numberOption(values['sim-speed'], 'sim-speed', 30, { min: 1, max: 200 }) }
-        : {}),
-      onFinished: () =>
-        screen.log(`the simulated ride is over: the bot stopped past the end of ${toRide.name}`),
-    });
-    sourceNote = `simulated: a bot rides ${toRide.name} (map ${mapId}) and sets off when you drop the start`;
-  }
+  const sourceNote = `simulated: a bot rides ${toRide.name} (map ${mapId}) and sets off when you drop the start`;
+  return { ride, sourceNote };
+}
+
+/** The organizer's MumbleLink: the simulated ride's file, else --mumble-file or --mumble. */
+function openReader(values: RecordValues, ride: SimulatedRide | undefined) {
   const ridePath = ride?.path;
-  const reader = createMumbleLinkReader(
+  return createMumbleLinkReader(
     ridePath !== undefined
       ? { source: () => createFileSource({ path: ridePath }) }
       : {
@@ -188,26 +207,15 @@ export async function trackRecordCommand(args: string[], io: TrackIo): Promise<n
           ...(values.mumble !== undefined ? { name: values.mumble } : {}),
         },
   );
-  const session = createRecordSession({
-    reader,
-    recorder: {
-      radius,
-      multiMap: values['multi-map'] === true,
-      circuit: values.circuit === true,
-      path: values.path === true,
-    },
-    out,
-    csv: values.csv,
-    name: trackName,
-    id,
-    author: values.author?.trim(),
-    laps,
-    screen,
-    live: screen.interactive,
-    ...(ride ? { onStart: () => ride?.go() } : {}),
-    sourceNote,
-  });
+}
 
+/** Runs a session to its end: keys and signals in, the outcome printed; everything closed after. */
+async function runSession(
+  session: RecordSession,
+  io: TrackIo,
+  screen: Screen,
+  ride: SimulatedRide | undefined,
+): Promise<number> {
   const offSignal = io.onSignal?.(() => void session.interrupt());
   let keys: { close(): void } | undefined;
   try {
@@ -229,4 +237,39 @@ export async function trackRecordCommand(args: string[], io: TrackIo): Promise<n
     ride?.stop();
     screen.close();
   }
+}
+
+/** `gw2race-host track record …`. */
+export async function trackRecordCommand(args: string[], io: TrackIo): Promise<number> {
+  const command = parseCommandLine(args, RECORD_OPTIONS, TRACK_RECORD_USAGE, io.stdout);
+  if (!command) return 0;
+  const values: RecordValues = command.values;
+  const { radius, laps } = checkRecordOptions(values, command.positionals);
+  const { trackName, id, out } = planOutput(values, new Date());
+
+  const screen = createScreen(io.stdout as NodeJS.WriteStream, {
+    forcePlain: values.plain === true || io.plain === true,
+  });
+  const simulated = values.simulate ? await startRide(values, screen) : undefined;
+  const ride = simulated?.ride;
+  const session = createRecordSession({
+    reader: openReader(values, ride),
+    recorder: {
+      radius,
+      multiMap: values['multi-map'] === true,
+      circuit: values.circuit === true,
+      path: values.path === true,
+    },
+    out,
+    csv: values.csv,
+    name: trackName,
+    id,
+    author: values.author?.trim(),
+    laps,
+    screen,
+    live: screen.interactive,
+    ...(ride ? { onStart: () => ride.go() } : {}),
+    sourceNote: simulated?.sourceNote,
+  });
+  return runSession(session, io, screen, ride);
 }

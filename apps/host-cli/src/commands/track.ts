@@ -2,14 +2,15 @@ import { basename } from 'node:path';
 import { AppError, numberOption, parseCommandLine } from '@gw2race/app-shared';
 import type { Track } from '@gw2race/protocol';
 import { encodeBeetlerankCsv, parseBeetlerankCsv, validateTrack } from '@gw2race/race-engine';
-import { BUNDLED_TRACKS, loadTrack } from '../host/load-track';
-import { formatTrackSummary, summarizeTrack } from '../track/summary';
 import {
-  checkOutput,
+  csvLosses,
   encodeTrackJson,
-  readTextFile,
-  writeFileAtomically,
-} from '../track/track-file';
+  formatTrackSummary,
+  summarizeTrack,
+  withoutRepeatedStart,
+} from '@gw2race/track-authoring';
+import { BUNDLED_TRACKS, loadTrack } from '../host/load-track';
+import { checkOutput, readTextFile, writeFileAtomically } from '../track/track-file';
 import { processIo, type TrackIo, trackRecordCommand } from './track-record';
 
 export const TRACK_USAGE = `Usage: gw2race-host track <command> [options]
@@ -82,32 +83,6 @@ async function showCommand(args: string[], io: TrackIo): Promise<number> {
     return 1;
   }
   return 0;
-}
-
-/** What a Beetlerank CSV cannot say about a track, as notes for the organizer. */
-export function csvLosses(track: Track): string[] {
-  const notes: string[] = [];
-  if (track.mapId !== undefined)
-    notes.push(
-      `the CSV has no map id: import it again with --map ${track.mapId}, or pass --map when racing it`,
-    );
-  if (track.circuit)
-    notes.push('a circuit: the start is written again as the end (import it with --circuit)');
-  if ((track.laps ?? 1) > 1) notes.push(`the CSV does not keep the ${track.laps} laps`);
-  const gates = track.checkpoints.filter((cp) => cp.kind === 'gate');
-  if (gates.length > 0)
-    notes.push(
-      `gate${gates.length === 1 ? '' : 's'} ${gates.map((cp) => cp.id).join(', ')} written as spheres (middle, half the width as radius)`,
-    );
-  const otherMaps = track.checkpoints.filter(
-    (cp) => cp.mapId !== undefined && cp.mapId !== track.mapId,
-  );
-  if (otherMaps.length > 0)
-    notes.push(
-      `checkpoint${otherMaps.length === 1 ? '' : 's'} ${otherMaps.map((cp) => cp.id).join(', ')} on other maps lose their map`,
-    );
-  if (track.referenceLine) notes.push('the reference line is not part of the CSV');
-  return notes;
 }
 
 async function exportCommand(args: string[], io: TrackIo): Promise<number> {
@@ -187,7 +162,7 @@ async function importCommand(args: string[], io: TrackIo): Promise<number> {
       hint: 'a Beetlerank CSV has the header STEP,STEPNAME,X,Y,Z[,RADIUS[,ANGLE]]',
     });
   }
-  const track = values.circuit ? withoutRepeatedStart(parsed.value, io) : parsed.value;
+  const track = values.circuit ? dropRepeatedStart(parsed.value, io) : parsed.value;
   const report = `${formatTrackSummary(track, summarizeTrack(track), validateTrack(track))}\n`;
   if (out === undefined) {
     io.stdout.write(encodeTrackJson(track));
@@ -199,26 +174,12 @@ async function importCommand(args: string[], io: TrackIo): Promise<number> {
   return 0;
 }
 
-/**
- * A circuit exported to CSV repeats its start as the `end` row (the format has no circuits);
- * importing it as a circuit drops that row again, so JSON → CSV → JSON gives the same course.
- */
-function withoutRepeatedStart(track: Track, io: TrackIo): Track {
-  const start = track.checkpoints[0];
-  const end = track.checkpoints[track.checkpoints.length - 1];
-  if (
-    track.checkpoints.length < 3 ||
-    !start ||
-    !end ||
-    start.kind === 'gate' ||
-    end.kind === 'gate' ||
-    Math.hypot(end.x - start.x, end.y - start.y, end.z - start.z) > 0.01 ||
-    end.r !== start.r
-  )
-    return track;
-  io.stderr.write(
-    `note: the last row repeats the start, which ends every lap of a circuit: dropped\n`,
-  );
-  const checkpoints = track.checkpoints.slice(0, -1);
-  return { ...track, checkpoints };
+/** Drops the `end` row that repeats a circuit's start (see `withoutRepeatedStart`), saying so. */
+function dropRepeatedStart(track: Track, io: TrackIo): Track {
+  const result = withoutRepeatedStart(track);
+  if (result.dropped)
+    io.stderr.write(
+      `note: the last row repeats the start, which ends every lap of a circuit: dropped\n`,
+    );
+  return result.track;
 }

@@ -1,6 +1,6 @@
 import { emitKeypressEvents } from 'node:readline';
 import type { ReadStream } from 'node:tty';
-import type { RecorderAction } from './recorder';
+import type { RecorderAction } from '@gw2race/track-authoring';
 
 /** What a key press asks of the recording session. */
 export type KeyAction =

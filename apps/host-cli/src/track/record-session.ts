@@ -1,12 +1,6 @@
 import { AppError, type Screen } from '@gw2race/app-shared';
-import {
-  type MumbleLinkReader,
-  type MumbleLinkSample,
-  type ReaderStatus,
-  waitingMessage,
-} from '@gw2race/mumblelink';
-import { encodeBeetlerankCsv, type TrackWarning, validateTrack } from '@gw2race/race-engine';
-import { actionForKey, KEY_HELP } from './keys';
+import type { MumbleLinkReader } from '@gw2race/mumblelink';
+import type { TrackWarning } from '@gw2race/race-engine';
 import {
   createRecorder,
   draftWarnings,
@@ -15,12 +9,13 @@ import {
   pathRows,
   type RecorderOptions,
   type RecorderState,
-  recordedTrack,
   recorderStep,
   recordPathSample,
-} from './recorder';
+} from '@gw2race/track-authoring';
+import { actionForKey, KEY_HELP } from './keys';
+import { watchOrganizer } from './organizer-position';
 import { renderRecorder } from './render-recorder';
-import { encodeTrackJson, writeFileAtomically } from './track-file';
+import { createTrackSaver } from './track-saver';
 
 /** Options of {@link createRecordSession}. */
 export interface RecordSessionOptions {
@@ -77,55 +72,86 @@ export interface RecordSession {
   stop(): void;
 }
 
+/** How a key script that ran out ends: an error when work would be lost or nothing was read. */
+export function endOfInputOutcome(
+  state: RecorderState,
+  unsaved: boolean,
+  everLive: boolean,
+  here: Here,
+  savedFile: string | undefined,
+): RecordOutcome | AppError {
+  if (unsaved) {
+    const count = state.checkpoints.length;
+    return new AppError(
+      'FAILED',
+      `the keys ran out with unsaved changes (${count} checkpoint${count === 1 ? '' : 's'}): nothing after the last save was kept`,
+      { hint: 'end a key script with w (save), then q' },
+    );
+  }
+  if (!everLive) {
+    return new AppError(
+      'FAILED',
+      `no position was ever read: ${here.known ? 'the game never moved' : here.why}`,
+      {
+        hint: 'is Guild Wars 2 running, with a character in the world? (--simulate rides without the game)',
+      },
+    );
+  }
+  return { saved: savedFile, discarded: false };
+}
+
+/** The promise a session's `done` is, with its two ends; settles once. */
+function createOutcome() {
+  let settled = false;
+  let resolve: (outcome: RecordOutcome) => void = () => undefined;
+  let reject: (error: AppError) => void = () => undefined;
+  const done = new Promise<RecordOutcome>((ok, fail) => {
+    resolve = ok;
+    reject = fail;
+  });
+  return {
+    done,
+    get settled() {
+      return settled;
+    },
+    settle(outcome: RecordOutcome | AppError): void {
+      if (settled) return;
+      settled = true;
+      if (outcome instanceof AppError) reject(outcome);
+      else resolve(outcome);
+    },
+  };
+}
+
+/** `line` as the log shows a notice: errors marked ✗, warnings !. */
+function noticeLine(notice: Notice): string {
+  const mark = notice.level === 'error' ? '✗ ' : notice.level === 'warning' ? '! ' : '';
+  return `${mark}${notice.text}`;
+}
+
 /**
- * Wires the organizer's MumbleLink reader, the pure recorder and the key bindings together, and
- * saves the track (validated by the protocol schema) as JSON and, with `csv`, as a Beetlerank CSV.
+ * Wires the organizer's MumbleLink reader (see {@link watchOrganizer}), the pure recorder of
+ * `@gw2race/track-authoring` and the key bindings together; saving is the
+ * {@link createTrackSaver}'s (the track as JSON and, with `csv`, as a Beetlerank CSV).
  */
 export function createRecordSession(options: RecordSessionOptions): RecordSession {
   const { reader, screen } = options;
-  const now = options.now ?? (() => new Date());
+  const saver = createTrackSaver({ ...options, now: options.now ?? (() => new Date()) });
+  const outcome = createOutcome();
   let state = createRecorder(options.recorder);
-  let latest: MumbleLinkSample | undefined;
-  let status: ReaderStatus = 'stopped';
-  let statusMessage = '';
-  let everLive = false;
-  let savedRevision = 0;
-  let savedAt: Date | undefined;
-  let savedFile: string | undefined;
-  let createdAt: string | undefined;
-  let author = options.author;
   let quitArmed = false;
   let lastNotice: Notice | undefined;
-  let finished = false;
   let queue: Promise<void> = Promise.resolve();
-  let resolveDone: (outcome: RecordOutcome) => void = () => undefined;
-  let rejectDone: (error: AppError) => void = () => undefined;
-  const done = new Promise<RecordOutcome>((resolve, reject) => {
-    resolveDone = resolve;
-    rejectDone = reject;
+  const organizer = watchOrganizer(reader, {
+    screen,
+    startMapId: () => state.checkpoints[0]?.mapId,
+    onFrame() {
+      state = recordPathSample(state, organizer.here());
+      if (options.live) redraw();
+    },
+    onStatus: () => redraw(),
   });
-  const unsubscribe: (() => void)[] = [];
-
-  function here(): Here {
-    if (status === 'live' && latest) {
-      const p = latest.frame.avatar.position;
-      return {
-        known: true,
-        x: p.x,
-        y: p.y,
-        z: p.z,
-        mapId: latest.frame.context.mapId,
-        at: latest.receivedAt,
-      };
-    }
-    if (status === 'stale') return { known: false, why: statusMessage };
-    if (status === 'waiting' || !latest) {
-      return { known: false, why: statusMessage || waitingMessage(reader.description) };
-    }
-    return { known: false, why: `no moving position yet from ${reader.description}` };
-  }
-
-  const unsaved = () => state.revision !== savedRevision && state.checkpoints.length > 0;
+  const unsaved = () => saver.unsaved(state);
 
   // The screen redraws up to 10 times a second: validate once per change, not per redraw.
   let warningsOf: { revision: number; warnings: TrackWarning[] } | undefined;
@@ -138,15 +164,15 @@ export function createRecordSession(options: RecordSessionOptions): RecordSessio
   function view(): string {
     return renderRecorder({
       state,
-      here: here(),
-      status,
-      speed: latest?.speed,
+      here: organizer.here(),
+      status: organizer.status,
+      speed: organizer.latest?.speed,
       where: reader.description,
       out: options.out,
       csv: options.csv,
       warnings: warnings(),
       unsaved: unsaved(),
-      savedAt,
+      savedAt: saver.savedAt,
       notice: lastNotice,
       sourceNote: options.sourceNote,
       pathSamples: pathRows(state).length,
@@ -160,72 +186,17 @@ export function createRecordSession(options: RecordSessionOptions): RecordSessio
 
   function notify(notice: Notice): void {
     lastNotice = notice;
-    const mark = notice.level === 'error' ? '✗ ' : notice.level === 'warning' ? '! ' : '';
-    screen.log(`${mark}${notice.text}`);
-  }
-
-  function finish(outcome: RecordOutcome | AppError): void {
-    if (finished) return;
-    finished = true;
-    if (outcome instanceof AppError) rejectDone(outcome);
-    else resolveDone(outcome);
-  }
-
-  async function save(): Promise<void> {
-    const meta = {
-      id: options.id,
-      name: options.name,
-      author: author ?? latest?.frame.identity?.name,
-      createdAt: createdAt ?? now().toISOString(),
-      laps: options.laps,
-    };
-    const result = recordedTrack(state, meta);
-    if (!result.ok) {
-      notify({ level: 'error', text: `not saved: ${result.error.message}` });
-      return;
-    }
-    const track = result.value;
-    const revision = state.revision;
-    try {
-      await writeFileAtomically(options.out, encodeTrackJson(track));
-      if (options.csv) await writeFileAtomically(options.csv, encodeBeetlerankCsv(track));
-    } catch (error) {
-      notify({
-        level: 'error',
-        text: `not saved: ${error instanceof Error ? error.message : String(error)}`,
-      });
-      return;
-    }
-    createdAt = meta.createdAt;
-    author = meta.author;
-    savedRevision = revision;
-    savedAt = now();
-    savedFile = options.out;
-    const found = validateTrack(track);
-    const open =
-      state.end === 'open' && !track.circuit
-        ? ' (the course is open: its last checkpoint is the finish for now)'
-        : '';
-    notify({
-      level: found.length > 0 ? 'warning' : 'info',
-      text: `saved ${track.checkpoints.length} checkpoints${
-        track.referenceLine ? ` and a ${track.referenceLine.length}-point reference line` : ''
-      } to ${options.out}${options.csv ? ` and ${options.csv}` : ''}${open}${
-        found.length > 0
-          ? `; ${found.length} warning${found.length === 1 ? '' : 's'} (see the screen or track show)`
-          : ''
-      }`,
-    });
+    screen.log(noticeLine(notice));
   }
 
   async function handle(key: string, ctrl: boolean): Promise<void> {
-    if (finished) return;
+    if (outcome.settled) return;
     if (ctrl && (key === 'c' || key === 'd')) return quit();
     const action = actionForKey(key);
     if (action.type !== 'quit') quitArmed = false;
     switch (action.type) {
       case 'save':
-        await save();
+        notify(await saver.save(state, organizer.latest?.frame.identity?.name));
         break;
       case 'quit':
         return quit();
@@ -237,7 +208,7 @@ export function createRecordSession(options: RecordSessionOptions): RecordSessio
         break;
       default: {
         const wasStarted = state.checkpoints.length > 0;
-        const step = recorderStep(state, action, here());
+        const step = recorderStep(state, action, organizer.here());
         state = step.state;
         notify(step.notice);
         if (!wasStarted && state.checkpoints.length > 0) options.onStart?.();
@@ -256,39 +227,16 @@ export function createRecordSession(options: RecordSessionOptions): RecordSessio
       redraw();
       return;
     }
-    finish({ saved: savedFile, discarded: unsaved() });
+    outcome.settle({ saved: saver.savedFile, discarded: unsaved() });
   }
 
-  function onFrame(sample: MumbleLinkSample): void {
-    latest = sample;
-    state = recordPathSample(state, here());
-    if (options.live) redraw();
-  }
+  const enqueue = (work: () => void | Promise<void>): Promise<void> => {
+    queue = queue.then(work);
+    return queue;
+  };
 
   return {
     async start() {
-      unsubscribe.push(
-        reader.on('frame', onFrame),
-        reader.on('status', (change) => {
-          status = change.status;
-          statusMessage = change.message;
-          if (change.status === 'live') {
-            if (!everLive) screen.log(change.message);
-            everLive = true;
-          }
-          if (change.status === 'waiting' || change.status === 'stale') screen.log(change.message);
-          redraw();
-        }),
-        reader.on('mapChange', ({ mapId, previousMapId }) => {
-          const start = state.checkpoints[0];
-          screen.log(
-            `${previousMapId === null ? 'on' : 'now on'} map ${mapId}${
-              start && start.mapId !== mapId ? ` (the start is on map ${start.mapId})` : ''
-            }`,
-          );
-        }),
-        reader.on('error', (error) => screen.log(`! MumbleLink: ${error.message}`)),
-      );
       try {
         await reader.start();
       } catch (error) {
@@ -300,54 +248,36 @@ export function createRecordSession(options: RecordSessionOptions): RecordSessio
       }
       redraw();
     },
-    press(key, ctrl = false) {
-      queue = queue.then(() => handle(key, ctrl));
-      return queue;
-    },
-    endOfInput() {
-      queue = queue.then(() => {
-        if (finished) return;
-        if (unsaved()) {
-          finish(
-            new AppError(
-              'FAILED',
-              `the keys ran out with unsaved changes (${state.checkpoints.length} checkpoint${state.checkpoints.length === 1 ? '' : 's'}): nothing after the last save was kept`,
-              { hint: 'end a key script with w (save), then q' },
-            ),
-          );
-        } else if (!everLive) {
-          const now = here();
-          finish(
-            new AppError(
-              'FAILED',
-              `no position was ever read: ${now.known ? 'the game never moved' : now.why}`,
-              {
-                hint: 'is Guild Wars 2 running, with a character in the world? (--simulate rides without the game)',
-              },
-            ),
-          );
-        } else finish({ saved: savedFile, discarded: false });
-      });
-      return queue;
-    },
-    interrupt() {
-      queue = queue.then(() => {
+    press: (key, ctrl = false) => enqueue(() => handle(key, ctrl)),
+    endOfInput: () =>
+      enqueue(() => {
+        if (outcome.settled) return;
+        outcome.settle(
+          endOfInputOutcome(
+            state,
+            unsaved(),
+            organizer.everLive,
+            organizer.here(),
+            saver.savedFile,
+          ),
+        );
+      }),
+    interrupt: () =>
+      enqueue(() => {
         if (unsaved())
           notify({ level: 'warning', text: 'interrupted: changes after the last save are lost' });
-        finish({ saved: savedFile, discarded: unsaved() });
-      });
-      return queue;
-    },
+        outcome.settle({ saved: saver.savedFile, discarded: unsaved() });
+      }),
     get state() {
       return state;
     },
     get here() {
-      return here();
+      return organizer.here();
     },
-    done,
+    done: outcome.done,
     view,
     stop() {
-      for (const off of unsubscribe.splice(0)) off();
+      organizer.close();
       reader.stop();
     },
   };

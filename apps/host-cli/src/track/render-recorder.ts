@@ -8,7 +8,7 @@ import {
   type Notice,
   nextDrop,
   type RecorderState,
-} from './recorder';
+} from '@gw2race/track-authoring';
 
 /** What the recorder's screen shows. */
 export interface RecorderView {

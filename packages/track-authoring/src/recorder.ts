@@ -1,147 +1,24 @@
-import { err, type Result, type Track, type TrackCheckpoint } from '@gw2race/protocol';
-import { parseTrack, type TrackWarning, validateTrack } from '@gw2race/race-engine';
-import { decimatePath, type PathRow } from './decimate-path';
+import type { TrackWarning } from '@gw2race/race-engine';
+import { draftWarnings } from './draft-track';
+import {
+  appendPath,
+  type DroppedPoint,
+  distanceTo,
+  dropName,
+  type Here,
+  type Notice,
+  nextDrop,
+  RADIUS_LIMITS,
+  type RecorderAction,
+  type RecorderState,
+  round,
+} from './recorder-state';
 
-/** Where the organizer is, as the recorder needs it; or why that is not known. */
-export type Here =
-  | {
-      readonly known: true;
-      readonly x: number;
-      readonly y: number;
-      readonly z: number;
-      readonly mapId: number;
-      /** Monotonic time of the sample, ms. */
-      readonly at: number;
-    }
-  | { readonly known: false; readonly why: string };
-
-/** A checkpoint as dropped. */
-export interface DroppedPoint {
-  readonly x: number;
-  readonly y: number;
-  readonly z: number;
-  readonly r: number;
-  readonly mapId: number;
+/** What a step of the recorder returns: the new state and what to tell the organizer. */
+export interface RecorderStep {
+  readonly state: RecorderState;
+  readonly notice: Notice;
 }
-
-/** What the recorder does on a key. */
-export type RecorderAction =
-  | { readonly type: 'checkpoint' }
-  | { readonly type: 'finish' }
-  | { readonly type: 'loop' }
-  | { readonly type: 'reset' }
-  | { readonly type: 'undo' }
-  | { readonly type: 'radius'; readonly delta: number }
-  | { readonly type: 'radius-set'; readonly value: number | 'default' };
-
-/** Options of {@link createRecorder}. */
-export interface RecorderOptions {
-  /** Radius of checkpoints until changed, metres (`--radius`, default 15). */
-  readonly radius?: number;
-  /** Allow checkpoints on other maps than the start's (`--multi-map`). */
-  readonly multiMap?: boolean;
-  /** The course is a circuit (`--circuit`): the finish key closes the loop. */
-  readonly circuit?: boolean;
-  /** Record the ridden path as the track's reference line (`--path`). */
-  readonly path?: boolean;
-}
-
-/** Smallest and largest radius the keys can set, metres. */
-export const RADIUS_LIMITS = { min: 1, max: 200 } as const;
-
-/** The recording so far. Never mutated: every step returns a new state. */
-export interface RecorderState {
-  readonly defaultRadius: number;
-  readonly multiMap: boolean;
-  readonly circuit: boolean;
-  readonly recordPath: boolean;
-  /** Radius of the next checkpoints, metres. */
-  readonly radius: number;
-  readonly checkpoints: readonly DroppedPoint[];
-  readonly resets: readonly DroppedPoint[];
-  /** `finish`: the last checkpoint is the finish; `loop`: the start ends every lap. */
-  readonly end: 'open' | 'finish' | 'loop';
-  /** What undo takes back, last first. */
-  readonly history: readonly ('checkpoint' | 'reset' | 'end')[];
-  /**
-   * The ridden path since the start: `[monotonic ms, x, y, z]` rows, the first `pathLength` of
-   * `path` (see {@link pathRows}). The array is shared between states and appended to in place
-   * when this state is its latest user, so recording a long ride costs no copies.
-   */
-  readonly path: readonly PathRow[];
-  readonly pathLength: number;
-  /** Counts changes to what would be saved (radius changes are not). */
-  readonly revision: number;
-}
-
-/** A line for the organizer about what a step did. */
-export interface Notice {
-  readonly level: 'info' | 'warning' | 'error';
-  readonly text: string;
-}
-
-/** Creates an empty recording. */
-export function createRecorder(options: RecorderOptions = {}): RecorderState {
-  const radius = options.radius ?? 15;
-  return {
-    defaultRadius: radius,
-    multiMap: options.multiMap === true,
-    circuit: options.circuit === true,
-    recordPath: options.path === true,
-    radius,
-    checkpoints: [],
-    resets: [],
-    end: 'open',
-    history: [],
-    path: [],
-    pathLength: 0,
-    revision: 0,
-  };
-}
-
-/** The ridden path of this state. */
-export function pathRows(state: RecorderState): readonly PathRow[] {
-  return state.path.length === state.pathLength
-    ? state.path
-    : state.path.slice(0, state.pathLength);
-}
-
-/** The state's path with `row` appended: in place when no later state shares the array. */
-function appendPath(
-  state: RecorderState,
-  row: PathRow,
-): Pick<RecorderState, 'path' | 'pathLength'> {
-  const path =
-    state.path.length === state.pathLength
-      ? (state.path as PathRow[])
-      : state.path.slice(0, state.pathLength);
-  path.push(row);
-  return { path, pathLength: state.pathLength + 1 };
-}
-
-/** What the next drop will be: `start`, `checkpoint 3`… */
-export function nextDrop(state: RecorderState): string {
-  if (state.end !== 'open') return 'nothing (the course is closed)';
-  return state.checkpoints.length === 0 ? 'the start' : `checkpoint ${state.checkpoints.length}`;
-}
-
-/** Name of the dropped checkpoint at `index`, as lists and notices show it. */
-export function dropName(state: RecorderState, index: number): string {
-  if (index === 0) return 'the start';
-  if (index === state.checkpoints.length - 1 && state.end === 'finish') return 'the finish';
-  return `checkpoint ${index}`;
-}
-
-/** Metres between a dropped point and where the organizer is (undefined on another map). */
-export function distanceTo(point: DroppedPoint, here: Here): number | undefined {
-  if (!here.known || here.mapId !== point.mapId) return undefined;
-  return Math.hypot(here.x - point.x, here.y - point.y, here.z - point.z);
-}
-
-const round = (value: number, decimals: number) => {
-  const f = 10 ** decimals;
-  return Math.round(value * f) / f;
-};
 
 const at = (p: { x: number; y: number; z: number }) =>
   `(${p.x.toFixed(1)}, ${p.y.toFixed(1)}, ${p.z.toFixed(1)})`;
@@ -154,7 +31,7 @@ export function recorderStep(
   state: RecorderState,
   action: RecorderAction,
   here: Here,
-): { state: RecorderState; notice: Notice } {
+): RecorderStep {
   switch (action.type) {
     case 'radius':
     case 'radius-set': {
@@ -196,11 +73,7 @@ function unusable(here: Here, what: string): string | undefined {
   return undefined;
 }
 
-function drop(
-  state: RecorderState,
-  here: Here,
-  kind: 'checkpoint' | 'finish',
-): { state: RecorderState; notice: Notice } {
+function drop(state: RecorderState, here: Here, kind: 'checkpoint' | 'finish'): RecorderStep {
   const what = kind === 'finish' ? 'the finish' : nextDrop(state);
   if (state.end !== 'open') {
     return refuse(
@@ -262,7 +135,7 @@ function drop(
   };
 }
 
-function closeLoop(state: RecorderState, here: Here): { state: RecorderState; notice: Notice } {
+function closeLoop(state: RecorderState, here: Here): RecorderStep {
   if (state.end !== 'open')
     return refuse(state, 'the course is already closed: press u to undo that first');
   if (state.checkpoints.length < 2) {
@@ -294,7 +167,7 @@ function closeLoop(state: RecorderState, here: Here): { state: RecorderState; no
   };
 }
 
-function dropReset(state: RecorderState, here: Here): { state: RecorderState; notice: Notice } {
+function dropReset(state: RecorderState, here: Here): RecorderStep {
   const start = state.checkpoints[0];
   if (!start) return refuse(state, 'drop the start first: reset points belong to its map');
   const problem = unusable(here, 'a reset point');
@@ -326,7 +199,7 @@ function dropReset(state: RecorderState, here: Here): { state: RecorderState; no
   };
 }
 
-function undo(state: RecorderState): { state: RecorderState; notice: Notice } {
+function undo(state: RecorderState): RecorderStep {
   const last = state.history[state.history.length - 1];
   if (last === undefined) return refuse(state, 'nothing to undo');
   const history = state.history.slice(0, -1);
@@ -390,80 +263,4 @@ export function recordPathSample(state: RecorderState, here: Here): RecorderStat
 /** Warnings of the draft that involve the checkpoint at `index`. */
 function newWarnings(state: RecorderState, index: number): TrackWarning[] {
   return draftWarnings(state).filter((w) => w.checkpointIds.includes(index));
-}
-
-/**
- * What `track show` would say about the course so far (a course still open is a draft: its last
- * checkpoint is not the finish yet). The ridden path is left out: it is not finished either.
- */
-export function draftWarnings(state: RecorderState): TrackWarning[] {
-  if (state.checkpoints.length < 2) return [];
-  return validateTrack(draftTrack(state, { id: 'draft', name: 'draft' }, false), {
-    draft: state.end === 'open',
-  });
-}
-
-/** What a saved track carries besides the checkpoints. */
-export interface TrackMeta {
-  readonly id: string;
-  readonly name: string;
-  readonly author?: string | undefined;
-  readonly createdAt?: string | undefined;
-  readonly laps?: number | undefined;
-}
-
-function draftTrack(state: RecorderState, meta: TrackMeta, withPath = true): Track {
-  const start = state.checkpoints[0] as DroppedPoint;
-  const circuit = state.end === 'loop' || state.circuit;
-  const last = state.checkpoints.length - 1;
-  const checkpoints: TrackCheckpoint[] = state.checkpoints.map((cp, id) => ({
-    id,
-    role: id === 0 ? 'start' : id === last && !circuit ? 'finish' : 'checkpoint',
-    x: cp.x,
-    y: cp.y,
-    z: cp.z,
-    r: cp.r,
-    ...(cp.mapId !== start.mapId ? { mapId: cp.mapId } : {}),
-  }));
-  const rows = withPath ? pathRows(state) : [];
-  const t0 = rows[0]?.[0] ?? 0;
-  const line =
-    state.recordPath && rows.length >= 2
-      ? decimatePath(
-          rows.map(
-            ([ms, x, y, z]) =>
-              [round((ms - t0) / 1000, 3), round(x, 2), round(y, 2), round(z, 2)] as PathRow,
-          ),
-        )
-      : undefined;
-  return {
-    format: 'gw2race-track',
-    version: 1,
-    id: meta.id,
-    name: meta.name,
-    mapId: start.mapId,
-    ...(meta.author ? { author: meta.author } : {}),
-    ...(meta.createdAt ? { createdAt: meta.createdAt } : {}),
-    ...(circuit ? { circuit: true } : {}),
-    ...(meta.laps !== undefined ? { laps: meta.laps } : {}),
-    checkpoints,
-    ...(state.resets.length > 0
-      ? { resets: state.resets.map(({ x, y, z, r }) => ({ x, y, z, r })) }
-      : {}),
-    ...(line ? { referenceLine: line } : {}),
-    source: { kind: 'gw2race-host track record' },
-  };
-}
-
-/**
- * The recording as a gw2race track, validated by the protocol schema. A course still open is
- * saved with its last checkpoint as the finish (or as a circuit with `--circuit`).
- */
-export function recordedTrack(state: RecorderState, meta: TrackMeta): Result<Track, Error> {
-  if (state.checkpoints.length < 2) {
-    return err(
-      new Error('nothing to save yet: a track needs the start and at least one more checkpoint'),
-    );
-  }
-  return parseTrack(draftTrack(state, meta));
 }

@@ -1,8 +1,0 @@
-import { describe, expect, it } from 'vitest';
-import { PACKAGE_NAME } from '../index';
-
-describe('package', () => {
-  it('is named', () => {
-    expect(PACKAGE_NAME).toBe('@gw2race/track-authoring');
-  });
-});
