@@ -13,9 +13,9 @@ import {
   recordPathSample,
 } from '@gw2race/track-authoring';
 import { actionForKey, KEY_HELP } from './keys';
-import { watchOrganizer } from './organizer-position';
+import { type OrganizerPosition, watchOrganizer } from './organizer-position';
 import { renderRecorder } from './render-recorder';
-import { createTrackSaver } from './track-saver';
+import { createTrackSaver, type TrackSaver } from './track-saver';
 
 /** Options of {@link createRecordSession}. */
 export interface RecordSessionOptions {
@@ -129,156 +129,178 @@ function noticeLine(notice: Notice): string {
   return `${mark}${notice.text}`;
 }
 
+/** What the pieces of a session share: the recording, its saver, the organizer's position. */
+interface SessionContext {
+  readonly options: RecordSessionOptions;
+  readonly saver: TrackSaver;
+  readonly outcome: ReturnType<typeof createOutcome>;
+  readonly organizer: OrganizerPosition;
+  state: RecorderState;
+  quitArmed: boolean;
+  lastNotice: Notice | undefined;
+  /** The screen redraws up to 10 times a second: validate once per change, not per redraw. */
+  warningsOf: { revision: number; warnings: TrackWarning[] } | undefined;
+}
+
+function warnings(ctx: SessionContext): TrackWarning[] {
+  if (ctx.warningsOf?.revision !== ctx.state.revision)
+    ctx.warningsOf = { revision: ctx.state.revision, warnings: draftWarnings(ctx.state) };
+  return ctx.warningsOf.warnings;
+}
+
+function view(ctx: SessionContext): string {
+  const { state, options, organizer, saver } = ctx;
+  return renderRecorder({
+    state,
+    here: organizer.here(),
+    status: organizer.status,
+    speed: organizer.latest?.speed,
+    where: options.reader.description,
+    out: options.out,
+    csv: options.csv,
+    warnings: warnings(ctx),
+    unsaved: saver.unsaved(state),
+    savedAt: saver.savedAt,
+    notice: ctx.lastNotice,
+    sourceNote: options.sourceNote,
+    pathSamples: pathRows(state).length,
+  });
+}
+
+/** A terminal shows the live screen; a log gets the notices as lines, and the screen at the end. */
+function redraw(ctx: SessionContext): void {
+  if (ctx.options.live) ctx.options.screen.render(view(ctx));
+}
+
+function notify(ctx: SessionContext, notice: Notice): void {
+  ctx.lastNotice = notice;
+  ctx.options.screen.log(noticeLine(notice));
+}
+
+/** Quits, unless there are unsaved changes and this is the first q: then it warns. */
+function quit(ctx: SessionContext): void {
+  const unsaved = ctx.saver.unsaved(ctx.state);
+  if (unsaved && !ctx.quitArmed) {
+    ctx.quitArmed = true;
+    notify(ctx, {
+      level: 'warning',
+      text: 'unsaved changes: press q again to quit without saving them, or w to save',
+    });
+    redraw(ctx);
+    return;
+  }
+  ctx.outcome.settle({ saved: ctx.saver.savedFile, discarded: unsaved });
+}
+
+/** One key: a recorder step, a save, help, or quitting. */
+async function handleKey(ctx: SessionContext, key: string, ctrl: boolean): Promise<void> {
+  if (ctx.outcome.settled) return;
+  if (ctrl && (key === 'c' || key === 'd')) return quit(ctx);
+  const action = actionForKey(key);
+  if (action.type !== 'quit') ctx.quitArmed = false;
+  switch (action.type) {
+    case 'save':
+      notify(ctx, await ctx.saver.save(ctx.state, ctx.organizer.latest?.frame.identity?.name));
+      break;
+    case 'quit':
+      return quit(ctx);
+    case 'help':
+      for (const [keys, what] of KEY_HELP) ctx.options.screen.log(`  ${keys.padEnd(14)} ${what}`);
+      break;
+    case 'unknown':
+      notify(ctx, { level: 'error', text: `unknown key "${action.key}" (? lists the keys)` });
+      break;
+    default: {
+      const wasStarted = ctx.state.checkpoints.length > 0;
+      const step = recorderStep(ctx.state, action, ctx.organizer.here());
+      ctx.state = step.state;
+      notify(ctx, step.notice);
+      if (!wasStarted && ctx.state.checkpoints.length > 0) ctx.options.onStart?.();
+    }
+  }
+  redraw(ctx);
+}
+
+/** Starts the reader; its failure is an {@link AppError}. */
+async function startReader(ctx: SessionContext): Promise<void> {
+  try {
+    await ctx.options.reader.start();
+  } catch (error) {
+    throw new AppError(
+      'FAILED',
+      `cannot read MumbleLink: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
+  redraw(ctx);
+}
+
 /**
  * Wires the organizer's MumbleLink reader (see {@link watchOrganizer}), the pure recorder of
  * `@gw2race/track-authoring` and the key bindings together; saving is the
- * {@link createTrackSaver}'s (the track as JSON and, with `csv`, as a Beetlerank CSV).
+ * {@link createTrackSaver}'s (the track as JSON and, with `csv`, as a Beetlerank CSV). Keys,
+ * the end of input and interrupts are handled one after the other, in order.
  */
 export function createRecordSession(options: RecordSessionOptions): RecordSession {
-  const { reader, screen } = options;
-  const saver = createTrackSaver({ ...options, now: options.now ?? (() => new Date()) });
-  const outcome = createOutcome();
-  let state = createRecorder(options.recorder);
-  let quitArmed = false;
-  let lastNotice: Notice | undefined;
-  let queue: Promise<void> = Promise.resolve();
-  const organizer = watchOrganizer(reader, {
-    screen,
-    startMapId: () => state.checkpoints[0]?.mapId,
+  // The reader calls back only once started, when `ctx` exists.
+  const organizer = watchOrganizer(options.reader, {
+    screen: options.screen,
+    startMapId: () => ctx.state.checkpoints[0]?.mapId,
     onFrame() {
-      state = recordPathSample(state, organizer.here());
-      if (options.live) redraw();
+      ctx.state = recordPathSample(ctx.state, organizer.here());
+      if (options.live) redraw(ctx);
     },
-    onStatus: () => redraw(),
+    onStatus: () => redraw(ctx),
   });
-  const unsaved = () => saver.unsaved(state);
-
-  // The screen redraws up to 10 times a second: validate once per change, not per redraw.
-  let warningsOf: { revision: number; warnings: TrackWarning[] } | undefined;
-  function warnings(): TrackWarning[] {
-    if (warningsOf?.revision !== state.revision)
-      warningsOf = { revision: state.revision, warnings: draftWarnings(state) };
-    return warningsOf.warnings;
-  }
-
-  function view(): string {
-    return renderRecorder({
-      state,
-      here: organizer.here(),
-      status: organizer.status,
-      speed: organizer.latest?.speed,
-      where: reader.description,
-      out: options.out,
-      csv: options.csv,
-      warnings: warnings(),
-      unsaved: unsaved(),
-      savedAt: saver.savedAt,
-      notice: lastNotice,
-      sourceNote: options.sourceNote,
-      pathSamples: pathRows(state).length,
-    });
-  }
-
-  /** A terminal shows the live screen; a log gets the notices as lines, and the screen at the end. */
-  function redraw(): void {
-    if (options.live) screen.render(view());
-  }
-
-  function notify(notice: Notice): void {
-    lastNotice = notice;
-    screen.log(noticeLine(notice));
-  }
-
-  async function handle(key: string, ctrl: boolean): Promise<void> {
-    if (outcome.settled) return;
-    if (ctrl && (key === 'c' || key === 'd')) return quit();
-    const action = actionForKey(key);
-    if (action.type !== 'quit') quitArmed = false;
-    switch (action.type) {
-      case 'save':
-        notify(await saver.save(state, organizer.latest?.frame.identity?.name));
-        break;
-      case 'quit':
-        return quit();
-      case 'help':
-        for (const [keys, what] of KEY_HELP) screen.log(`  ${keys.padEnd(14)} ${what}`);
-        break;
-      case 'unknown':
-        notify({ level: 'error', text: `unknown key "${action.key}" (? lists the keys)` });
-        break;
-      default: {
-        const wasStarted = state.checkpoints.length > 0;
-        const step = recorderStep(state, action, organizer.here());
-        state = step.state;
-        notify(step.notice);
-        if (!wasStarted && state.checkpoints.length > 0) options.onStart?.();
-      }
-    }
-    redraw();
-  }
-
-  function quit(): void {
-    if (unsaved() && !quitArmed) {
-      quitArmed = true;
-      notify({
-        level: 'warning',
-        text: 'unsaved changes: press q again to quit without saving them, or w to save',
-      });
-      redraw();
-      return;
-    }
-    outcome.settle({ saved: saver.savedFile, discarded: unsaved() });
-  }
-
+  const ctx: SessionContext = {
+    options,
+    saver: createTrackSaver({ ...options, now: options.now ?? (() => new Date()) }),
+    outcome: createOutcome(),
+    organizer,
+    state: createRecorder(options.recorder),
+    quitArmed: false,
+    lastNotice: undefined,
+    warningsOf: undefined,
+  };
+  const { outcome, saver } = ctx;
+  let queue: Promise<void> = Promise.resolve();
   const enqueue = (work: () => void | Promise<void>): Promise<void> => {
     queue = queue.then(work);
     return queue;
   };
-
   return {
-    async start() {
-      try {
-        await reader.start();
-      } catch (error) {
-        throw new AppError(
-          'FAILED',
-          `cannot read MumbleLink: ${error instanceof Error ? error.message : String(error)}`,
-          { cause: error },
-        );
-      }
-      redraw();
-    },
-    press: (key, ctrl = false) => enqueue(() => handle(key, ctrl)),
+    start: () => startReader(ctx),
+    press: (key, ctrl = false) => enqueue(() => handleKey(ctx, key, ctrl)),
     endOfInput: () =>
       enqueue(() => {
         if (outcome.settled) return;
+        const unsaved = saver.unsaved(ctx.state);
+        const { everLive } = organizer;
         outcome.settle(
-          endOfInputOutcome(
-            state,
-            unsaved(),
-            organizer.everLive,
-            organizer.here(),
-            saver.savedFile,
-          ),
+          endOfInputOutcome(ctx.state, unsaved, everLive, organizer.here(), saver.savedFile),
         );
       }),
     interrupt: () =>
       enqueue(() => {
-        if (unsaved())
-          notify({ level: 'warning', text: 'interrupted: changes after the last save are lost' });
-        outcome.settle({ saved: saver.savedFile, discarded: unsaved() });
+        const unsaved = saver.unsaved(ctx.state);
+        if (unsaved)
+          notify(ctx, {
+            level: 'warning',
+            text: 'interrupted: changes after the last save are lost',
+          });
+        outcome.settle({ saved: saver.savedFile, discarded: unsaved });
       }),
     get state() {
-      return state;
+      return ctx.state;
     },
     get here() {
       return organizer.here();
     },
     done: outcome.done,
-    view,
+    view: () => view(ctx),
     stop() {
       organizer.close();
-      reader.stop();
+      options.reader.stop();
     },
   };
 }

@@ -32,12 +32,10 @@ export interface RecorderView {
 const KEYS_LINE =
   'keys: space/c checkpoint · f finish · l close loop · r reset point · u undo · +/- 1-9 0 radius · w save · q quit · ? help';
 
-/** The recorder's screen: MumbleLink, position, speed, distance, the drops so far, warnings, keys. */
-export function renderRecorder(view: RecorderView): string {
+/** The status lines: MumbleLink, position and speed, the next drop, the path. */
+function statusLines(view: RecorderView): string[] {
   const { state, here } = view;
   const lines: string[] = [];
-  lines.push(`gw2race track recorder → ${view.out}${view.csv ? ` + ${view.csv}` : ''}`);
-  if (view.sourceNote) lines.push(view.sourceNote);
   const game =
     view.status === 'live'
       ? 'live'
@@ -77,44 +75,54 @@ export function renderRecorder(view: RecorderView): string {
       }`,
     );
   }
-  lines.push('');
-  if (state.checkpoints.length === 0 && state.resets.length === 0) {
-    lines.push('nothing dropped yet: ride to the start and press space');
-  } else {
-    const rows = state.checkpoints.map((cp, index) => {
-      const previous = state.checkpoints[index - 1];
-      const leg =
-        previous && previous.mapId === cp.mapId
-          ? `${Math.hypot(cp.x - previous.x, cp.y - previous.y, cp.z - previous.z).toFixed(1)} m`
-          : previous
-            ? 'other map'
-            : '';
-      return [
-        index,
-        dropName(state, index),
-        cp.x.toFixed(1),
-        cp.y.toFixed(1),
-        cp.z.toFixed(1),
-        `${cp.r} m`,
-        leg,
-        String(cp.mapId),
-      ];
-    });
-    state.resets.forEach((reset, n) => {
-      rows.push([
-        '',
-        `reset ${n + 1}`,
-        reset.x.toFixed(1),
-        reset.y.toFixed(1),
-        reset.z.toFixed(1),
-        `${reset.r} m`,
-        '',
-        String(reset.mapId),
-      ]);
-    });
-    if (state.end === 'loop') rows.push(['', 'loop → start', '', '', '', '', '', '']);
-    lines.push(formatTable(['#', 'drop', 'x', 'y', 'z', 'r', 'leg', 'map'], rows));
-  }
+  return lines;
+}
+
+/** The drops so far as a table (checkpoints, reset points, the closed loop). */
+function dropsTable(state: RecorderState): string {
+  if (state.checkpoints.length === 0 && state.resets.length === 0)
+    return 'nothing dropped yet: ride to the start and press space';
+  const rows = state.checkpoints.map((cp, index) => {
+    const previous = state.checkpoints[index - 1];
+    const leg =
+      previous && previous.mapId === cp.mapId
+        ? `${Math.hypot(cp.x - previous.x, cp.y - previous.y, cp.z - previous.z).toFixed(1)} m`
+        : previous
+          ? 'other map'
+          : '';
+    return [
+      index,
+      dropName(state, index),
+      cp.x.toFixed(1),
+      cp.y.toFixed(1),
+      cp.z.toFixed(1),
+      `${cp.r} m`,
+      leg,
+      String(cp.mapId),
+    ];
+  });
+  state.resets.forEach((reset, n) => {
+    rows.push([
+      '',
+      `reset ${n + 1}`,
+      reset.x.toFixed(1),
+      reset.y.toFixed(1),
+      reset.z.toFixed(1),
+      `${reset.r} m`,
+      '',
+      String(reset.mapId),
+    ]);
+  });
+  if (state.end === 'loop') rows.push(['', 'loop → start', '', '', '', '', '', '']);
+  return formatTable(['#', 'drop', 'x', 'y', 'z', 'r', 'leg', 'map'], rows);
+}
+
+/** The recorder's screen: MumbleLink, position, speed, distance, the drops so far, warnings, keys. */
+export function renderRecorder(view: RecorderView): string {
+  const lines: string[] = [];
+  lines.push(`gw2race track recorder → ${view.out}${view.csv ? ` + ${view.csv}` : ''}`);
+  if (view.sourceNote) lines.push(view.sourceNote);
+  lines.push(...statusLines(view), '', dropsTable(view.state));
   if (view.warnings.length > 0) {
     lines.push('');
     for (const warning of view.warnings) lines.push(`! ${warning.message}`);
