@@ -1,0 +1,27 @@
+export type { CheckpointOutbox, CheckpointOutboxOptions } from './checkpoint-outbox';
+export { createCheckpointOutbox } from './checkpoint-outbox';
+export type { Note } from './control-note';
+export { controlNote } from './control-note';
+export { encodePublish } from './encode-publish';
+export type { RacerCoreErrorCode, RacerCoreErrorOptions } from './errors';
+export { isRacerCoreError, RACER_CORE_ERROR_CODES, RacerCoreError } from './errors';
+export type { GameSample } from './game-sample';
+export type { GameStatus, PresenceFacts } from './presence-status';
+export { presenceStatus } from './presence-status';
+export type { RacerCore } from './racer-core';
+export { createRacerCore } from './racer-core';
+export type { HubStatus, PublishEffect, RacerEffect, RacerInput } from './racer-effect';
+export type { RacerCoreOptions, RacerView } from './racer-view';
+export {
+  OUTBOX_TICK_MS,
+  PING_BURST,
+  PING_BURST_MS,
+  PING_PRE_RACE_MS,
+  PING_RACE_MS,
+  PRESENCE_EVERY_MS,
+  pingDelayMs,
+  positionKeepAliveMs,
+} from './schedule';
+export type { SampleStamp } from './stamp-sample';
+export { clockBoundSeconds, MAX_CLOCK_BOUND_MS, stampNow, stampSample } from './stamp-sample';
+export { RACER_CHANNELS, racerSubscriptions } from './subscriptions';

@@ -1,0 +1,62 @@
+import type { Clock, OffsetEstimator, RaceClock } from '@gw2race/clock-sync';
+import type { Codec, RankingMessage, StateMessage } from '@gw2race/protocol';
+import type { GameSample } from './game-sample';
+import type { GameStatus } from './presence-status';
+import type { HubStatus } from './racer-effect';
+
+/** Options of `createRacerCore`. */
+export interface RacerCoreOptions {
+  /** The race (its server code). */
+  raceId: string;
+  /** This client's player id. */
+  playerId: string;
+  /** Display name, sent in presence. */
+  name: string;
+  /** Racing, or only watching (presence and pings only). */
+  mode: 'racer' | 'spectator';
+  /** No game: a bot plays (the game status reads `simulated`). Default false. */
+  simulated?: boolean;
+  /** Software and version, sent in presence as `ver`, e.g. `gw2race-racer/1.2.0`. */
+  software: string;
+  /** Encoding of position messages. Default `msgpack`. */
+  codec?: Codec;
+  /** Positions per second, 1 to 10 (the protocol's ceiling). Default 10. */
+  positionRate?: number;
+  /**
+   * Where time comes from: its monotonic clock schedules and stamps, so it must be the clock of
+   * the samples' `receivedAt`. Default: the estimator's clock, else clock-sync's `systemClock`.
+   */
+  clock?: Clock;
+  /** The organizer-clock estimator. Default: a new one on `clock`. */
+  estimator?: OffsetEstimator;
+}
+
+/** What a racer client knows: what its screen shows, and what tests look at. */
+export interface RacerView<S extends GameSample = GameSample> {
+  /** The hub connection. */
+  readonly hub: HubStatus;
+  /** The race's latest state. */
+  readonly state: StateMessage | undefined;
+  /** The race clock, once a start (`t0`) is known. */
+  readonly clock: RaceClock | undefined;
+  /** The organizer-clock estimate. */
+  readonly estimator: OffsetEstimator;
+  /** The last round trip of a ping used, ms. */
+  readonly lastRttMs: number | undefined;
+  /** The game telemetry. */
+  readonly game: GameStatus;
+  /** The latest game sample. */
+  readonly latest: S | null;
+  /** The host's latest ranking. */
+  readonly ranking: RankingMessage | undefined;
+  /** Crossings made (or credited by the host). */
+  readonly crossings: number;
+  /** Crossings the race needs (all laps), once the course is known. */
+  readonly courseLength: number | undefined;
+  /** Checkpoint reports the host has not credited yet. */
+  readonly unconfirmed: number;
+  /** The organizer paused the race. */
+  readonly paused: boolean;
+  /** Why the race is over for this client, once it is. */
+  readonly ended: string | undefined;
+}
