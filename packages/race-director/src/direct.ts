@@ -1,11 +1,11 @@
 import { checkCommand, runCommand } from './commands';
+import { DIRECTOR_DEFAULTS } from './director-config';
 import type { DirectorEffect } from './director-effect';
 import type { DirectorInput } from './director-input';
 import type { DirectorState } from './director-state';
 import { onMessage } from './on-message';
 import { onTick } from './tick';
 import { publishControl, publishState, type Work } from './work';
-import { DIRECTOR_DEFAULTS } from './director-config';
 
 /**
  * The race director's transition: takes the state and one input, returns the next state and the

@@ -1,8 +1,8 @@
 import { listClients, putClient } from './client-table';
+import { endRace, startRace } from './commands';
 import { DIRECTOR_DEFAULTS } from './director-config';
 import { endReasonAt } from './end-rules';
 import { readyRacers } from './views';
-import { endRace, startRace } from './commands';
 import { log, publishRanking, type Work } from './work';
 
 /**

@@ -161,7 +161,7 @@ function ride(playerId: string, from = 0, to = TRACK.checkpoints.length - 1) {
 }
 
 beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+  vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] });
   nowMs = T * 1000;
   hub = new FakeHub();
   online.clear();
@@ -317,7 +317,7 @@ describe('the end of the race', () => {
     // Nothing more from Ann: silent after 5 s, gone 10 s after her last message.
     online.delete('ann');
     advance(9);
-    expect(session.clients.get('ann')?.status).toBe('silent');
+    expect(session.client('ann')?.status).toBe('silent');
     expect(session.stage).toBe('active');
     advance(1.5);
     expect(session.stage).toBe('post');

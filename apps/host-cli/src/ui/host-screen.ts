@@ -69,9 +69,7 @@ export function renderHostScreen(session: HostSession, info: HostScreenInfo, c: 
     lines.push('');
   }
 
-  const clientRows = [...session.clients.values()].sort((a, b) =>
-    a.playerId.localeCompare(b.playerId),
-  );
+  const clientRows = session.clientList().sort((a, b) => a.playerId.localeCompare(b.playerId));
   if (session.stage === 'pre' || clientRows.length === 0) {
     lines.push(`Clients (${clientRows.length}):`);
     if (clientRows.length === 0)

@@ -1,7 +1,8 @@
+import type { ReceivedMessage } from '@gw2race/protocol';
 import { createReplayWriter, type ReplayEntry, readReplay } from '@gw2race/replay-format';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createRecordedOrder } from '../host/recorded-order';
+import { EMPTY_RECORDED_ORDER, placeEntry } from '../recorded-order';
 
 type Step = { kind: 'pos' | 'presence' | 'checkpoint' | 'control'; player: 'a' | 'b'; gap: number };
 
@@ -32,12 +33,14 @@ async function roundTrip(steps: Step[]): Promise<{ live: ReplayEntry[]; back: Re
     { write: (bytes) => void chunks.push(bytes.slice()) },
     { raceId: 'order', createdAt: T0 },
   );
-  const order = createRecordedOrder(writer.header);
+  let order = EMPTY_RECORDED_ORDER;
   const live: ReplayEntry[] = [];
   let now = T0;
   steps.forEach((step, index) => {
     now += step.gap;
-    const { entry, recorded } = order.place(entryOf(step, index, now));
+    const placed = placeEntry(order, writer.header, entryOf(step, index, now) as ReceivedMessage);
+    order = placed.order;
+    const { entry, recorded } = placed;
     writer.append(entry);
     live.push(recorded);
   });

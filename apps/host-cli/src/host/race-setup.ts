@@ -1,0 +1,196 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { AppError, ask, isAppError, numberOption } from '@gw2race/app-shared';
+import { parseId, type StartRule, type Track } from '@gw2race/protocol';
+import {
+  DIRECTOR_DEFAULTS,
+  DIRECTOR_OPTION_RANGES,
+  type DirectorOption,
+} from '@gw2race/race-director';
+import { type TrackWarning, validateTrack } from '@gw2race/race-engine';
+import { BUNDLED_TRACKS, DEFAULT_TRACK, loadTrack } from './load-track';
+
+/** The race options as given on the command line (strings, as parsed). */
+export interface RaceFlags {
+  name?: string | undefined;
+  race?: string | undefined;
+  track?: string | undefined;
+  map?: string | undefined;
+  laps?: string | undefined;
+  'time-trial'?: boolean | undefined;
+  'start-delay'?: string | undefined;
+  'auto-start'?: string | undefined;
+  'time-limit'?: string | undefined;
+  'finish-timeout'?: string | undefined;
+  'rejoin-grace'?: string | undefined;
+  out?: string | undefined;
+}
+
+/** A race as the organizer set it up. */
+export interface RaceSetup {
+  name: string;
+  raceId: string;
+  track: Track;
+  laps: number;
+  startRule: StartRule;
+  startDelay: number;
+  autoStart: number | undefined;
+  timeLimit: number | undefined;
+  finishTimeout: number | undefined;
+  rejoinGrace: number;
+  outDir: string;
+  trackWarnings: readonly TrackWarning[];
+}
+
+const RACE_ID_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
+const MAP_RANGE = { min: 0, integer: true };
+const DEFAULT_START_DELAY = 60;
+
+/** A server code that is easy to read aloud and type: 6 characters, no 0/o/1/l/i. */
+function generateRaceId(): string {
+  const bytes = randomBytes(6);
+  return [...bytes].map((b) => RACE_ID_ALPHABET[b % RACE_ID_ALPHABET.length]).join('');
+}
+
+/** The message of an option's problem, for a question's `validate`. */
+function problemOf(check: () => unknown): string | undefined {
+  try {
+    check();
+    return undefined;
+  } catch (error) {
+    return isAppError(error) ? error.message : String(error);
+  }
+}
+
+/** A rule's flag checked against the director's range (the flag's name in messages). */
+function ruleOption(
+  value: string | undefined,
+  flag: string,
+  rule: DirectorOption,
+  fallback: number,
+): number {
+  return numberOption(value, flag, fallback, DIRECTOR_OPTION_RANGES[rule]);
+}
+
+/** An optional rule: undefined when the flag is not given. */
+function optionalRule(value: string | undefined, flag: string, rule: DirectorOption) {
+  return value === undefined ? undefined : ruleOption(value, flag, rule, 0);
+}
+
+/** Asks for a rule's number until the answer is in the director's range. */
+async function askRule(question: string, fallback: string, flag: string, rule: DirectorOption) {
+  const check = (answer: string) => ruleOption(answer, flag, rule, 0);
+  return check(await ask(question, { fallback, validate: (text) => problemOf(() => check(text)) }));
+}
+
+/** Asks for a track until one loads; a bad file says why and asks again. */
+async function askTrack(options: { mapId?: number }): Promise<Track> {
+  for (;;) {
+    const spec = await ask(
+      `Track (a .json or .csv file, or ${Object.keys(BUNDLED_TRACKS).join(' / ')})`,
+      { fallback: DEFAULT_TRACK },
+    );
+    try {
+      return await loadTrack(spec, options);
+    } catch (error) {
+      if (!isAppError(error) || error.code !== 'BAD_FILE') throw error;
+      process.stdout.write(`  ${error.message}${error.hint ? `\n  ${error.hint}` : ''}\n`);
+    }
+  }
+}
+
+/** The track from `--track`, a question, or the default; asks for a map id the file lacks. */
+async function setupTrack(flags: RaceFlags, interactive: boolean): Promise<Track> {
+  const mapId = flags.map === undefined ? undefined : numberOption(flags.map, 'map', 0, MAP_RANGE);
+  const mapOption = mapId !== undefined ? { mapId } : {};
+  const track =
+    flags.track !== undefined
+      ? await loadTrack(flags.track, mapOption)
+      : interactive
+        ? await askTrack(mapOption)
+        : await loadTrack(DEFAULT_TRACK, mapOption);
+  const noMap =
+    track.mapId === undefined && track.checkpoints.every((cp) => cp.mapId === undefined);
+  if (!interactive || !noMap) return track;
+  const answer = await ask(
+    'GW2 map id of the track (the file does not say; empty for none: racers on another map are then not flagged)',
+    {
+      validate: (text) =>
+        text === '' ? undefined : problemOf(() => numberOption(text, 'map', 0, MAP_RANGE)),
+    },
+  );
+  return answer === '' ? track : { ...track, mapId: numberOption(answer, 'map', 0, MAP_RANGE) };
+}
+
+/** The server code from `--race`, a question, or a generated one. */
+async function setupRaceId(flags: RaceFlags, interactive: boolean): Promise<string> {
+  let text = flags.race;
+  if (text === undefined && interactive) {
+    text = await ask('Server code (racers type it)', {
+      fallback: generateRaceId(),
+      validate: (answer) => {
+        const id = parseId('race id', answer);
+        return id.ok ? undefined : id.error.message;
+      },
+    });
+  }
+  const raceId = parseId('race id', text ?? generateRaceId());
+  if (!raceId.ok) throw new AppError('USAGE', `--race: ${raceId.error.message}`);
+  return raceId.value;
+}
+
+/**
+ * The race, from flags first, then questions for what is missing (when `interactive`); every
+ * rule is checked against the director's ranges. Creates the results folder.
+ */
+export async function setupRace(flags: RaceFlags, interactive: boolean): Promise<RaceSetup> {
+  const name =
+    flags.name ?? (interactive ? await ask('Tournament name', { fallback: 'gw2race' }) : 'gw2race');
+  const track = await setupTrack(flags, interactive);
+  const raceId = await setupRaceId(flags, interactive);
+  const laps =
+    flags.laps !== undefined
+      ? ruleOption(flags.laps, 'laps', 'laps', 1)
+      : interactive
+        ? await askRule('Laps', String(track.laps ?? 1), 'laps', 'laps')
+        : (track.laps ?? 1);
+  const startDelay =
+    flags['start-delay'] !== undefined
+      ? ruleOption(flags['start-delay'], 'start-delay', 'startDelay', DEFAULT_START_DELAY)
+      : interactive
+        ? await askRule(
+            'Start delay in seconds',
+            String(DEFAULT_START_DELAY),
+            'start-delay',
+            'startDelay',
+          )
+        : DEFAULT_START_DELAY;
+  const rules = {
+    autoStart: optionalRule(flags['auto-start'], 'auto-start', 'autoStart'),
+    timeLimit: optionalRule(flags['time-limit'], 'time-limit', 'timeLimit'),
+    finishTimeout: optionalRule(flags['finish-timeout'], 'finish-timeout', 'finishTimeout'),
+    rejoinGrace: ruleOption(
+      flags['rejoin-grace'],
+      'rejoin-grace',
+      'rejoinGrace',
+      DIRECTOR_DEFAULTS.rejoinGrace,
+    ),
+  };
+  const outDir = flags.out ?? 'results';
+  try {
+    await mkdir(outDir, { recursive: true });
+  } catch (cause) {
+    throw new AppError('BAD_FILE', `cannot create the results folder ${outDir}`, { cause });
+  }
+  return {
+    name,
+    raceId,
+    track,
+    laps,
+    startRule: flags['time-trial'] ? 'timeTrial' : 'mass',
+    startDelay,
+    ...rules,
+    outDir,
+    trackWarnings: validateTrack({ ...track, laps }),
+  };
+}
