@@ -6,112 +6,161 @@ import {
   formatRaceTime,
   formatTable,
 } from '@gw2race/app-shared';
-import type { RacerView } from './racer';
+import type { MumbleLinkSample } from '@gw2race/mumblelink';
+import type { RacerView } from '@gw2race/racer-core';
 
 type Colors = ReturnType<typeof createColors>;
 
+/** A message shown on the racer's screen. */
+export interface ShownMessage {
+  /** Wall-clock instant it was shown, epoch ms (for its time of day). */
+  at: number;
+  text: string;
+  level: 'info' | 'warning' | 'important';
+}
+
+/** Everything the racer's screen shows. */
+export interface RacerScreen {
+  /** Who and where, from the command line. */
+  options: {
+    readonly raceId: string;
+    readonly playerId: string;
+    readonly name: string;
+    readonly mode: 'racer' | 'spectator';
+    readonly broker: string;
+  };
+  /** What the racer core knows. */
+  racer: RacerView<MumbleLinkSample>;
+  /** The UTC offset from SNTP, which only informs. */
+  utc: { offsetMs: number; boundMs: number } | 'unavailable' | 'pending' | 'off';
+  /** What the MumbleLink reader watches. */
+  mumbleWhere: string;
+  /** The latest messages, oldest first. */
+  messages: readonly ShownMessage[];
+}
+
 /** The racer's screen as text: who and where, the clock, the countdown or race time, messages, ranking. */
-export function renderRacerScreen(view: RacerView, c: Colors): string {
-  const { options, state } = view;
+export function renderRacerScreen(view: RacerScreen, c: Colors): string {
+  return [
+    ...headerLines(view, c),
+    '',
+    ...raceLines(view, c),
+    '',
+    ...messageLines(view, c),
+    ...rankingLines(view, c),
+  ].join('\n');
+}
+
+/** Race and track, who, the game, the clocks. */
+function headerLines(view: RacerScreen, c: Colors): string[] {
+  const { options, racer } = view;
+  const { state } = racer;
   const lines: string[] = [];
   const track = state
     ? `${state.trackName ?? state.trackId} (${state.checkpoints.length} checkpoints, ${state.laps ?? 1} lap${(state.laps ?? 1) > 1 ? 's' : ''})`
     : 'waiting for the race…';
   lines.push(c.bold(`gw2race-racer · race ${options.raceId} · ${track}`));
-  const hub = view.hub === 'online' ? c.green('online') : c.yellow(view.hub);
+  const hub = racer.hub === 'online' ? c.green('online') : c.yellow(racer.hub);
   lines.push(
     `You: ${options.name} (${options.playerId}) · ${options.mode} · hub ${options.broker} ${hub}`,
   );
 
   if (options.mode === 'racer') {
-    const frame = view.latest?.frame;
+    const frame = racer.latest?.frame;
     const where = frame
-      ? ` · map ${frame.context?.mapId ?? '?'}${frame.context?.mount ? `, ${frame.context.mount}` : ''} · ${view.latest ? `${view.latest.speed.toFixed(1)} m/s` : ''}`
+      ? ` · map ${frame.context?.mapId ?? '?'}${frame.context?.mount ? `, ${frame.context.mount}` : ''} · ${racer.latest ? `${racer.latest.speed.toFixed(1)} m/s` : ''}`
       : '';
     const game =
-      view.game === 'absent'
+      racer.game === 'absent'
         ? c.yellow(`waiting for Guild Wars 2 (${view.mumbleWhere || 'MumbleLink'})`)
-        : view.game;
+        : racer.game;
     lines.push(`Game: ${game}${where}`);
   }
+  lines.push(`Clock: organizer ${syncText(view, c)} · ${utcText(view)}`);
+  return lines;
+}
 
-  const estimate = view.estimator.estimate();
-  const sync = estimate
-    ? `offset ${estimate.offsetMs >= 0 ? '+' : ''}${formatMs(estimate.offsetMs)} ± ${formatMs(estimate.boundMs)}${view.lastRttMs !== undefined ? ` (round trip ${formatMs(view.lastRttMs)})` : ''}`
+function syncText({ racer }: RacerScreen, c: Colors): string {
+  const estimate = racer.estimator.estimate();
+  return estimate
+    ? `offset ${estimate.offsetMs >= 0 ? '+' : ''}${formatMs(estimate.offsetMs)} ± ${formatMs(estimate.boundMs)}${racer.lastRttMs !== undefined ? ` (round trip ${formatMs(racer.lastRttMs)})` : ''}`
     : c.yellow('measuring…');
-  const utc =
-    typeof view.utc === 'object'
-      ? `UTC ${view.utc.offsetMs >= 0 ? '+' : ''}${formatMs(view.utc.offsetMs)} ± ${formatMs(view.utc.boundMs)}`
-      : view.utc === 'unavailable'
-        ? 'UTC: no SNTP answer'
-        : view.utc === 'off'
-          ? 'UTC: SNTP off'
-          : 'UTC: asking SNTP…';
-  lines.push(`Clock: organizer ${sync} · ${utc}`);
-  lines.push('');
+}
 
-  if (view.ended) {
-    lines.push(c.bold(`  ${view.ended.toUpperCase()}`));
-  } else if (view.paused) {
+function utcText({ utc }: RacerScreen): string {
+  if (typeof utc === 'object')
+    return `UTC ${utc.offsetMs >= 0 ? '+' : ''}${formatMs(utc.offsetMs)} ± ${formatMs(utc.boundMs)}`;
+  if (utc === 'unavailable') return 'UTC: no SNTP answer';
+  return utc === 'off' ? 'UTC: SNTP off' : 'UTC: asking SNTP…';
+}
+
+/** The end, the pause, the countdown or the race time; the checkpoints made. */
+function raceLines({ options, racer }: RacerScreen, c: Colors): string[] {
+  const lines: string[] = [];
+  if (racer.ended) {
+    lines.push(c.bold(`  ${racer.ended.toUpperCase()}`));
+  } else if (racer.paused) {
     lines.push(c.yellow('  PAUSED by the organizer'));
-  } else if (view.clock) {
-    const countdown = view.clock.countdown();
+  } else if (racer.clock) {
+    const countdown = racer.clock.countdown();
     if (!countdown.started) {
       lines.push(
         c.bold(`  STARTS IN  ${formatCountdown(countdown.remainingMs / 1000)}`) +
           c.dim(`  (± ${formatMs(countdown.boundMs)})`),
       );
     } else {
-      const race = view.clock.raceTime();
+      const race = racer.clock.raceTime();
       lines.push(c.bold(`  RACE TIME  ${formatRaceTime(race.raceMs / 1000, 1)}`));
     }
   } else {
     lines.push('  Waiting for the organizer to start the race.');
   }
-  if (options.mode === 'racer' && state) {
+  if (options.mode === 'racer' && racer.state) {
     // The crossings the course needs: the start does not count (a circuit's does, each lap).
-    const total = view.courseLength ?? '?';
+    const total = racer.courseLength ?? '?';
     lines.push(
-      `  Checkpoints ${view.crossings}/${total}${view.unconfirmed > 0 ? c.dim(` (${view.unconfirmed} awaiting the host)`) : ''}`,
+      `  Checkpoints ${racer.crossings}/${total}${racer.unconfirmed > 0 ? c.dim(` (${racer.unconfirmed} awaiting the host)`) : ''}`,
     );
+  }
+  return lines;
+}
+
+function messageLines({ messages }: RacerScreen, c: Colors): string[] {
+  if (messages.length === 0) return [];
+  const lines = ['Messages:'];
+  for (const message of messages) {
+    const time = new Date(message.at).toLocaleTimeString();
+    const text =
+      message.level === 'important'
+        ? c.bold(message.text)
+        : message.level === 'warning'
+          ? c.yellow(message.text)
+          : message.text;
+    lines.push(`  [${time}] ${text}`);
   }
   lines.push('');
+  return lines;
+}
 
-  if (view.messages.length > 0) {
-    lines.push('Messages:');
-    for (const message of view.messages) {
-      const time = new Date(message.at).toLocaleTimeString();
-      const text =
-        message.level === 'important'
-          ? c.bold(message.text)
-          : message.level === 'warning'
-            ? c.yellow(message.text)
-            : message.text;
-      lines.push(`  [${time}] ${text}`);
-    }
-    lines.push('');
-  }
-
-  const entries = view.ranking?.entries ?? [];
-  if (entries.length > 0) {
-    lines.push(view.ranking?.final ? c.bold('Final results:') : 'Ranking:');
-    lines.push(
-      formatTable(
-        ['#', 'racer', 'status', 'lap', 'cp', 'time', 'gap'],
-        entries.map((entry) => [
-          entry.position,
-          `${entry.name ?? entry.playerId}${entry.playerId === options.playerId ? ' (you)' : ''}`,
-          entry.status,
-          entry.lap,
-          entry.checkpoints,
-          // Out of the race (DNF, DSQ): no running time and no gap to compare.
-          out(entry.status) ? '' : formatRaceTime(entry.time ?? entry.lastAt),
-          out(entry.status) ? '' : formatGap(entry.gapToLeader),
-        ]),
-      ),
-    );
-  }
-  return lines.join('\n');
+function rankingLines({ options, racer }: RacerScreen, c: Colors): string[] {
+  const entries = racer.ranking?.entries ?? [];
+  if (entries.length === 0) return [];
+  return [
+    racer.ranking?.final ? c.bold('Final results:') : 'Ranking:',
+    formatTable(
+      ['#', 'racer', 'status', 'lap', 'cp', 'time', 'gap'],
+      entries.map((entry) => [
+        entry.position,
+        `${entry.name ?? entry.playerId}${entry.playerId === options.playerId ? ' (you)' : ''}`,
+        entry.status,
+        entry.lap,
+        entry.checkpoints,
+        // Out of the race (DNF, DSQ): no running time and no gap to compare.
+        out(entry.status) ? '' : formatRaceTime(entry.time ?? entry.lastAt),
+        out(entry.status) ? '' : formatGap(entry.gapToLeader),
+      ]),
+    ),
+  ];
 }
 
 function out(status: string): boolean {

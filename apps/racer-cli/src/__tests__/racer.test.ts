@@ -14,7 +14,8 @@ import {
 } from '@gw2race/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { positionKeepAliveMs, type RacerOptions, runRacer } from '../racer';
+import { positionKeepAliveMs } from '@gw2race/racer-core';
+import { type RacerOptions, runRacer } from '../racer';
 
 /** A TCP proxy in front of the hub that can be cut (every connection dropped, new ones refused). */
 async function startProxy(target: number) {
