@@ -69,6 +69,15 @@ export function renderHostScreen(session: HostSession, info: HostScreenInfo, c: 
     lines.push('');
   }
 
+  lines.push(...clientLines(session, c), ...rankingLines(session, c), ...flagLines(session, c));
+  if (info.keys) lines.push(c.dim(info.keys));
+  return lines.join('\n');
+}
+
+/** The clients table, before the race (or while nobody is there). */
+function clientLines(session: HostSession, c: Colors): string[] {
+  const lines: string[] = [];
+  const { options } = session;
   const clientRows = session.clientList().sort((a, b) => a.playerId.localeCompare(b.playerId));
   if (session.stage === 'pre' || clientRows.length === 0) {
     lines.push(`Clients (${clientRows.length}):`);
@@ -95,6 +104,12 @@ export function renderHostScreen(session: HostSession, info: HostScreenInfo, c: 
     lines.push('');
   }
 
+  return lines;
+}
+
+/** The live (or final) ranking. */
+function rankingLines(session: HostSession, c: Colors): string[] {
+  const lines: string[] = [];
   if (session.stage !== 'pre') {
     const ranking = toRankingMessage(session.engine, { splits: false });
     lines.push(session.stage === 'post' ? c.bold('Final ranking:') : 'Ranking:');
@@ -122,6 +137,12 @@ export function renderHostScreen(session: HostSession, info: HostScreenInfo, c: 
     lines.push('');
   }
 
+  return lines;
+}
+
+/** The last flags for review. */
+function flagLines(session: HostSession, c: Colors): string[] {
+  const lines: string[] = [];
   if (session.flags.length > 0) {
     lines.push(`Flags for review (${session.flags.length}):`);
     for (const flag of session.flags.slice(-5)) {
@@ -136,6 +157,5 @@ export function renderHostScreen(session: HostSession, info: HostScreenInfo, c: 
     }
     lines.push('');
   }
-  if (info.keys) lines.push(c.dim(info.keys));
-  return lines.join('\n');
+  return lines;
 }
