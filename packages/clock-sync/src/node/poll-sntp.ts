@@ -3,13 +3,9 @@ import { ClockSyncError, isClockSyncError } from '../errors';
 import type { OffsetEstimate, OffsetEstimator } from '../offset-estimator';
 import { selectTruechimers } from '../select-truechimers';
 import type { SyncSample } from '../sync-sample';
-import {
-  parseServer,
-  querySntp,
-  type SntpQueryOptions,
-  type SntpResult,
-  type SntpServerAddress,
-} from './query-sntp';
+import { parseServer, type SntpServerAddress } from './parse-server';
+import { querySntp, type SntpQueryOptions } from './query-sntp';
+import type { SntpResult } from './sntp-result';
 
 /**
  * Servers {@link pollSntp} asks by default: four different members of the NTP Pool, so a

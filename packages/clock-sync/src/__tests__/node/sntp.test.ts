@@ -1,8 +1,9 @@
-import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { createSocket, type RemoteInfo, Socket } from 'node:dgram';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isClockSyncError } from '../../errors';
+import { parseServer } from '../../node/parse-server';
 import { pollSntp } from '../../node/poll-sntp';
-import { parseServer, querySntp } from '../../node/query-sntp';
+import { querySntp } from '../../node/query-sntp';
 import {
   decodeSntpPacket,
   encodeSntpPacket,
@@ -117,6 +118,39 @@ describe('querySntp against a local server', () => {
     expect(result.precisionMs).toBeCloseTo(2 ** -20 * 1000, 12);
     expect(result.sample.source).toBe(result.server);
     expect(s.requests()).toBe(1);
+  });
+
+  it('stamps a fresh socket’s first request after the socket is bound, not before', async () => {
+    const s = await server();
+    // Every 'listening' of the client's sockets, on the client's time scale, held back 50 ms
+    // as a slow bind would be: a t1 stamped before the bind would carry it as round trip.
+    const listenedAt: number[] = [];
+    const emit = Socket.prototype.emit;
+    const spy = vi.spyOn(Socket.prototype, 'emit').mockImplementation(function (
+      this: Socket,
+      event: string | symbol,
+      ...args: unknown[]
+    ) {
+      if (event !== 'listening') return Reflect.apply(emit, this, [event, ...args]);
+      setTimeout(() => {
+        listenedAt.push(localNow());
+        Reflect.apply(emit, this, [event, ...args]);
+      }, 50);
+      return true;
+    });
+    cleanup.push(() => spy.mockRestore());
+    const results = [];
+    for (let i = 0; i < 3; i++) {
+      results.push(await querySntp({ host: '127.0.0.1', port: s.port }, { localNow }));
+    }
+    expect(listenedAt).toHaveLength(3); // one fresh socket per query
+    results.forEach((result, i) => {
+      // The request left after its socket was listening: the bind is not in the round trip...
+      expect(result.sample.t1).toBeGreaterThanOrEqual(listenedAt[i] ?? Number.POSITIVE_INFINITY);
+      // ...so the first query's offset is as good as the next ones': within its bound (half its
+      // own round trip, plus the timestamps' precision) of the server's known offset.
+      expect(Math.abs(result.offsetMs - TRUE_OFFSET)).toBeLessThanOrEqual(result.boundMs);
+    });
   });
 
   it('reports the system clock against the server by default', async () => {
