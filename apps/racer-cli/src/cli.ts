@@ -13,7 +13,7 @@ import { parseId, type Track } from '@gw2race/protocol';
 import { parseTrack } from '@gw2race/race-engine';
 import type { BotMisbehaviour } from '@gw2race/simulator';
 import { idFromName } from './player-id';
-import { runRacer } from './racer';
+import { type RacerOptions, runRacer } from './racer';
 
 declare const __VERSION__: string;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0';
@@ -49,44 +49,76 @@ the organizer's, and sends positions and checkpoints to the race hub.
 
 const MISBEHAVIOURS: readonly BotMisbehaviour[] = ['teleport', 'speed', 'skip'];
 
+const OPTIONS = {
+  race: { type: 'string' },
+  name: { type: 'string' },
+  player: { type: 'string' },
+  spectator: { type: 'boolean' },
+  broker: { type: 'string' },
+  username: { type: 'string' },
+  password: { type: 'string' },
+  ca: { type: 'string' },
+  mumble: { type: 'string' },
+  'mumble-file': { type: 'string' },
+  simulate: { type: 'boolean' },
+  'sim-speed': { type: 'string' },
+  'sim-seed': { type: 'string' },
+  'sim-cheat': { type: 'string' },
+  'sim-line': { type: 'string' },
+  ntp: { type: 'string' },
+  'no-ntp': { type: 'boolean' },
+  codec: { type: 'string' },
+  rate: { type: 'string' },
+  'wait-for-race': { type: 'string' },
+  stay: { type: 'boolean' },
+  plain: { type: 'boolean' },
+  version: { type: 'boolean' },
+} as const;
+
+type Values = NonNullable<ReturnType<typeof parseCommandLine<typeof OPTIONS>>>['values'];
+
 async function main(): Promise<number> {
-  const command = parseCommandLine(
-    process.argv.slice(2),
-    {
-      race: { type: 'string' },
-      name: { type: 'string' },
-      player: { type: 'string' },
-      spectator: { type: 'boolean' },
-      broker: { type: 'string' },
-      username: { type: 'string' },
-      password: { type: 'string' },
-      ca: { type: 'string' },
-      mumble: { type: 'string' },
-      'mumble-file': { type: 'string' },
-      simulate: { type: 'boolean' },
-      'sim-speed': { type: 'string' },
-      'sim-seed': { type: 'string' },
-      'sim-cheat': { type: 'string' },
-      'sim-line': { type: 'string' },
-      ntp: { type: 'string' },
-      'no-ntp': { type: 'boolean' },
-      codec: { type: 'string' },
-      rate: { type: 'string' },
-      'wait-for-race': { type: 'string' },
-      stay: { type: 'boolean' },
-      plain: { type: 'boolean' },
-      version: { type: 'boolean' },
-    },
-    USAGE,
-  );
+  const command = parseCommandLine(process.argv.slice(2), OPTIONS, USAGE);
   if (!command) return 0;
   const { values } = command;
   if (values.version) {
     process.stdout.write(`gw2race-racer ${VERSION}\n`);
     return 0;
   }
-
   const interactive = canPrompt();
+  const raceId = await askRace(values, interactive);
+  const spectator = await askSpectator(values, interactive);
+  const { name, playerId } = await askName(values, interactive);
+  const simulate = simulationOptions(values);
+  const codec = values.codec ?? 'msgpack';
+  if (codec !== 'json' && codec !== 'msgpack')
+    throw new AppError('USAGE', `--codec must be json or msgpack, got "${codec}"`);
+
+  return runRacer({
+    raceId,
+    playerId,
+    name,
+    mode: spectator ? 'spectator' : 'racer',
+    broker: values.broker ?? 'mqtt://127.0.0.1:1883',
+    ...(values.username !== undefined ? { username: values.username } : {}),
+    ...(values.password !== undefined ? { password: values.password } : {}),
+    ...(values.ca !== undefined ? { caFile: values.ca } : {}),
+    ...(values.mumble !== undefined ? { mumbleName: values.mumble } : {}),
+    ...(values['mumble-file'] !== undefined ? { mumbleFile: values['mumble-file'] } : {}),
+    ...(simulate !== undefined ? { simulate } : {}),
+    ntp: ntpServers(values),
+    codec,
+    positionRate: numberOption(values.rate, 'rate', 10, { min: 1, max: 10 }),
+    waitForRaceMs:
+      numberOption(values['wait-for-race'], 'wait-for-race', 5, { min: 0, max: 3600 }) * 1000,
+    stay: values.stay ?? false,
+    screen: createScreen(process.stdout, { forcePlain: values.plain ?? false }),
+    version: VERSION,
+  });
+}
+
+/** The race id: `--race`, or asked. */
+async function askRace(values: Values, interactive: boolean): Promise<string> {
   let race = values.race;
   if (race === undefined) {
     if (!interactive)
@@ -100,19 +132,28 @@ async function main(): Promise<number> {
   }
   const raceId = parseId('race id', race);
   if (!raceId.ok) throw new AppError('USAGE', `--race: ${raceId.error.message}`);
+  return raceId.value;
+}
 
-  let spectator = values.spectator ?? false;
-  if (values.spectator === undefined && values.race === undefined && interactive) {
-    const mode = await ask('Mode: racer or spectator', {
-      fallback: 'racer',
-      validate: (answer) =>
-        ['racer', 'spectator', 'r', 's'].includes(answer.toLowerCase())
-          ? undefined
-          : 'type racer or spectator',
-    });
-    spectator = mode.toLowerCase().startsWith('s');
-  }
+/** `--spectator`, or asked when nothing was given on the command line. */
+async function askSpectator(values: Values, interactive: boolean): Promise<boolean> {
+  if (values.spectator !== undefined || values.race !== undefined || !interactive)
+    return values.spectator ?? false;
+  const mode = await ask('Mode: racer or spectator', {
+    fallback: 'racer',
+    validate: (answer) =>
+      ['racer', 'spectator', 'r', 's'].includes(answer.toLowerCase())
+        ? undefined
+        : 'type racer or spectator',
+  });
+  return mode.toLowerCase().startsWith('s');
+}
 
+/** The display name (`--name`, else `--player`, else asked) and the player id. */
+async function askName(
+  values: Values,
+  interactive: boolean,
+): Promise<{ name: string; playerId: string }> {
   let name = values.name;
   if (name === undefined) {
     if (values.player !== undefined) name = values.player;
@@ -127,7 +168,11 @@ async function main(): Promise<number> {
     throw new AppError('USAGE', '--name must be 1 to 64 characters');
   const player = parseId('player id', values.player ?? idFromName(name));
   if (!player.ok) throw new AppError('USAGE', `--player: ${player.error.message}`);
+  return { name, playerId: player.value };
+}
 
+/** The bot's settings for `--simulate` (checked), or `undefined` without it. */
+function simulationOptions(values: Values): RacerOptions['simulate'] {
   const cheat = values['sim-cheat'];
   if (cheat !== undefined && !(MISBEHAVIOURS as readonly string[]).includes(cheat)) {
     throw new AppError(
@@ -146,24 +191,11 @@ async function main(): Promise<number> {
   }
   const referenceLine =
     values['sim-line'] === undefined ? undefined : readReferenceLine(values['sim-line']);
-  const codec = values.codec ?? 'msgpack';
-  if (codec !== 'json' && codec !== 'msgpack')
-    throw new AppError('USAGE', `--codec must be json or msgpack, got "${codec}"`);
-
-  const ntp = values['no-ntp']
-    ? false
-    : values.ntp !== undefined
-      ? values.ntp
-          .split(',')
-          .map((server) => server.trim())
-          .filter(Boolean)
-      : DEFAULT_SNTP_SERVERS;
-
-  const simSpeed =
+  const speed =
     values['sim-speed'] === undefined
       ? undefined
       : numberOption(values['sim-speed'], 'sim-speed', 30, { min: 1, max: 200 });
-  const simSeed =
+  const seed =
     values['sim-seed'] === undefined
       ? undefined
       : numberOption(values['sim-seed'], 'sim-seed', 0, {
@@ -171,37 +203,23 @@ async function main(): Promise<number> {
           max: 2 ** 32 - 1,
           integer: true,
         });
+  if (!values.simulate) return undefined;
+  return {
+    ...(seed !== undefined ? { seed } : {}),
+    ...(speed !== undefined ? { speed } : {}),
+    ...(cheat !== undefined ? { misbehave: cheat as BotMisbehaviour } : {}),
+    ...(referenceLine !== undefined ? { referenceLine } : {}),
+  };
+}
 
-  return runRacer({
-    raceId: raceId.value,
-    playerId: player.value,
-    name,
-    mode: spectator ? 'spectator' : 'racer',
-    broker: values.broker ?? 'mqtt://127.0.0.1:1883',
-    ...(values.username !== undefined ? { username: values.username } : {}),
-    ...(values.password !== undefined ? { password: values.password } : {}),
-    ...(values.ca !== undefined ? { caFile: values.ca } : {}),
-    ...(values.mumble !== undefined ? { mumbleName: values.mumble } : {}),
-    ...(values['mumble-file'] !== undefined ? { mumbleFile: values['mumble-file'] } : {}),
-    ...(values.simulate
-      ? {
-          simulate: {
-            ...(simSeed !== undefined ? { seed: simSeed } : {}),
-            ...(simSpeed !== undefined ? { speed: simSpeed } : {}),
-            ...(cheat !== undefined ? { misbehave: cheat as BotMisbehaviour } : {}),
-            ...(referenceLine !== undefined ? { referenceLine } : {}),
-          },
-        }
-      : {}),
-    ntp,
-    codec,
-    positionRate: numberOption(values.rate, 'rate', 10, { min: 1, max: 10 }),
-    waitForRaceMs:
-      numberOption(values['wait-for-race'], 'wait-for-race', 5, { min: 0, max: 3600 }) * 1000,
-    stay: values.stay ?? false,
-    screen: createScreen(process.stdout, { forcePlain: values.plain ?? false }),
-    version: VERSION,
-  });
+/** `--ntp` servers, the defaults, or `false` for `--no-ntp`. */
+function ntpServers(values: Values): readonly string[] | false {
+  if (values['no-ntp']) return false;
+  if (values.ntp === undefined) return DEFAULT_SNTP_SERVERS;
+  return values.ntp
+    .split(',')
+    .map((server) => server.trim())
+    .filter(Boolean);
 }
 
 /** The reference line of the track JSON at `path`, for `--sim-line`; a clear error otherwise. */
