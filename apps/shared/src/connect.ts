@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { AppError } from './errors';
@@ -7,8 +8,12 @@ export const HUB_SCHEMES = ['mqtt:', 'mqtts:', 'ws:', 'wss:'] as const;
 
 /** Options of {@link connectHub}. */
 export interface ConnectHubOptions {
-  /** MQTT client id; unique per connection. */
-  clientId: string;
+  /**
+   * MQTT client id; unique per connection. Default: {@link randomClientId}`('gw2race')`. Make it
+   * unguessable (randomClientId): on an open race the hub lets a connection with the same id and
+   * the same player take the old one over.
+   */
+  clientId?: string;
   /** Last will: published by the hub if this client drops without saying goodbye. */
   will?: { topic: string; payload: Uint8Array | string; qos: 0 | 1; retain?: boolean };
   username?: string;
@@ -33,6 +38,17 @@ export interface ConnectHubOptions {
    * keeps trying.
    */
   onRefused?: (error: AppError) => void;
+}
+
+/**
+ * A client id no one can guess: `prefix-` and 96 random bits (base64url, 16 characters). On an
+ * open race, a client id is what keeps another connection from taking a racer's over.
+ *
+ * @example
+ * randomClientId('gw2race-racer-p1'); // 'gw2race-racer-p1-3q2+…' (never the same twice)
+ */
+export function randomClientId(prefix: string): string {
+  return `${prefix}-${randomBytes(12).toString('base64url')}`;
 }
 
 /** Checks a hub URL and explains a bad one. */
@@ -113,10 +129,19 @@ function describeFailure(error: unknown, shown: string, playerId?: string): AppE
     code === 135 ||
     /Not authorized|Bad username/i.test(message)
   ) {
-    return new AppError('HUB_AUTH', `the hub at ${shown} refused our credentials (${message})`, {
-      hint: 'check --username/--password, or the URL user:password',
-      cause: error,
-    });
+    const missing = code === 5 || code === 135 || /Not authorized/i.test(message);
+    return new AppError(
+      'HUB_AUTH',
+      missing
+        ? `the hub at ${shown} did not let us in (not authorized): a closed race needs your player id and its credential`
+        : `the hub at ${shown} refused our credentials (${message})`,
+      {
+        hint: missing
+          ? 'join with the invitation the organizer sent (or --username/--password)'
+          : 'check --username/--password, or the URL user:password (or the invitation)',
+        cause: error,
+      },
+    );
   }
   if (
     /certificate|self[- ]signed|SSL|TLS/i.test(message) ||
@@ -166,7 +191,7 @@ export async function connectHub(urlText: string, options: ConnectHubOptions): P
   const playerId = options.playerId ?? playerOfWill(options.will);
   const timeoutMs = options.timeoutMs ?? 10_000;
   const clientOptions: IClientOptions = {
-    clientId: options.clientId,
+    clientId: options.clientId ?? randomClientId('gw2race'),
     protocolVersion: 4,
     clean: true,
     keepalive: 15,

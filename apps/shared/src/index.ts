@@ -1,9 +1,15 @@
 export { numberOption, parseCommandLine } from './args';
-// The embedded broker (aedes) is imported from '@gw2race/app-shared/broker', so the racer's
-// bundle does not carry it.
-export type { HubAccess } from './broker';
+// The embedded hub (aedes, @gw2race/hub) is imported from '@gw2race/app-shared/hub', so the
+// racer's bundle does not carry it.
 export type { ConnectHubOptions } from './connect';
-export { closeClient, connectHub, HUB_SCHEMES, parseHubUrl, redactUrl } from './connect';
+export {
+  closeClient,
+  connectHub,
+  HUB_SCHEMES,
+  parseHubUrl,
+  randomClientId,
+  redactUrl,
+} from './connect';
 export type { AppErrorCode } from './errors';
 export { APP_ERROR_CODES, AppError, isAppError, listenAddressError } from './errors';
 export { formatCountdown, formatGap, formatMs, formatRaceTime, formatTable } from './format';

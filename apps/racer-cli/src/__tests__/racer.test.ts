@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createScreen, type Screen } from '@gw2race/app-shared';
-import { type EmbeddedBroker, startEmbeddedBroker } from '@gw2race/app-shared/broker';
+import { type EmbeddedBroker, startEmbeddedBroker } from '@gw2race/app-shared/hub';
 import { createFileWriter, createFrame, type MumbleLinkWriter } from '@gw2race/mumblelink';
 import {
   decodeTopicMessage,

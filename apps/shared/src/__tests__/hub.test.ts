@@ -1,9 +1,10 @@
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
+import { createRaceAccess, HOST_USERNAME } from '@gw2race/hub';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startEmbeddedBroker } from '../broker';
-import { connectHub } from '../connect';
+import { connectHub, randomClientId } from '../connect';
 import { isAppError } from '../errors';
+import { startEmbeddedBroker } from '../hub';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -93,17 +94,11 @@ describe('embedded broker and hub connection', () => {
     );
   });
 
-  it('applies a publish policy', async () => {
+  it('applies the race access: a forged state is refused and reported, a wrong host token is HUB_AUTH', async () => {
     const refused: string[] = [];
     const broker = await startEmbeddedBroker({
       port: 0,
-      access: {
-        authenticate: (_id, username, password) => username !== 'host' || password === 'secret',
-        authorizePublish: (client, topic) =>
-          topic.endsWith('/state') && client.username !== 'host'
-            ? 'only the host publishes state'
-            : undefined,
-      },
+      access: createRaceAccess({ raceId: 'r1', hostToken: 'secret' }),
       onRefused: (_id, topic, reason) => refused.push(`${topic}: ${reason}`),
     });
     cleanups.push(() => broker.close());
@@ -111,22 +106,28 @@ describe('embedded broker and hub connection', () => {
     cleanups.push(() => void racer.end(true));
     racer.publish('race/r1/state', '{}', { qos: 0 });
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(refused).toEqual(['race/r1/state: only the host publishes state']);
+    expect(refused).toEqual(['race/r1/state: only the host publishes on state']);
 
     const impostor = await connectHub(broker.url, {
       clientId: 'impostor',
-      username: 'host',
+      username: HOST_USERNAME,
       password: 'guess',
       timeoutMs: 3000,
     }).catch((e: unknown) => e);
     expect(isAppError(impostor) && impostor.code).toBe('HUB_AUTH');
     const host = await connectHub(broker.url, {
       clientId: 'host',
-      username: 'host',
+      username: HOST_USERNAME,
       password: 'secret',
     });
     cleanups.push(() => void host.end(true));
     await host.publishAsync('race/r1/state', '{}', { qos: 1 });
     expect(refused).toHaveLength(1);
+  });
+
+  it('makes client ids no one can guess', () => {
+    const ids = new Set(Array.from({ length: 1000 }, () => randomClientId('gw2race-racer-p1')));
+    expect(ids.size).toBe(1000);
+    for (const id of ids) expect(id).toMatch(/^gw2race-racer-p1-[A-Za-z0-9_-]{16}$/);
   });
 });
