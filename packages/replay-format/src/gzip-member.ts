@@ -1,7 +1,7 @@
 import { err, ok, type Result } from '@gw2race/protocol';
 import { deflateSync, inflateSync } from 'fflate';
 import { crc32 } from './crc32';
-import { ReplayError } from './replay-error';
+import { isReplayError, ReplayError } from './replay-error';
 
 /**
  * One gzip member of a recording, and the extra field that makes it findable without inflating.
@@ -28,8 +28,11 @@ export const MEMBER_HEADER_LENGTH = 44;
 export const MEMBER_TRAILER_LENGTH = 8;
 const SUBFIELD_LENGTH = 28;
 const LAYOUT_VERSION = 1;
-/** Largest inflated member accepted (a writer flushes long before). */
-const MAX_MEMBER_TEXT = 256 * 1024 * 1024;
+/**
+ * Largest inflated member accepted (a writer flushes long before): the hard limit on what one
+ * member may inflate to, whatever it claims.
+ */
+export const MAX_MEMBER_TEXT = 256 * 1024 * 1024;
 /**
  * Largest member length a reader believes: the text limit plus what deflate can add (5 bytes
  * per 64 KiB stored block) and the header. A larger `GR` length is damage, not a member.
@@ -213,9 +216,12 @@ export function readMemberHeader(bytes: Uint8Array, offset: number): MemberHeade
 /**
  * Inflates one whole gzip member and checks its CRC-32 and length, throwing when it is
  * damaged: a faster native inflater to use instead of fflate where there is one, such as
- * `node:zlib`'s `gunzipSync` (which `@gw2race/replay-format/node` passes for you).
+ * `node:zlib`'s `gunzipSync` (`nodeGunzip` of `@gw2race/replay-format/node` wraps it for you).
+ * `maxOutputLength` is the size the member claims: an inflater must stop there and throw
+ * rather than produce more (`gunzipSync(member, { maxOutputLength })`), so a crafted member
+ * cannot inflate to gigabytes; a longer text it returns anyway is refused as `TOO_LARGE`.
  */
-export type GunzipMember = (member: Uint8Array) => Uint8Array;
+export type GunzipMember = (member: Uint8Array, maxOutputLength: number) => Uint8Array;
 
 /** How to inflate members: check CRC-32s (default true), and an optional native inflater. */
 export interface InflateOptions {
@@ -253,7 +259,16 @@ export function inflateMember(
   const expectedCrc = view.getUint32(end - 8, true);
   const size = view.getUint32(end - 4, true);
   const deflated = bytes.subarray(header.dataStart, end - MEMBER_TRAILER_LENGTH);
-  if (size > MAX_MEMBER_TEXT || size > deflated.length * 1032 + 64) {
+  if (size > MAX_MEMBER_TEXT) {
+    return err(
+      new ReplayError(
+        'TOO_LARGE',
+        `member at byte ${fileOffset} claims ${size} bytes of text, more than the ${MAX_MEMBER_TEXT} a member may hold; skipped`,
+        { offset: fileOffset },
+      ),
+    );
+  }
+  if (size > deflated.length * 1032 + 64) {
     return err(
       new ReplayError(
         'CORRUPT_MEMBER',
@@ -266,15 +281,15 @@ export function inflateMember(
   }
   let text: Uint8Array;
   try {
-    if (options.gunzip) text = options.gunzip(bytes.subarray(offset, end));
-    else if (scratch) {
-      // Exactly `size` bytes of room: fflate writes no further, a longer text fails the checks.
-      if (scratch.bytes.length < size) {
-        scratch.bytes = new Uint8Array(Math.max(size, scratch.bytes.length * 2));
-      }
-      text = inflateSync(deflated, { out: scratch.bytes.subarray(0, size) });
-    } else text = inflateSync(deflated, { out: new Uint8Array(size) });
+    text = inflateAtMost(bytes.subarray(offset, end), deflated, size, options.gunzip, scratch);
   } catch (cause) {
+    // fflate's own errors are plain Errors with a code; a RangeError is its copy of a stored
+    // block overrunning the room given (the text is longer than claimed), as a native
+    // inflater's TOO_LARGE is.
+    const overran = options.gunzip
+      ? isReplayError(cause) && cause.code === 'TOO_LARGE'
+      : cause instanceof RangeError;
+    if (overran) return err(tooLarge(fileOffset, size));
     return err(
       new ReplayError('CORRUPT_MEMBER', `member at byte ${fileOffset} does not inflate`, {
         offset: fileOffset,
@@ -282,6 +297,7 @@ export function inflateMember(
       }),
     );
   }
+  if (text.length > size) return err(tooLarge(fileOffset, size));
   // A native gunzip has checked the CRC-32 already.
   if (text.length !== size || (verifyCrc && !options.gunzip && crc32(text) !== expectedCrc)) {
     return err(
@@ -293,4 +309,33 @@ export function inflateMember(
     );
   }
   return ok(text);
+}
+
+/** A member that inflates to more than the `size` bytes it claims: a bomb, or damage. */
+function tooLarge(fileOffset: number, size: number): ReplayError {
+  return new ReplayError(
+    'TOO_LARGE',
+    `member at byte ${fileOffset} inflates to more than the ${size} bytes it claims; skipped`,
+    { offset: fileOffset },
+  );
+}
+
+/**
+ * Inflates a member into at most `size + 1` bytes: one byte more than it claims is enough to
+ * know it lies, and never more is allocated (fflate writes no further than its `out` buffer; a
+ * native inflater is given the limit). With `scratch`, fflate inflates into `scratch.bytes`.
+ */
+function inflateAtMost(
+  member: Uint8Array,
+  deflated: Uint8Array,
+  size: number,
+  gunzip: GunzipMember | undefined,
+  scratch: { bytes: Uint8Array } | undefined,
+): Uint8Array {
+  if (gunzip) return gunzip(member, size);
+  if (!scratch) return inflateSync(deflated, { out: new Uint8Array(size + 1) });
+  if (scratch.bytes.length < size + 1) {
+    scratch.bytes = new Uint8Array(Math.max(size + 1, scratch.bytes.length * 2));
+  }
+  return inflateSync(deflated, { out: scratch.bytes.subarray(0, size + 1) });
 }

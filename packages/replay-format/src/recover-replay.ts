@@ -6,6 +6,7 @@ import {
   MEMBER_FLAGS,
   type MemberInfo,
 } from './gzip-member';
+import { inflatePlainGzip } from './inflate-plain-gzip';
 import { type DecodedMember, type DeltaStates, decodeMember } from './member-decoder';
 import { ReplayError } from './replay-error';
 import { parseReplayHeader, type ReplayHeader } from './replay-header';
@@ -15,7 +16,7 @@ import {
   type ReplayIndex,
   type ReplayMemberEntry,
 } from './replay-index';
-import { inflateForeign, scanMembers } from './scan-members';
+import { scanMembers } from './scan-members';
 
 /** What {@link recoverReplay} kept and what it could not. */
 export interface RecoveryReport {
@@ -202,7 +203,8 @@ export function recoverReplay(bytes: Uint8Array): Result<RecoveredReplay, Replay
 
   // Gzip data without member lengths at the end: keep its complete lines as members of ours.
   if (scan.foreignAt !== undefined) {
-    const inflated = inflateForeign(bytes, scan.foreignAt);
+    const inflated = inflatePlainGzip(bytes, scan.foreignAt);
+    for (const issue of inflated.issues) issues.push(issue);
     if (inflated.error) issues.push(inflated.error);
     else accounted += bytes.length - scan.foreignAt;
     let text = inflated.text.subarray(0, inflated.text.lastIndexOf(0x0a) + 1);

@@ -4,6 +4,7 @@ import {
   MAX_MEMBER_LENGTH,
   readMemberHeader,
 } from './gzip-member';
+import { inflatePlainGzip } from './inflate-plain-gzip';
 import { type DecodedMember, type DeltaStates, decodeMember } from './member-decoder';
 import { memberEntries } from './member-entries';
 import type { QuantizationFrame } from './position-line';
@@ -11,7 +12,7 @@ import type { ReplayEntry } from './replay-entry';
 import { ReplayError } from './replay-error';
 import { parseReplayHeader, type ReplayHeader } from './replay-header';
 import { parseReplayIndex, type ReplayIndex } from './replay-index';
-import { inflateForeign, resync } from './scan-members';
+import { resync } from './scan-members';
 
 /** Options of {@link createReplayDecoder} and `readReplay`. */
 export interface ReplayDecoderOptions {
@@ -298,7 +299,8 @@ export function createReplayDecoder(options: ReplayDecoderOptions = {}): ReplayD
           bytes.set(part, at);
           at += part.length;
         }
-        const inflated = inflateForeign(bytes, 0, foreign.offset);
+        const inflated = inflatePlainGzip(bytes, 0, foreign.offset);
+        for (const issue of inflated.issues) report(issue);
         if (inflated.error) report(inflated.error);
         // Without member boundaries, decode everything left as one member.
         for (const entry of decodeText(cutToLastLine(inflated.text), foreign.offset))

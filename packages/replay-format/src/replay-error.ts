@@ -16,6 +16,13 @@ export const REPLAY_ERROR_CODES = {
   CORRUPT_MEMBER: 'CORRUPT_MEMBER',
   /** Bytes between members that are not a gzip member; the reader skipped to the next member. */
   CORRUPT_BYTES: 'CORRUPT_BYTES',
+  /**
+   * Compressed data inflates to more than it claims or than a reader accepts: a member past the
+   * size in its gzip trailer or past 256 MiB, gzip data without member lengths past 256 MiB in
+   * all, a line of it past 64 MiB (a decompression bomb, or damage). Inflating stops at the limit;
+   * the member or line is skipped, and every whole line read before it is kept.
+   */
+  TOO_LARGE: 'TOO_LARGE',
   /** A line is not JSON, or is a record of this format with a missing or malformed field. */
   CORRUPT_LINE: 'CORRUPT_LINE',
   /** An event line holds a message that does not match its kind's protocol schema. */

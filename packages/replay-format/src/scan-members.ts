@@ -1,4 +1,3 @@
-import { Gunzip } from 'fflate';
 import { type MemberInfo, readMemberHeader } from './gzip-member';
 import { ReplayError } from './replay-error';
 
@@ -112,43 +111,4 @@ export function scanMembers(bytes: Uint8Array): MemberScan {
     offset = next;
   }
   return { members, issues, foreignAt, truncatedAt };
-}
-
-/**
- * Inflates gzip members from `offset` to the end with fflate's multi-member stream, for members
- * without a `GR` field (`fileOffset`: where `offset` is in the file, for messages). Returns the
- * text inflated before any error, and the error. Never throws.
- */
-export function inflateForeign(
-  bytes: Uint8Array,
-  offset: number,
-  fileOffset = offset,
-): { text: Uint8Array; error: ReplayError | undefined } {
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  const stream = new Gunzip((chunk) => {
-    parts.push(chunk);
-    size += chunk.length;
-  });
-  let error: ReplayError | undefined;
-  const step = 64 * 1024;
-  try {
-    for (let at = offset; at < bytes.length; at += step) {
-      const end = Math.min(bytes.length, at + step);
-      stream.push(bytes.subarray(at, end), end === bytes.length);
-    }
-  } catch (cause) {
-    error = new ReplayError(
-      'TRUNCATED',
-      `gzip data from byte ${fileOffset} (without member lengths) ends early or is damaged`,
-      { offset: fileOffset, cause },
-    );
-  }
-  const text = new Uint8Array(size);
-  let at = 0;
-  for (const part of parts) {
-    text.set(part, at);
-    at += part.length;
-  }
-  return { text, error };
 }

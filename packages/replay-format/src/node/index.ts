@@ -18,18 +18,34 @@ import {
   type ReplayWriterOptions,
 } from '../replay-writer';
 
+const errorCode = (cause: unknown): string | undefined => {
+  const code = (cause as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+};
+
 /**
  * Node's native gunzip for the readers' `gunzip` option: inflates a member several times faster
- * than fflate and checks its CRC-32. The file helpers below use it by default.
+ * than fflate and checks its CRC-32. The file helpers below use it by default. It stops at the
+ * size the member claims (`maxOutputLength`): past it, a {@link ReplayError} `TOO_LARGE`, and
+ * never more memory than that claim (itself at most 256 MiB).
  *
  * @example
  * openReplay(bytes, { gunzip: nodeGunzip });
  */
-export const nodeGunzip: GunzipMember = (member) => gunzipSync(member);
-
-const errorCode = (cause: unknown): string | undefined => {
-  const code = (cause as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
+export const nodeGunzip: GunzipMember = (member, maxOutputLength) => {
+  try {
+    // Node refuses a limit of 0; a member that claims no text and has one byte fails its length check.
+    return gunzipSync(member, { maxOutputLength: Math.max(1, maxOutputLength) });
+  } catch (cause) {
+    if (errorCode(cause) !== 'ERR_BUFFER_TOO_LARGE') throw cause;
+    throw new ReplayError(
+      'TOO_LARGE',
+      `the member inflates to more than ${maxOutputLength} bytes`,
+      {
+        cause,
+      },
+    );
+  }
 };
 
 /** A system error of a file operation as a {@link ReplayError} `IO_FAILED`, cause kept. */
