@@ -37,6 +37,7 @@ export {
 } from './layout';
 export type { OpenMumbleLinkOptions } from './open-mumble-link';
 export { openMumbleLinkSource, openMumbleLinkWriter } from './open-mumble-link';
+export { createMumbleLinkReader } from './reader';
 export type {
   FramesOptions,
   MapChange,
@@ -47,8 +48,7 @@ export type {
   ReaderStatus,
   StatusChange,
   TickReset,
-} from './reader';
-export { createMumbleLinkReader, waitingMessage } from './reader';
+} from './reader-types';
 export type { Result } from './result';
 export type {
   Kernel32Bindings,
@@ -67,4 +67,5 @@ export type { MumbleLinkSource } from './source';
 export { DEFAULT_MUMBLE_LINK_NAME, defaultMumbleLinkPath } from './source';
 export type { VelocityEstimate, VelocityEstimator, VelocityOptions } from './velocity';
 export { createVelocityEstimator } from './velocity';
+export { waitingMessage } from './waiting-message';
 export type { MumbleLinkWriter } from './writer';

@@ -2,7 +2,6 @@ import type { MonotonicClock, Scheduler } from './clock';
 import { systemClock, systemScheduler } from './clock';
 import type { FrameDecoder } from './decode-frame';
 import { createFrameDecoder, readTick } from './decode-frame';
-import type { Unsubscribe } from './emitter';
 import { Emitter } from './emitter';
 import type { MumbleLinkError } from './errors';
 import {
@@ -11,166 +10,300 @@ import {
   MumbleLinkError as MumbleLinkErrorClass,
 } from './errors';
 import type { MumbleLinkFrame } from './frame';
+import { createFramesIterator } from './frames-iterator';
 import { openMumbleLinkSource } from './open-mumble-link';
+import type {
+  MumbleLinkReader,
+  MumbleLinkReaderEvents,
+  MumbleLinkReaderOptions,
+  MumbleLinkSample,
+  ReaderStatus,
+  StatusChange,
+  TickReset,
+} from './reader-types';
 import type { MumbleLinkSource } from './source';
 import { DEFAULT_MUMBLE_LINK_NAME, defaultMumbleLinkPath } from './source';
-import type { VelocityEstimate, VelocityOptions } from './velocity';
-import { createVelocityEstimator } from './velocity';
+import { createVelocityEstimator, type VelocityEstimator } from './velocity';
+import { statusMessage } from './waiting-message';
 
-/**
- * Where the reader stands: `stopped` (not started, or stopped), `starting` (running, no verdict
- * yet: a block was read but its tick has not moved yet), `waiting` (no data: no file, or a block
- * nothing has written), `live` (the tick moves), `stale` (data is there but the tick has not
- * moved for `staleAfterMs`: loading screen, game paused or closed).
- */
-export type ReaderStatus = 'stopped' | 'starting' | 'waiting' | 'live' | 'stale';
+/** What the reader knows of the game session it reads: the last tick, process and map. */
+class ReaderState {
+  readonly emitter = new Emitter<MumbleLinkReaderEvents>();
+  readonly velocity: VelocityEstimator;
+  readonly clock: MonotonicClock;
+  readonly scheduler: Scheduler;
+  readonly pollHz: number;
+  readonly periodMs: number;
+  readonly staleAfterMs: number;
+  readonly partial: boolean;
+  description: string;
+  status: ReaderStatus = 'stopped';
+  running = false;
+  generation = 0;
+  starting: Promise<void> | null = null;
+  source: MumbleLinkSource | null = null;
+  ownsSource = false;
+  timer: unknown;
+  cadenceStart = 0;
+  pollIndex = 0;
+  decoder: FrameDecoder;
+  lastTick: number | undefined;
+  lastTickChangeAt = 0;
+  lastProcessId: number | undefined;
+  lastMapId: number | undefined;
+  lastErrorKey: string | null = null;
+  latest: MumbleLinkSample | null = null;
+  // Timing of reads: the last poll whose read returned, the tick it saw (`undefined` for no
+  // data), and the last poll before the run of reads that have seen that tick.
+  lastReadAt: number | null = null;
+  lastReadTick: number | undefined;
+  tickNotSeenAt: number | null = null;
 
-/** A status change, with a sentence for people. */
-export interface StatusChange {
-  /** The new status. */
-  readonly status: ReaderStatus;
-  /** The status before. */
-  readonly previous: ReaderStatus;
-  /** What it means, naming what is watched, e.g. the "waiting for Guild Wars 2" guidance. */
-  readonly message: string;
-  /** Monotonic time of the change, ms. */
-  readonly at: number;
-}
+  constructor(readonly options: MumbleLinkReaderOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.scheduler = options.scheduler ?? systemScheduler;
+    this.pollHz = options.pollHz ?? 60;
+    if (!(this.pollHz > 0 && this.pollHz <= 1000))
+      throw new RangeError(`pollHz must be in (0, 1000], got ${this.pollHz}`);
+    this.periodMs = 1000 / this.pollHz;
+    this.staleAfterMs = options.staleAfterMs ?? 1000;
+    if (!(this.staleAfterMs > 0))
+      throw new RangeError(`staleAfterMs must be a positive number, got ${this.staleAfterMs}`);
+    this.partial = options.partial === true;
+    this.velocity = createVelocityEstimator(options.velocity);
+    this.decoder = createFrameDecoder({ partial: this.partial });
+    const given = options.source;
+    this.description =
+      typeof given === 'object'
+        ? given.description
+        : (options.path ?? defaultDescription(options.name ?? DEFAULT_MUMBLE_LINK_NAME));
+  }
 
-/** A new block (its tick changed), with the motion the reader derived. */
-export interface MumbleLinkSample extends VelocityEstimate {
-  /** The decoded block. */
-  readonly frame: MumbleLinkFrame;
-  /** Monotonic time of the poll that read it, ms (the reader's clock). */
-  readonly receivedAt: number;
-  /**
-   * Monotonic time (the reader's clock, like `receivedAt`, ms) of the last poll that read the
-   * source and did not see this block's tick: the game wrote the tick after `previousPollAt`
-   * and before `receivedAt` (plus the few microseconds the read takes). Time a sample by this
-   * window, e.g. its middle `(previousPollAt + receivedAt) / 2` ± half its width; it is one poll
-   * period when polls keep up and longer when one was late or a read failed. `null` when no
-   * earlier poll read the source since `start()` (the first sample): then the block may have
-   * been written at any time before `receivedAt`.
-   */
-  readonly previousPollAt: number | null;
-  /** Ticks since the previous sample (more than 1: the game updated faster than the poll); 0 for the first one, or after a reset. */
-  readonly ticksAdvanced: number;
-}
+  setStatus(next: ReaderStatus, at: number): void {
+    if (next === this.status) return;
+    const message = statusMessage(next, this.description);
+    const change: StatusChange = { status: next, previous: this.status, message, at };
+    this.status = next;
+    this.emitter.emit('status', change);
+    if (next === 'waiting' || next === 'live' || next === 'stale') this.emitter.emit(next, change);
+  }
 
-/** The map changed (or the first map was seen: `previousMapId` is `null`). */
-export interface MapChange {
-  /** The map before, `null` for the first sample. */
-  readonly previousMapId: number | null;
-  /** The new map id. */
-  readonly mapId: number;
-  /** The first sample on the new map. */
-  readonly sample: MumbleLinkSample;
-}
+  forgetSession(): void {
+    this.lastTick = undefined;
+    this.lastProcessId = undefined;
+    this.lastMapId = undefined;
+    this.velocity.reset();
+  }
 
-/** The tick went backwards or the game process changed: the game restarted. */
-export interface TickReset {
-  /** The last tick before the reset. */
-  readonly previousTick: number;
-  /** The tick now. */
-  readonly tick: number;
-  /** Why this counts as a restart. */
-  readonly reason: 'backwards' | 'process-changed';
-  /** Monotonic time, ms. */
-  readonly at: number;
-}
+  forgetReads(): void {
+    this.lastReadAt = null;
+    this.lastReadTick = undefined;
+    this.tickNotSeenAt = null;
+  }
 
-/** The events of a {@link MumbleLinkReader} and their payloads. */
-export interface MumbleLinkReaderEvents {
-  /** A new block. */
-  frame: MumbleLinkSample;
-  /** Any status change. */
-  status: StatusChange;
-  /** No data: carries the "waiting for Guild Wars 2" guidance. */
-  waiting: StatusChange;
-  /** The tick moves again (or for the first time). */
-  live: StatusChange;
-  /** The tick stopped moving. */
-  stale: StatusChange;
-  /** The map changed. */
-  mapChange: MapChange;
-  /** The game restarted (tick backwards or a new process). */
-  tickReset: TickReset;
-  /** A block could not be decoded or read; reported once until it changes or a good block comes. */
-  error: MumbleLinkError;
-  /** The reader stopped. */
-  stop: undefined;
-}
+  reportError(error: MumbleLinkError): void {
+    const key = `${error.code}:${error.message}`;
+    if (key === this.lastErrorKey) return;
+    this.lastErrorKey = key;
+    this.emitter.emit('error', error);
+  }
 
-/** Options of {@link createMumbleLinkReader}. */
-export interface MumbleLinkReaderOptions {
-  /**
-   * The source, or a function opening it on `start()` (the reader then closes it on `stop()`).
-   * Default: {@link openMumbleLinkSource} with `name`/`path`.
-   */
-  source?: MumbleLinkSource | (() => MumbleLinkSource | Promise<MumbleLinkSource>);
-  /** Link name for the default source (default `MumbleLink`; the game's `-mumble NAME`). */
-  name?: string;
-  /** File for the default source, on any platform. */
-  path?: string;
-  /** Polls per second (default 60). The game updates the avatar position at about 25 Hz. */
-  pollHz?: number;
-  /** Tick unchanged this long means stale, ms (default 1000). */
-  staleAfterMs?: number;
-  /** Accept blocks cut after the GW2 context (see `DecodeOptions.partial`; default `false`). */
-  partial?: boolean;
-  /** Velocity estimation. */
-  velocity?: VelocityOptions;
-  /** Monotonic clock (default `performance.now()`). */
-  clock?: MonotonicClock;
-  /** Timers (default the runtime's). */
-  scheduler?: Scheduler;
-}
+  checkStale(now: number): void {
+    if (
+      this.lastTick !== undefined &&
+      this.status !== 'stale' &&
+      now - this.lastTickChangeAt >= this.staleAfterMs
+    ) {
+      this.velocity.reset();
+      this.setStatus('stale', now);
+    }
+  }
 
-/** Options of {@link MumbleLinkReader.frames}. */
-export interface FramesOptions {
-  /** Samples kept for a slow consumer; older ones are dropped first (default 64). */
-  bufferSize?: number;
-}
+  poll(): void {
+    if (!this.running || this.source === null) return;
+    const now = this.clock.monotonicMs();
+    let bytes: Uint8Array | null;
+    try {
+      bytes = this.source.read();
+    } catch (cause) {
+      // Nothing learnt about when the block changed: the window stays open from the last read.
+      this.reportError(asError(cause, `cannot read ${this.description}`));
+      this.checkStale(now);
+      return;
+    }
+    const tick = bytes === null ? undefined : readTick(bytes);
+    if (this.lastReadAt === null || tick !== this.lastReadTick)
+      this.tickNotSeenAt = this.lastReadAt;
+    this.lastReadAt = now;
+    this.lastReadTick = tick;
+    if (bytes === null || (tick === 0 && readVersion(bytes) === 0)) {
+      this.lastErrorKey = null;
+      if (this.lastTick !== undefined) this.forgetSession();
+      this.setStatus('waiting', now);
+      return;
+    }
+    if (tick !== undefined && tick === this.lastTick) {
+      this.checkStale(now);
+      return;
+    }
+    const decoded = this.decode(bytes);
+    if (!decoded.ok) {
+      this.reportError(decoded.error);
+      this.checkStale(now);
+      return;
+    }
+    this.lastErrorKey = null;
+    this.accept(decoded.value, now);
+  }
 
-/** Polls a MumbleLink source and reports new blocks, status, map changes and restarts. */
-export interface MumbleLinkReader {
-  /** Current status. */
-  readonly status: ReaderStatus;
-  /** What is watched (a path, or `shared memory "NAME"`). */
-  readonly description: string;
-  /** The latest sample, `null` before the first. */
-  readonly latest: MumbleLinkSample | null;
-  /**
-   * Opens the source and starts polling (the first poll happens at once). Resolves once the
-   * source is open; rejects (and emits `error`) when it cannot be opened. Idempotent.
-   */
-  start(): Promise<void>;
-  /** Stops polling, closes a source the reader opened, ends iterators. Idempotent. */
-  stop(): void;
-  /** Reads once now (started readers only): for callers that drive their own loop. */
-  poll(): void;
-  /** Subscribes to an event; returns the unsubscribe function. */
-  on<K extends keyof MumbleLinkReaderEvents>(
-    event: K,
-    listener: (payload: MumbleLinkReaderEvents[K]) => void,
-  ): Unsubscribe;
-  /** Unsubscribes. */
-  off<K extends keyof MumbleLinkReaderEvents>(
-    event: K,
-    listener: (payload: MumbleLinkReaderEvents[K]) => void,
-  ): void;
-  /**
-   * New samples as an async iterator. Starts the reader if needed; leaving the loop (`break`)
-   * stops it again if this iterator started it. Ends when the reader stops.
-   */
-  frames(options?: FramesOptions): AsyncIterableIterator<MumbleLinkSample>;
-  /** Same as `frames()`. */
-  [Symbol.asyncIterator](): AsyncIterableIterator<MumbleLinkSample>;
-}
+  private decode(bytes: Uint8Array): ReturnType<FrameDecoder['decode']> {
+    try {
+      return this.decoder.decode(bytes);
+    } catch (cause) {
+      // The decoder returns failures; a throw is a bug. Report it and keep polling, with a fresh
+      // decoder since the cache may be half updated. (This runs in a timer: a throw would end
+      // the racer's process.)
+      this.decoder = createFrameDecoder({ partial: this.partial });
+      const message = `cannot decode the ${bytes.length}-byte block from ${this.description}: ${describeCause(cause)}`;
+      return { ok: false, error: new MumbleLinkErrorClass('DECODE_FAILED', message, { cause }) };
+    }
+  }
 
-/** The sentence for the `waiting` status. */
-export function waitingMessage(description: string): string {
-  return `waiting for Guild Wars 2 (no MumbleLink data yet) — watching ${description}`;
+  /** A new block: restarts, status, map change, motion, then the events. */
+  private accept(frame: MumbleLinkFrame, now: number): void {
+    const ticksAdvanced = this.advance(frame, now);
+    this.lastTick = frame.tick;
+    this.lastTickChangeAt = now;
+    this.lastProcessId = frame.context.processId;
+    const mapId = frame.context.mapId;
+    const previousMapId = this.lastMapId;
+    if (previousMapId !== undefined && previousMapId !== mapId) this.velocity.reset();
+    this.lastMapId = mapId;
+    const motion = this.velocity.update(frame.avatar.position, now);
+    const sample: MumbleLinkSample = {
+      frame,
+      receivedAt: now,
+      previousPollAt: this.tickNotSeenAt,
+      ticksAdvanced,
+      ...motion,
+    };
+    this.latest = sample;
+    if (previousMapId !== mapId) {
+      this.emitter.emit('mapChange', { previousMapId: previousMapId ?? null, mapId, sample });
+    }
+    this.emitter.emit('frame', sample);
+  }
+
+  /** Ticks since the last block (0 after a restart, reported as `tickReset`), and the status. */
+  private advance(frame: MumbleLinkFrame, now: number): number {
+    const { lastTick, lastProcessId } = this;
+    if (lastTick === undefined) {
+      if (this.status === 'stopped' || this.status === 'waiting') this.setStatus('starting', now);
+      return 0;
+    }
+    const processId = frame.context.processId;
+    const restarted: TickReset['reason'] | null =
+      lastProcessId !== undefined && processId !== lastProcessId
+        ? 'process-changed'
+        : frame.tick < lastTick
+          ? 'backwards'
+          : null;
+    let ticksAdvanced = 0;
+    if (restarted !== null) {
+      this.velocity.reset();
+      const reset = { previousTick: lastTick, tick: frame.tick, reason: restarted, at: now };
+      this.emitter.emit('tickReset', reset);
+    } else {
+      ticksAdvanced = frame.tick - lastTick;
+    }
+    this.setStatus('live', now);
+    return ticksAdvanced;
+  }
+
+  schedule(): void {
+    if (!this.running) return;
+    const now = this.clock.monotonicMs();
+    // Due times from an integer count, so the cadence does not drift with rounding.
+    let due = this.cadenceStart + (++this.pollIndex * 1000) / this.pollHz;
+    if (due < now - this.periodMs) {
+      // After a long pause (suspended laptop, blocked loop) resume the cadence instead of bursting.
+      this.cadenceStart = now;
+      this.pollIndex = 1;
+      due = now + this.periodMs;
+    }
+    this.timer = this.scheduler.setTimeout(() => this.onTimer(), Math.max(0, due - now));
+  }
+
+  private onTimer(): void {
+    this.timer = undefined;
+    if (!this.running) return;
+    this.schedule();
+    this.poll();
+  }
+
+  private async openSource(): Promise<MumbleLinkSource> {
+    const given = this.options.source;
+    if (typeof given === 'object') return given;
+    this.ownsSource = true;
+    if (typeof given === 'function') return given();
+    const { name, path } = this.options;
+    return openMumbleLinkSource({
+      ...(name !== undefined ? { name } : {}),
+      ...(path !== undefined ? { path } : {}),
+    });
+  }
+
+  start(): Promise<void> {
+    if (this.running && this.starting !== null) return this.starting;
+    this.running = true;
+    const current = ++this.generation;
+    this.decoder = createFrameDecoder({ partial: this.partial });
+    this.forgetSession();
+    this.forgetReads();
+    this.latest = null;
+    this.lastErrorKey = null;
+    this.starting = this.begin(current);
+    return this.starting;
+  }
+
+  private async begin(current: number): Promise<void> {
+    let opened: MumbleLinkSource;
+    try {
+      opened = await this.openSource();
+    } catch (cause) {
+      const error = asError(cause, `cannot open ${this.description}`);
+      if (current === this.generation) {
+        this.running = false;
+        this.starting = null;
+        this.emitter.emit('error', error);
+      }
+      throw error;
+    }
+    if (current !== this.generation) {
+      if (this.ownsSource) opened.close();
+      return;
+    }
+    this.source = opened;
+    this.description = opened.description;
+    this.setStatus('starting', this.clock.monotonicMs());
+    this.cadenceStart = this.clock.monotonicMs();
+    this.pollIndex = 0;
+    this.schedule();
+    this.poll();
+  }
+
+  stop(): void {
+    if (!this.running) return;
+    this.running = false;
+    this.generation++;
+    this.starting = null;
+    if (this.timer !== undefined) this.scheduler.clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.source !== null && this.ownsSource) this.source.close();
+    this.source = null;
+    this.setStatus('stopped', this.clock.monotonicMs());
+    this.emitter.emit('stop', undefined);
+  }
 }
 
 /**
@@ -186,369 +319,34 @@ export function waitingMessage(description: string): string {
  * }
  */
 export function createMumbleLinkReader(options: MumbleLinkReaderOptions = {}): MumbleLinkReader {
-  const clock = options.clock ?? systemClock;
-  const scheduler = options.scheduler ?? systemScheduler;
-  const pollHz = options.pollHz ?? 60;
-  if (!(pollHz > 0 && pollHz <= 1000))
-    throw new RangeError(`pollHz must be in (0, 1000], got ${pollHz}`);
-  const periodMs = 1000 / pollHz;
-  const staleAfterMs = options.staleAfterMs ?? 1000;
-  if (!(staleAfterMs > 0))
-    throw new RangeError(`staleAfterMs must be a positive number, got ${staleAfterMs}`);
-  const partial = options.partial === true;
-  const emitter = new Emitter<MumbleLinkReaderEvents>();
-  const velocity = createVelocityEstimator(options.velocity);
-
-  const givenSource = options.source;
-  let description =
-    typeof givenSource === 'object'
-      ? givenSource.description
-      : (options.path ?? defaultDescription(options.name ?? DEFAULT_MUMBLE_LINK_NAME));
-
-  let status: ReaderStatus = 'stopped';
-  let running = false;
-  let generation = 0;
-  let starting: Promise<void> | null = null;
-  let source: MumbleLinkSource | null = null;
-  let ownsSource = false;
-  let timer: unknown;
-  let cadenceStart = 0;
-  let pollIndex = 0;
-
-  let decoder = createFrameDecoder({ partial });
-  let lastTick: number | undefined;
-  let lastTickChangeAt = 0;
-  let lastProcessId: number | undefined;
-  let lastMapId: number | undefined;
-  let lastErrorKey: string | null = null;
-  let latest: MumbleLinkSample | null = null;
-  // Timing of reads: the last poll whose read returned, the tick it saw (`undefined` for no
-  // data), and the last poll before the run of reads that have seen that tick.
-  let lastReadAt: number | null = null;
-  let lastReadTick: number | undefined;
-  let tickNotSeenAt: number | null = null;
-
-  function setStatus(next: ReaderStatus, at: number): void {
-    if (next === status) return;
-    const change: StatusChange = { status: next, previous: status, message: messageFor(next), at };
-    status = next;
-    emitter.emit('status', change);
-    if (next === 'waiting' || next === 'live' || next === 'stale') emitter.emit(next, change);
-  }
-
-  function messageFor(next: ReaderStatus): string {
-    switch (next) {
-      case 'waiting':
-        return waitingMessage(description);
-      case 'live':
-        return `receiving MumbleLink data from ${description}`;
-      case 'stale':
-        return `MumbleLink data stopped changing (loading screen, or the game was closed) — watching ${description}`;
-      case 'starting':
-        return `reading ${description}`;
-      case 'stopped':
-        return `stopped reading ${description}`;
-    }
-  }
-
-  function forgetSession(): void {
-    lastTick = undefined;
-    lastProcessId = undefined;
-    lastMapId = undefined;
-    velocity.reset();
-  }
-
-  function reportError(error: MumbleLinkError): void {
-    const key = `${error.code}:${error.message}`;
-    if (key === lastErrorKey) return;
-    lastErrorKey = key;
-    emitter.emit('error', error);
-  }
-
-  function checkStale(now: number): void {
-    if (lastTick !== undefined && status !== 'stale' && now - lastTickChangeAt >= staleAfterMs) {
-      velocity.reset();
-      setStatus('stale', now);
-    }
-  }
-
-  function noData(now: number): void {
-    lastErrorKey = null;
-    if (lastTick !== undefined) forgetSession();
-    setStatus('waiting', now);
-  }
-
-  function forgetReads(): void {
-    lastReadAt = null;
-    lastReadTick = undefined;
-    tickNotSeenAt = null;
-  }
-
-  function poll(): void {
-    if (!running || source === null) return;
-    const now = clock.monotonicMs();
-    let bytes: Uint8Array | null;
-    try {
-      bytes = source.read();
-    } catch (cause) {
-      // Nothing learnt about when the block changed: the window stays open from the last read.
-      reportError(asError(cause, `cannot read ${description}`));
-      checkStale(now);
-      return;
-    }
-    const tick = bytes === null ? undefined : readTick(bytes);
-    if (lastReadAt === null || tick !== lastReadTick) tickNotSeenAt = lastReadAt;
-    lastReadAt = now;
-    lastReadTick = tick;
-    if (bytes === null || (tick === 0 && readVersion(bytes) === 0)) {
-      noData(now);
-      return;
-    }
-    if (tick !== undefined && tick === lastTick) {
-      checkStale(now);
-      return;
-    }
-
-    let decoded: ReturnType<FrameDecoder['decode']>;
-    try {
-      decoded = decoder.decode(bytes);
-    } catch (cause) {
-      // The decoder returns failures; a throw is a bug. Report it and keep polling, with a fresh
-      // decoder since the cache may be half updated. (This runs in a timer: a throw would end
-      // the racer's process.)
-      decoder = createFrameDecoder({ partial });
-      decoded = {
-        ok: false,
-        error: new MumbleLinkErrorClass(
-          'DECODE_FAILED',
-          `cannot decode the ${bytes.length}-byte block from ${description}: ${describeCause(cause)}`,
-          { cause },
-        ),
-      };
-    }
-    if (!decoded.ok) {
-      reportError(decoded.error);
-      checkStale(now);
-      return;
-    }
-    lastErrorKey = null;
-    const frame = decoded.value;
-    const processId = frame.context.processId;
-    let ticksAdvanced = 0;
-    if (lastTick !== undefined) {
-      const restarted: TickReset['reason'] | null =
-        lastProcessId !== undefined && processId !== lastProcessId
-          ? 'process-changed'
-          : frame.tick < lastTick
-            ? 'backwards'
-            : null;
-      if (restarted !== null) {
-        velocity.reset();
-        emitter.emit('tickReset', {
-          previousTick: lastTick,
-          tick: frame.tick,
-          reason: restarted,
-          at: now,
-        });
-      } else {
-        ticksAdvanced = frame.tick - lastTick;
-      }
-      setStatus('live', now);
-    } else if (status === 'stopped' || status === 'waiting') {
-      setStatus('starting', now);
-    }
-    lastTick = frame.tick;
-    lastTickChangeAt = now;
-    lastProcessId = processId;
-
-    const mapId = frame.context.mapId;
-    const previousMapId = lastMapId;
-    if (previousMapId !== undefined && previousMapId !== mapId) velocity.reset();
-    lastMapId = mapId;
-
-    const motion = velocity.update(frame.avatar.position, now);
-    const sample: MumbleLinkSample = {
-      frame,
-      receivedAt: now,
-      previousPollAt: tickNotSeenAt,
-      ticksAdvanced,
-      ...motion,
-    };
-    latest = sample;
-    if (previousMapId !== mapId) {
-      emitter.emit('mapChange', { previousMapId: previousMapId ?? null, mapId, sample });
-    }
-    emitter.emit('frame', sample);
-  }
-
-  function schedule(): void {
-    if (!running) return;
-    const now = clock.monotonicMs();
-    // Due times from an integer count, so the cadence does not drift with rounding.
-    let due = cadenceStart + (++pollIndex * 1000) / pollHz;
-    if (due < now - periodMs) {
-      // After a long pause (suspended laptop, blocked loop) resume the cadence instead of bursting.
-      cadenceStart = now;
-      pollIndex = 1;
-      due = now + periodMs;
-    }
-    timer = scheduler.setTimeout(onTimer, Math.max(0, due - now));
-  }
-
-  function onTimer(): void {
-    timer = undefined;
-    if (!running) return;
-    schedule();
-    poll();
-  }
-
-  async function openSource(): Promise<MumbleLinkSource> {
-    if (typeof givenSource === 'object') return givenSource;
-    ownsSource = true;
-    if (typeof givenSource === 'function') return givenSource();
-    return openMumbleLinkSource({
-      ...(options.name !== undefined ? { name: options.name } : {}),
-      ...(options.path !== undefined ? { path: options.path } : {}),
-    });
-  }
-
-  function start(): Promise<void> {
-    if (running && starting !== null) return starting;
-    running = true;
-    const current = ++generation;
-    decoder = createFrameDecoder({ partial });
-    forgetSession();
-    forgetReads();
-    latest = null;
-    lastErrorKey = null;
-    starting = (async () => {
-      let opened: MumbleLinkSource;
-      try {
-        opened = await openSource();
-      } catch (cause) {
-        const error = asError(cause, `cannot open ${description}`);
-        if (current === generation) {
-          running = false;
-          starting = null;
-          emitter.emit('error', error);
-        }
-        throw error;
-      }
-      if (current !== generation) {
-        if (ownsSource) opened.close();
-        return;
-      }
-      source = opened;
-      description = opened.description;
-      setStatus('starting', clock.monotonicMs());
-      cadenceStart = clock.monotonicMs();
-      pollIndex = 0;
-      schedule();
-      poll();
-    })();
-    return starting;
-  }
-
-  function stop(): void {
-    if (!running) return;
-    running = false;
-    generation++;
-    starting = null;
-    if (timer !== undefined) scheduler.clearTimeout(timer);
-    timer = undefined;
-    if (source !== null && ownsSource) source.close();
-    source = null;
-    setStatus('stopped', clock.monotonicMs());
-    emitter.emit('stop', undefined);
-  }
-
-  function frames(framesOptions: FramesOptions = {}): AsyncIterableIterator<MumbleLinkSample> {
-    const bufferSize = Math.max(1, framesOptions.bufferSize ?? 64);
-    const queue: MumbleLinkSample[] = [];
-    let waiter: {
-      resolve(r: IteratorResult<MumbleLinkSample>): void;
-      reject(e: unknown): void;
-    } | null = null;
-    let finished = false;
-    let failure: unknown = null;
-    const startedHere = !running;
-
-    const finish = (): void => {
-      if (finished) return;
-      finished = true;
-      offFrame();
-      offStop();
-      if (waiter !== null) {
-        const pending = waiter;
-        waiter = null;
-        if (failure !== null) pending.reject(failure);
-        else pending.resolve({ value: undefined, done: true });
-      }
-    };
-    const offFrame = emitter.on('frame', (sample) => {
-      if (waiter !== null) {
-        const pending = waiter;
-        waiter = null;
-        pending.resolve({ value: sample, done: false });
-        return;
-      }
-      queue.push(sample);
-      if (queue.length > bufferSize) queue.shift();
-    });
-    const offStop = emitter.on('stop', finish);
-    if (startedHere) {
-      start().catch((cause: unknown) => {
-        failure = cause;
-        finish();
-      });
-    }
-
-    const iterator: AsyncIterableIterator<MumbleLinkSample> = {
-      next() {
-        const queued = queue.shift();
-        if (queued !== undefined) return Promise.resolve({ value: queued, done: false });
-        if (finished) {
-          if (failure !== null) {
-            const error = failure;
-            failure = null;
-            return Promise.reject(error);
-          }
-          return Promise.resolve({ value: undefined, done: true });
-        }
-        return new Promise((resolve, reject) => {
-          waiter = { resolve, reject };
-        });
-      },
-      return() {
-        queue.length = 0;
-        finish();
-        if (startedHere) stop();
-        return Promise.resolve({ value: undefined, done: true });
-      },
-      [Symbol.asyncIterator]() {
-        return iterator;
-      },
-    };
-    return iterator;
-  }
-
-  return {
-    get status() {
-      return status;
-    },
-    get description() {
-      return description;
-    },
-    get latest() {
-      return latest;
+  const state = new ReaderState(options);
+  const start = () => state.start();
+  const stop = () => state.stop();
+  const host = {
+    emitter: state.emitter,
+    get running() {
+      return state.running;
     },
     start,
     stop,
-    poll,
-    on: (event, listener) => emitter.on(event, listener),
-    off: (event, listener) => emitter.off(event, listener),
-    frames,
-    [Symbol.asyncIterator]: () => frames(),
+  };
+  return {
+    get status() {
+      return state.status;
+    },
+    get description() {
+      return state.description;
+    },
+    get latest() {
+      return state.latest;
+    },
+    start,
+    stop,
+    poll: () => state.poll(),
+    on: (event, listener) => state.emitter.on(event, listener),
+    off: (event, listener) => state.emitter.off(event, listener),
+    frames: (framesOptions) => createFramesIterator(host, framesOptions),
+    [Symbol.asyncIterator]: () => createFramesIterator(host),
   };
 }
 
