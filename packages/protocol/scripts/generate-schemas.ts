@@ -4,16 +4,32 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type JsonSchemaName, MESSAGE_KINDS, toJsonSchema } from '../src/index';
+import {
+  HTTP_API_SCHEMAS,
+  type HttpApiSchemaName,
+  httpApiJsonSchema,
+  JSON_SCHEMA_BASE_URL,
+  type JsonSchemaName,
+  MESSAGE_KINDS,
+  toJsonSchema,
+} from '../src/index';
 
 const check = process.argv.includes('--check');
 const dir = fileURLToPath(new URL('../schemas/', import.meta.url));
-const names: JsonSchemaName[] = [...MESSAGE_KINDS, 'track'];
+const names: (JsonSchemaName | HttpApiSchemaName)[] = [
+  ...MESSAGE_KINDS,
+  'track',
+  ...(Object.keys(HTTP_API_SCHEMAS) as HttpApiSchemaName[]),
+];
+const documentOf = (name: JsonSchemaName | HttpApiSchemaName) =>
+  name in HTTP_API_SCHEMAS
+    ? httpApiJsonSchema(name as HttpApiSchemaName, JSON_SCHEMA_BASE_URL)
+    : toJsonSchema(name as JsonSchemaName);
 const stale: string[] = [];
 
 for (const name of names) {
   const file = `${dir}${name}.schema.json`;
-  const text = `${JSON.stringify(toJsonSchema(name), null, 2)}\n`;
+  const text = `${JSON.stringify(documentOf(name), null, 2)}\n`;
   if (check) {
     let current = '';
     try {

@@ -10,6 +10,21 @@ export {
 export { isDisplaySafe, toDisplayText, UNSAFE_TEXT_PATTERN } from './display-text';
 export type { ProtocolErrorCode, ProtocolErrorOptions, ProtocolIssue } from './errors';
 export { isProtocolError, PROTOCOL_ERROR_CODES, ProtocolError } from './errors';
+export type { ApiError, ControlRequest, HostInfo, HostTime, HttpApiSchemaName } from './http-api';
+export {
+  apiErrorSchema,
+  controlDoneSchema,
+  controlRequestSchema,
+  HTTP_API_PATHS,
+  HTTP_API_SCHEMAS,
+  hostInfoSchema,
+  hostTimeSchema,
+  httpApiJsonSchema,
+  parseApiError,
+  parseControlRequest,
+  parseHostInfo,
+  parseHostTime,
+} from './http-api';
 export type { IdRole } from './ids';
 export { assertId, ID_PATTERN, idSchema, MAX_ID_LENGTH, parseId } from './ids';
 export type { JsonSchemaName } from './json-schema';
@@ -42,8 +57,8 @@ export {
 } from './messages/flag';
 export type { PingMessage, PongMessage } from './messages/ping';
 export { pingMessageSchema, pongMessageSchema } from './messages/ping';
-export type { PosMessage } from './messages/pos';
-export { posMessageSchema } from './messages/pos';
+export type { PosField, PosMessage } from './messages/pos';
+export { POS_FIELDS, posMessageSchema } from './messages/pos';
 export type { PresenceEvent, PresenceMessage, PresenceStatus } from './messages/presence';
 export {
   gameStateSchema,
