@@ -24,15 +24,12 @@ export type {
 export { formatIdentity, parseIdentity } from './identity';
 export type { MapTypeName, MountName } from './layout';
 export {
-  DESCRIPTION_UNITS,
   GW2_CONTEXT_LAYOUT,
-  GW2_DATA_SIZE,
   INCHES_PER_METRE,
   LINKED_MEM_LAYOUT,
   LINKED_MEM_SIZE,
   MAP_TYPE_NAMES,
   MOUNT_NAMES,
-  NAME_UNITS,
   UI_STATE_BITS,
 } from './layout';
 export type { OpenMumbleLinkOptions } from './open-mumble-link';
@@ -64,7 +61,6 @@ export {
   WIN32,
 } from './shared-memory';
 export type { MumbleLinkSource } from './source';
-export { DEFAULT_MUMBLE_LINK_NAME, defaultMumbleLinkPath } from './source';
 export type { VelocityEstimate, VelocityEstimator, VelocityOptions } from './velocity';
 export { createVelocityEstimator } from './velocity';
 export { waitingMessage } from './waiting-message';

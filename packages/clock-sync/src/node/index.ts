@@ -9,9 +9,7 @@ export {
   decodeSntpPacket,
   encodeSntpPacket,
   msToNtpTimestamp,
-  NTP_UNIX_OFFSET_SECONDS,
   ntpTimestampToMs,
-  SNTP_PACKET_LENGTH,
 } from './sntp-packet';
 export type { SntpResult } from './sntp-result';
 export type { SntpServer, SntpServerOptions } from './sntp-server';

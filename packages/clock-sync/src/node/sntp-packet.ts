@@ -5,7 +5,7 @@ import { ClockSyncError } from '../errors';
 export const NTP_UNIX_OFFSET_SECONDS = 2_208_988_800;
 
 /** Length of an NTP header without extensions, bytes. */
-export const SNTP_PACKET_LENGTH = 48;
+const SNTP_PACKET_LENGTH = 48;
 
 /** An NTP timestamp as on the wire: two unsigned 32-bit words, kept raw so they compare exactly. */
 export interface NtpTimestamp {

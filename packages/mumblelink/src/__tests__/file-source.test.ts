@@ -7,11 +7,11 @@ import {
   createFileWriter,
   createFrame,
   decodeFrame,
-  defaultMumbleLinkPath,
   isMumbleLinkError,
   openMumbleLinkSource,
   openMumbleLinkWriter,
 } from '../index';
+import { defaultMumbleLinkPath } from '../source';
 import { handWrittenBlock, IDENTITY } from './hand-written-block';
 
 const roots = [mkdtempSync(join(tmpdir(), 'gw2race-mumblelink-'))];
