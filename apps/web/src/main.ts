@@ -1,18 +1,8 @@
 import './styles.css';
-import { type HostInfo, parseHostInfo, routeOf, takeToken } from './core/host-info';
+import { fetchHostInfo, routeOf, takeToken } from './core/host-info';
 import { hook } from './ui/test-hook';
 
 const TOKEN_KEY = 'gw2race-organizer-token';
-
-async function fetchInfo(): Promise<HostInfo | undefined> {
-  try {
-    const response = await fetch('/api/info', { cache: 'no-store' });
-    if (!response.ok) return undefined;
-    return parseHostInfo(await response.json());
-  } catch {
-    return undefined; // a static copy of the viewer, without a host: replay from files only
-  }
-}
 
 async function start() {
   // The organizer token comes in the link the host prints; keep it for this tab only.
@@ -23,7 +13,7 @@ async function start() {
   }
   const params = new URLSearchParams(location.search);
   const tiles = params.get('tiles') !== 'off';
-  const info = await fetchInfo();
+  const info = await fetchHostInfo();
   const app = document.getElementById('app') as HTMLElement;
   const route = routeOf(location.pathname, info);
   hook.raceId = info?.raceId;

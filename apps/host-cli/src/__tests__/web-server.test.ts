@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { hostInfoSchema, parseHostTime } from '@gw2race/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachWebApp, parseWebCommand, type WebCommand } from '../web/web-server';
 
@@ -37,6 +38,7 @@ beforeAll(async () => {
         ? { ok: false, error: 'the race is not paused' }
         : { ok: true };
     },
+    organizerNowMs: () => 1_800_000_000_250,
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
@@ -83,8 +85,19 @@ describe('the viewer server', () => {
       raceId: 'r1',
       mqttPath: '/mqtt',
     });
+    // What it serves is what the viewer parses (protocol's schema, the one source of truth).
+    expect(hostInfoSchema.safeParse(await (await fetch(`${base}/api/info`)).json()).success).toBe(
+      true,
+    );
     const bytes = new Uint8Array(await (await fetch(`${base}/api/recording`)).arrayBuffer());
     expect([...bytes]).toEqual([0x1f, 0x8b, 1, 2, 3]);
+  });
+
+  it('reads the organizer clock for the viewer at /api/time', async () => {
+    expect(parseHostTime(await (await fetch(`${base}/api/time`)).json())).toEqual({
+      ok: true,
+      value: { serverClock: 1_800_000_000.25 },
+    });
   });
 
   it('refuses organizer commands without the host token', async () => {

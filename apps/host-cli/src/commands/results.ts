@@ -22,9 +22,7 @@ recording's track (else the track its recorded race state describes), as the vie
  * Re-judges a recording file by `rejudgeRecording` (the viewer's rule too): the same engine
  * inputs the live host used, in the same order, on the header's track, else the recorded state's.
  */
-export async function rejudge(
-  file: string,
-): Promise<RejudgedRecording & { warnings: string[] }> {
+export async function rejudge(file: string): Promise<RejudgedRecording & { warnings: string[] }> {
   const reader = readReplayFile(file);
   const entries: ReplayEntry[] = [];
   const headerResult = await reader.header();
@@ -63,7 +61,9 @@ export async function resultsCommand(args: string[]): Promise<number> {
   const { results, source, warnings } = await rejudge(file);
   for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
   if (source === 'state')
-    process.stderr.write('note: the recording has no track in its header; judged on the track its race state describes\n');
+    process.stderr.write(
+      'note: the recording has no track in its header; judged on the track its race state describes\n',
+    );
   process.stdout.write(
     format === 'json'
       ? `${JSON.stringify(results, null, 2)}\n`

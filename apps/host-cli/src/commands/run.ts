@@ -283,6 +283,7 @@ function serveWebApp(race: HostSession, setup: RaceSetup, wiring: RaceWiring, ve
     recordingPath: () => race.recordingPath || undefined,
     hostToken: wiring.hostToken,
     onCommand: (command) => race.command(command),
+    organizerNowMs: () => race.now() * 1000,
   });
 }
 

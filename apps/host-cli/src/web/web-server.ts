@@ -3,37 +3,19 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import type { Track } from '@gw2race/protocol';
+import {
+  type ControlRequest,
+  type HostInfo,
+  type HostTime,
+  HTTP_API_PATHS,
+  parseControlRequest,
+} from '@gw2race/protocol';
 
-/** What the web app learns from `GET /api/info`. */
-export interface WebInfo {
-  /** `live`: a race on this host's hub; `replay`: a recording served by `gw2race-host replay`. */
-  mode: 'live' | 'replay';
-  raceId: string | undefined;
-  name: string | undefined;
-  track: Track | null;
-  /** Path of MQTT over WebSocket on this server (live mode, the host's embedded hub). */
-  mqttPath: string | undefined;
-  /**
-   * The absolute MQTT-over-WebSocket URL (`ws://`, `wss://`) of an external hub the race runs
-   * on (live mode with `--broker`), when there is one for browsers; without credentials unless
-   * the organizer put some in `--viewer-broker`. Absent on the embedded hub (use `mqttPath`).
-   */
-  mqttUrl?: string;
-  /** `GET /api/recording` serves the recording (replay mode; live mode once recording started). */
-  recording: boolean;
-  version: string;
-}
+/** What the web app learns from `GET /api/info` (protocol's `hostInfoSchema`). */
+export type WebInfo = HostInfo;
 
 /** An organizer command from the web app (`POST /api/control`, with the host token). */
-export type WebCommand =
-  | { action: 'start'; delay?: number }
-  | { action: 'message'; text: string; to?: string }
-  | { action: 'pause' }
-  | { action: 'resume' }
-  | { action: 'end'; reason?: string }
-  | { action: 'abort'; reason?: string }
-  | { action: 'ruling'; playerId: string; ruling: 'dsq' | 'dnf' | 'reinstate'; reason?: string };
+export type WebCommand = ControlRequest;
 
 /** Outcome of a command: done, or why not (HTTP 409). */
 export type WebCommandResult = { ok: true } | { ok: false; error: string };
@@ -48,6 +30,11 @@ export interface WebAppOptions {
   /** The token organizer commands must carry; `undefined` refuses all commands (replay mode). */
   hostToken: string | undefined;
   onCommand: (command: WebCommand) => WebCommandResult;
+  /**
+   * The organizer's clock, epoch ms (the host's disciplined clock), served at `GET /api/time`
+   * for the viewer's race clock; without it that endpoint answers 404 (replay mode).
+   */
+  organizerNowMs?: () => number;
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -94,55 +81,16 @@ async function readBody(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Checks an untrusted command body; returns the command or what is wrong with it. */
+/** Checks an untrusted command body (protocol's `controlRequestSchema`); returns the command or what is wrong with it. */
 export function parseWebCommand(value: unknown): WebCommand | string {
-  if (typeof value !== 'object' || value === null) return 'the body must be a JSON object';
-  const body = value as Record<string, unknown>;
-  const text = (key: string, max: number) =>
-    typeof body[key] === 'string' &&
-    (body[key] as string).length > 0 &&
-    (body[key] as string).length <= max
-      ? (body[key] as string)
-      : undefined;
-  switch (body.action) {
-    case 'start': {
-      if (body.delay === undefined) return { action: 'start' };
-      const delay = body.delay;
-      return typeof delay === 'number' && Number.isFinite(delay) && delay >= 0 && delay <= 86_400
-        ? { action: 'start', delay }
-        : 'delay must be a number of seconds between 0 and 86400';
-    }
-    case 'message': {
-      const message = text('text', 500);
-      if (!message) return 'text must be 1 to 500 characters';
-      const to = text('to', 64);
-      return { action: 'message', text: message, ...(to ? { to } : {}) };
-    }
-    case 'pause':
-    case 'resume':
-      return { action: body.action };
-    case 'end':
-    case 'abort': {
-      const reason = text('reason', 500);
-      return { action: body.action, ...(reason ? { reason } : {}) };
-    }
-    case 'ruling': {
-      const playerId = text('playerId', 64);
-      if (!playerId) return 'playerId is required';
-      if (body.ruling !== 'dsq' && body.ruling !== 'dnf' && body.ruling !== 'reinstate') {
-        return 'ruling must be dsq, dnf or reinstate';
-      }
-      const reason = text('reason', 500);
-      return { action: 'ruling', playerId, ruling: body.ruling, ...(reason ? { reason } : {}) };
-    }
-    default:
-      return 'action must be start, message, pause, resume, end, abort or ruling';
-  }
+  const parsed = parseControlRequest(value);
+  return parsed.ok ? parsed.value : parsed.error.message;
 }
 
 /**
  * Serves the race viewer on an HTTP server: the web app's files (any unknown path gets
- * `index.html`, so `/overlay` and `/replay` work), `GET /api/info`, `GET /api/recording`, and
+ * `index.html`, so `/overlay` and `/replay` work), `GET /api/info`, `GET /api/time`,
+ * `GET /api/recording`, and
  * `POST /api/control` for the organizer, which needs `Authorization: Bearer <host token>`.
  */
 export function attachWebApp(server: Server, options: WebAppOptions): void {
@@ -164,9 +112,14 @@ export function attachWebApp(server: Server, options: WebAppOptions): void {
       return send(response, 400, { error: `bad percent-encoding in the path ${url.pathname}` });
     }
     if (path === '/mqtt') return; // the WebSocket upgrade is handled by the broker
-    if (path === '/api/info' && request.method === 'GET')
+    if (path === HTTP_API_PATHS.info && request.method === 'GET')
       return send(response, 200, options.info());
-    if (path === '/api/recording' && request.method === 'GET') {
+    if (path === HTTP_API_PATHS.time && request.method === 'GET') {
+      if (!options.organizerNowMs) return send(response, 404, { error: 'no race clock here' });
+      const time: HostTime = { serverClock: options.organizerNowMs() / 1000 };
+      return send(response, 200, time);
+    }
+    if (path === HTTP_API_PATHS.recording && request.method === 'GET') {
       const file = options.recordingPath();
       if (!file) return send(response, 404, { error: 'no recording yet' });
       const size = (await stat(file)).size;
@@ -179,7 +132,7 @@ export function attachWebApp(server: Server, options: WebAppOptions): void {
       createReadStream(file, { start: 0, end: Math.max(0, size - 1) }).pipe(response);
       return;
     }
-    if (path === '/api/control') {
+    if (path === HTTP_API_PATHS.control) {
       if (request.method !== 'POST') return send(response, 405, { error: 'use POST' });
       const auth = request.headers.authorization ?? '';
       const token = auth.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;

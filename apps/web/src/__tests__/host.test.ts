@@ -1,7 +1,17 @@
+import { createOffsetEstimator, createSimulatedClock } from '@gw2race/clock-sync';
+import { parseHostInfo as parseInfo } from '@gw2race/protocol';
 import { describe, expect, it } from 'vitest';
 import { createColorAssigner, hexToRgb, isCssHexColor, RACER_PALETTE } from '../core/colors';
 import { describeCommand, sendControl } from '../core/control-client';
-import { hubUrlOf, parseHostInfo, routeOf, takeToken } from '../core/host-info';
+import { sampleHostClock } from '../core/host-clock';
+import { fetchHostInfo, hubUrlOf, routeOf, takeToken } from '../core/host-info';
+
+/** The viewer's reading of an `/api/info` answer (protocol's schema), `undefined` when refused. */
+const parseHostInfo = (value: unknown) => {
+  const parsed = parseInfo(value);
+  return parsed.ok ? parsed.value : undefined;
+};
+
 import { parseMapPlacement } from '../render/tile-layer';
 
 const reply = (status: number, body: unknown) =>
@@ -66,6 +76,39 @@ describe('the host', () => {
     ).toMatchObject({ mode: 'live', mqttPath: '/mqtt' });
     expect(parseHostInfo({ mode: 'other' })).toBeUndefined();
     expect(parseHostInfo('nope')).toBeUndefined();
+  });
+
+  it('fetches /api/info, and has none without a host', async () => {
+    const info = await fetchHostInfo((url) => {
+      expect(url).toBe('/api/info');
+      return reply(200, { mode: 'replay', raceId: 'r', recording: true });
+    });
+    expect(info).toMatchObject({ mode: 'replay', raceId: 'r', recording: true });
+    expect(await fetchHostInfo(() => reply(200, { mode: 'other' }))).toBeUndefined();
+    expect(await fetchHostInfo(() => reply(404, { error: 'no' }))).toBeUndefined();
+    expect(await fetchHostInfo(() => Promise.reject(new Error('offline')))).toBeUndefined();
+  });
+
+  it('takes a round trip to /api/time as a clock-sync sample', async () => {
+    const clock = createSimulatedClock({ trueMs: 1_000_000, wallMs: 1_000_000, monotonicMs: 0 });
+    const estimator = createOffsetEstimator({ clock });
+    // The host's clock is 3 s ahead; the answer takes 10 ms each way.
+    const verdict = await sampleHostClock(estimator, (url) => {
+      expect(url).toBe('/api/time');
+      clock.advance(10);
+      const serverClock = (clock.trueMs() + 3000) / 1000;
+      clock.advance(10);
+      return reply(200, { serverClock });
+    });
+    expect(verdict).toMatchObject({ accepted: true, delayMs: 20 });
+    expect(estimator.estimate()?.offsetMs).toBeCloseTo(3000, 6);
+    expect(estimator.estimate()?.boundMs).toBeLessThanOrEqual(11);
+    expect(await sampleHostClock(estimator, () => reply(404, { error: 'no clock' }))).toBe(
+      undefined,
+    );
+    expect(await sampleHostClock(estimator, () => reply(200, { serverClock: 'x' }))).toBe(
+      undefined,
+    );
   });
 
   it('finds the hub a browser can reach: the embedded one, or an external ws/wss URL', () => {

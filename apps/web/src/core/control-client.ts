@@ -1,18 +1,11 @@
-/** An organizer command, as `POST /api/control` takes it (apps/host-cli/src/web/web-server.ts). */
-export type ControlCommand =
-  | { action: 'start'; delay?: number }
-  | { action: 'message'; text: string; to?: string }
-  | { action: 'pause' }
-  | { action: 'resume' }
-  | { action: 'end'; reason?: string }
-  | { action: 'abort'; reason?: string }
-  | { action: 'ruling'; playerId: string; ruling: 'dsq' | 'dnf' | 'reinstate'; reason?: string };
+import { type ControlRequest, HTTP_API_PATHS, parseApiError } from '@gw2race/protocol';
+import type { Fetch } from './host-info';
+
+/** An organizer command, as `POST /api/control` takes it (protocol's `controlRequestSchema`). */
+export type ControlCommand = ControlRequest;
 
 /** What came of a command: done, or refused (with the HTTP status and the host's reason). */
 export type ControlOutcome = { ok: true } | { ok: false; status: number; error: string };
-
-/** A `fetch` (the browser's, or a fake in tests). */
-export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
 
 /**
  * Sends an organizer command to the host with the token. Never throws: a refusal (401 without or
@@ -26,7 +19,7 @@ export async function sendControl(
 ): Promise<ControlOutcome> {
   let response: Response;
   try {
-    response = await fetcher('/api/control', {
+    response = await fetcher(HTTP_API_PATHS.control, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -40,8 +33,7 @@ export async function sendControl(
   if (response.ok) return { ok: true };
   let reason = `HTTP ${response.status}`;
   try {
-    const body = (await response.json()) as { error?: unknown };
-    if (typeof body.error === 'string') reason = body.error;
+    reason = parseApiError(await response.json()) ?? reason;
   } catch {
     // not JSON: keep the status
   }

@@ -1,46 +1,22 @@
-import type { Track } from '@gw2race/protocol';
+import { type HostInfo, HTTP_API_PATHS, parseHostInfo } from '@gw2race/protocol';
 
-/** `GET /api/info` of gw2race-host (apps/host-cli/src/web/web-server.ts). */
-export interface HostInfo {
-  readonly mode: 'live' | 'replay';
-  readonly raceId: string | undefined;
-  readonly name: string | undefined;
-  readonly track: Track | null;
-  readonly mqttPath: string | undefined;
-  /** An external hub's MQTT-over-WebSocket URL (`ws://`, `wss://`): the host runs on `--broker`. */
-  readonly mqttUrl: string | undefined;
-  readonly recording: boolean;
-  readonly version: string;
-}
+export type { HostInfo };
 
-/** Checks an untrusted `/api/info` answer; `undefined` when it is not one. */
-export function parseHostInfo(value: unknown): HostInfo | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const v = value as Record<string, unknown>;
-  if (v.mode !== 'live' && v.mode !== 'replay') return undefined;
-  const optString = (x: unknown) => (typeof x === 'string' && x.length > 0 ? x : undefined);
-  const track =
-    typeof v.track === 'object' && v.track !== null && Array.isArray((v.track as Track).checkpoints)
-      ? (v.track as Track)
-      : null;
-  return {
-    mode: v.mode,
-    raceId: optString(v.raceId),
-    name: optString(v.name),
-    track,
-    mqttPath: optString(v.mqttPath),
-    mqttUrl: wsUrl(v.mqttUrl),
-    recording: v.recording === true,
-    version: typeof v.version === 'string' ? v.version : '',
-  };
-}
+/** A `fetch` (the browser's, or a fake in tests). */
+export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
 
-/** `x` when it is a `ws://` or `wss://` URL, else `undefined`. */
-function wsUrl(x: unknown): string | undefined {
-  if (typeof x !== 'string') return undefined;
+/**
+ * `GET /api/info` of gw2race-host, parsed with protocol's `hostInfoSchema`; `undefined` when
+ * there is no host (a static copy of the viewer: replay from files only) or its answer is not one.
+ */
+export async function fetchHostInfo(
+  fetcher: Fetch = (input, init) => fetch(input, init),
+): Promise<HostInfo | undefined> {
   try {
-    const url = new URL(x);
-    return url.protocol === 'ws:' || url.protocol === 'wss:' ? x : undefined;
+    const response = await fetcher(HTTP_API_PATHS.info, { cache: 'no-store' });
+    if (!response.ok) return undefined;
+    const parsed = parseHostInfo(await response.json());
+    return parsed.ok ? parsed.value : undefined;
   } catch {
     return undefined;
   }

@@ -2,6 +2,7 @@ import type { Track } from '@gw2race/protocol';
 import { boundsOf, formatRaceTime, LiveRace, unionBounds } from '@gw2race/race-analysis';
 import { trackFromState } from '@gw2race/race-engine';
 import { createColorAssigner } from '../core/colors';
+import { syncWithHost } from '../core/host-clock';
 import { type HostInfo, hubUrlOf } from '../core/host-info';
 import { checkpointCenter, type RacerMark, type WorldLine } from '../render/map-renderer';
 import { ControlsPanel, type TokenStore } from './controls-panel';
@@ -42,6 +43,8 @@ export function startLiveView(app: HTMLElement, info: HostInfo, options: LiveVie
   hook.view = 'live';
   const raceId = info.raceId ?? '';
   const race = new LiveRace(raceId);
+  // The race clock on the organizer's clock: round trips to the host's /api/time.
+  syncWithHost(race.clock);
   const colors = createColorAssigner();
   const look = {
     nameOf: (id: string) => race.nameOf(id),

@@ -1,5 +1,6 @@
 import { boundsOf, formatGap, formatRaceTime, LiveRace } from '@gw2race/race-analysis';
 import { createColorAssigner } from '../core/colors';
+import { syncWithHost } from '../core/host-clock';
 import { type HostInfo, hubUrlOf } from '../core/host-info';
 import { checkpointCenter } from '../render/map-renderer';
 import { h } from './dom';
@@ -37,6 +38,8 @@ export function startOverlay(
     return;
   }
   const race = new LiveRace(info.raceId);
+  // The race clock on the organizer's clock: round trips to the host's /api/time.
+  syncWithHost(race.clock);
   const colors = createColorAssigner();
   const title = h('span', { class: 'o-title' }, params.get('title') ?? info.name ?? info.raceId);
   const clock = h('span', { class: 'o-clock', 'data-testid': 'overlay-clock' }, '–');
