@@ -1,5 +1,6 @@
 import { decodeMulti, encode as encodeMsgpack } from '@msgpack/msgpack';
 import { ProtocolError, type ProtocolIssue } from './errors';
+import { POS_FIELDS, type PosField } from './messages/pos';
 import {
   CHANNEL_OF_KIND,
   MAX_MESSAGE_BYTES,
@@ -279,21 +280,21 @@ export function channelOf(kind: MessageKind): Channel {
 
 // --- compact MessagePack for positions -------------------------------------------------------
 
-const POS_KEYS = [
-  'playerId',
-  't',
-  'x',
-  'y',
-  'z',
-  'v',
-  'mapId',
-  'mount',
-  'tick',
-  'u',
-  'seq',
-] as const;
+/**
+ * Fields of a position message the compact encoder leaves to the generic one: a message holding
+ * one is not encoded compactly. `sig` travels as a bin after the map, not in it (see
+ * `signature.ts`), and a signed message carrying it as a field is the generic encoder's.
+ */
+export const POS_MSGPACK_OMITTED: Readonly<Partial<Record<PosField, string>>> = {
+  sig: 'the signature travels as a bin after the map, not as a member of it',
+};
+/** The keys of the compact position map, in the schema's order (see `POS_FIELDS`). */
+export const POS_MSGPACK_KEYS: readonly PosField[] = POS_FIELDS.filter(
+  (field) => POS_MSGPACK_OMITTED[field] === undefined,
+);
+const POS_KEYS = POS_MSGPACK_KEYS;
 const POS_KEY_SET: ReadonlySet<string> = new Set(POS_KEYS);
-const POS_FLOAT32_KEYS: ReadonlySet<string> = new Set(['x', 'y', 'z', 'v']);
+const POS_FLOAT32_KEYS: ReadonlySet<string> = new Set<PosField>(['x', 'y', 'z', 'v']);
 // Map header, then per key: fixstr header + key + value (at most 9 bytes: a float64), plus the
 // player id string (str 8 header + at most 64 ASCII bytes) beyond its 9 counted bytes.
 const MAX_POS_MSGPACK = 1 + POS_KEYS.reduce((size, key) => size + 1 + key.length + 9, 0) + 2 + 64;
@@ -321,6 +322,8 @@ function encodePosMsgpack(message: MessageOf<'pos'>): Uint8Array | undefined {
     out[at++] = 0xa0 | key.length;
     for (let i = 0; i < key.length; i++) out[at++] = key.charCodeAt(i);
     if (typeof value === 'string') {
+      // Room is counted for one string, the player id: any other is the generic encoder's.
+      if (key !== 'playerId') return undefined;
       out[at++] = 0xa0 | value.length;
       if (value.length > 31) {
         out[at - 1] = 0xd9;

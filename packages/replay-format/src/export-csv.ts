@@ -1,4 +1,5 @@
-import { toEpochSeconds } from '@gw2race/protocol';
+import { type PosField, toEpochSeconds } from '@gw2race/protocol';
+import { POSITION_COLUMNS, type PositionColumn } from './position-line';
 import type { ReplayEntry } from './replay-entry';
 import type { ReplayHeader } from './replay-header';
 
@@ -64,22 +65,27 @@ async function* rows(
 
 const raceTime = (time: number, t0: number | null) => (t0 === null ? '' : (time - t0).toFixed(3));
 
+/**
+ * The position fields a CSV row leaves out, and why (every other field of `POS_FIELDS` has a
+ * column; a test checks it).
+ */
+export const POSITIONS_CSV_OMITTED: Readonly<Partial<Record<PosField, string>>> = {
+  sig: 'a signature of the message as sent, not a value of the sample',
+};
+
+/** Position fields with their own column after `playerId t raceTime at`: the position line's order. */
+const CSV_FIELDS = POSITION_COLUMNS.filter(
+  (column): column is Exclude<PositionColumn, 't' | 'lag'> => column !== 't' && column !== 'lag',
+);
+
 /** Columns of {@link encodePositionsCsv}. */
-export const POSITIONS_CSV_COLUMNS = [
-  'playerId',
-  't',
-  'raceTime',
-  'at',
-  'x',
-  'y',
-  'z',
-  'v',
-  'mapId',
-  'mount',
-  'tick',
-  'seq',
-  'u',
-] as const;
+export const POSITIONS_CSV_COLUMNS: readonly (
+  | 'playerId'
+  | 't'
+  | 'raceTime'
+  | 'at'
+  | (typeof CSV_FIELDS)[number]
+)[] = Object.freeze(['playerId', 't', 'raceTime', 'at', ...CSV_FIELDS]);
 
 /**
  * CSV of every position sample, one row each (RFC 4180, CRLF): `playerId`, `t` (epoch s; a
@@ -100,21 +106,9 @@ export function encodePositionsCsv(
     const m = entry.message;
     // Race-relative times (below 1e9) are seconds since t0, as the race engine reads them.
     const t = toEpochSeconds(m.t, t0) ?? m.t;
-    return [
-      field(m.playerId),
-      field(t),
-      raceTime(t, t0),
-      field(entry.at),
-      field(m.x),
-      field(m.y),
-      field(m.z),
-      field(m.v),
-      field(m.mapId),
-      field(m.mount),
-      field(m.tick),
-      field(m.seq),
-      field(m.u),
-    ].join(',');
+    let row = `${field(m.playerId)},${field(t)},${raceTime(t, t0)},${field(entry.at)}`;
+    for (const name of CSV_FIELDS) row += `,${field(m[name])}`;
+    return row;
   });
 }
 

@@ -1,4 +1,4 @@
-import type { MessageOf, ReceivedMessage } from '@gw2race/protocol';
+import { type MessageOf, POS_FIELDS, type PosField, type ReceivedMessage } from '@gw2race/protocol';
 import {
   asciiBytes,
   charCodesToString,
@@ -99,20 +99,31 @@ const PREDICTOR: Record<PositionColumn, Predictor> = {
 /** Largest magnitude of a quantized value; larger ones are written as plain event lines. */
 export const MAX_QUANTIZED = 2 ** 46;
 const MOTION_LIMIT = 2 ** 50;
-const POS_KEYS = new Set([
-  'playerId',
-  't',
-  'x',
-  'y',
-  'z',
-  'v',
-  'mapId',
-  'mount',
-  'tick',
-  'seq',
-  'u',
-  'sig',
-]);
+/**
+ * Where a position line keeps each field of a position message: the `players` list, a column
+ * of {@link POSITION_COLUMNS}, or `sig`. A `Record` over every field, so a field added to the
+ * protocol's schema fails the typecheck here until it is given a place.
+ */
+export const POS_FIELD_STORAGE: Readonly<
+  Record<PosField, 'players' | 'sig' | Exclude<PositionColumn, 'lag'>>
+> = {
+  playerId: 'players',
+  t: 't',
+  x: 'x',
+  y: 'y',
+  z: 'z',
+  v: 'v',
+  mapId: 'mapId',
+  mount: 'mount',
+  tick: 'tick',
+  u: 'u',
+  seq: 'seq',
+  sig: 'sig',
+};
+/** Fields a position line holds; a message with any other is stored as an event line. */
+const POS_KEYS: ReadonlySet<string> = new Set(
+  POS_FIELDS.filter((field) => POS_FIELD_STORAGE[field] !== undefined),
+);
 
 /** A position sample as integers (time units since the origin, position and speed units). */
 export interface QuantizedSample {

@@ -33,3 +33,15 @@ export const posMessageSchema = z.object({
 
 /** A position sample. */
 export type PosMessage = z.infer<typeof posMessageSchema>;
+
+/** A field of a position message. */
+export type PosField = keyof PosMessage;
+
+/**
+ * The fields of a position message, in the schema's order, read from {@link posMessageSchema}'s
+ * shape: the one list the compact MessagePack codec and the recording format derive theirs from
+ * (their tests fail when a field is added here that they do not handle).
+ */
+export const POS_FIELDS: readonly PosField[] = Object.freeze(
+  Object.keys(posMessageSchema.shape) as PosField[],
+);
