@@ -104,6 +104,11 @@ export interface MumbleLinkReaderOptions {
   pollHz?: number;
   /** Tick unchanged this long means stale, ms (default 1000). */
   staleAfterMs?: number;
+  /**
+   * Stale this long, the reader reopens a source that can (Windows shared memory): when the
+   * game has closed, its mapping is gone and the reader reports `waiting`, ms (default 5000).
+   */
+  reopenAfterMs?: number;
   /** Accept blocks cut after the GW2 context (see `DecodeOptions.partial`; default `false`). */
   partial?: boolean;
   /** Velocity estimation. */

@@ -35,6 +35,9 @@ class ReaderState {
   readonly pollHz: number;
   readonly periodMs: number;
   readonly staleAfterMs: number;
+  readonly reopenAfterMs: number;
+  /** When the source was last reopened (monotonic ms), or the last tick change since. */
+  lastReopenAt = 0;
   readonly partial: boolean;
   description: string;
   status: ReaderStatus = 'stopped';
@@ -67,6 +70,9 @@ class ReaderState {
       throw new RangeError(`pollHz must be in (0, 1000], got ${this.pollHz}`);
     this.periodMs = 1000 / this.pollHz;
     this.staleAfterMs = options.staleAfterMs ?? 1000;
+    this.reopenAfterMs = options.reopenAfterMs ?? 5000;
+    if (!(this.reopenAfterMs > 0))
+      throw new RangeError(`reopenAfterMs must be a positive number, got ${this.reopenAfterMs}`);
     if (!(this.staleAfterMs > 0))
       throw new RangeError(`staleAfterMs must be a positive number, got ${this.staleAfterMs}`);
     this.partial = options.partial === true;
@@ -116,6 +122,19 @@ class ReaderState {
     ) {
       this.velocity.reset();
       this.setStatus('stale', now);
+    }
+    if (this.status === 'stale') this.reopenIfLong(now);
+  }
+
+  /** Stale for {@link reopenAfterMs} (since the last tick or reopen): is the game still there? */
+  private reopenIfLong(now: number): void {
+    const since = Math.max(this.lastTickChangeAt, this.lastReopenAt);
+    if (this.source?.reopen === undefined || now - since < this.reopenAfterMs) return;
+    this.lastReopenAt = now;
+    try {
+      this.source.reopen();
+    } catch (cause) {
+      this.reportError(asError(cause, `cannot reopen ${this.description}`));
     }
   }
 

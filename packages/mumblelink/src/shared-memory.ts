@@ -236,7 +236,7 @@ export async function openSharedMemorySource(
   const name = options.name ?? DEFAULT_MUMBLE_LINK_NAME;
   const bindings = options.bindings ?? (await loadKernel32());
   const consistent = options.consistentReads ?? true;
-  const mapping = openMapping(bindings, name, false);
+  let mapping = openMapping(bindings, name, false);
   const copies = [new Uint8Array(LINKED_MEM_SIZE), new Uint8Array(LINKED_MEM_SIZE)] as const;
   // Buffer views of the same memory, for a native compare.
   const compare = new Map(
@@ -264,6 +264,13 @@ export async function openSharedMemorySource(
       if (closed) return;
       closed = true;
       mapping.release();
+    },
+    reopen() {
+      if (closed) return;
+      // Release first: if the game has closed, ours was the last handle and the mapping goes;
+      // the one opened (created) next is empty, for a restarted game to fill.
+      mapping.release();
+      mapping = openMapping(bindings, name, false);
     },
   };
 }

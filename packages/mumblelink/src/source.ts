@@ -13,6 +13,12 @@ export interface MumbleLinkSource {
   read(): Uint8Array | null;
   /** Releases the file or mapping. Idempotent. */
   close(): void;
+  /**
+   * Lets go of the block and opens it anew (optional). A reader calls it when the block has been
+   * stale for a while: a Windows mapping that only this process still held disappears, so the
+   * fresh one is empty and the reader reports the game as gone (`waiting`) instead of stale.
+   */
+  reopen?(): void;
 }
 
 /** The name GW2 uses unless started with `-mumble NAME`. */

@@ -150,6 +150,53 @@ describe('createMumbleLinkReader', () => {
     expect(reader.latest?.frame.tick).toBe(13);
   });
 
+  it('reopens a long-stale mapping: the game still there stays stale, a closed game is gone (waiting)', async () => {
+    const time = createManualClock(1_000);
+    let block: Uint8Array = encodeFrame(createFrame({ tick: 1 }));
+    let gameHolds = true;
+    let reopens = 0;
+    const source = (): MumbleLinkSource => ({
+      description: 'shared memory "test"',
+      read: () => block,
+      close: () => {},
+      reopen: () => {
+        reopens++;
+        // The last handle let go of a mapping nobody else holds: the new one is all zeros.
+        if (!gameHolds) block = new Uint8Array(block.length);
+      },
+    });
+    const reader = createMumbleLinkReader({
+      source,
+      clock: time,
+      scheduler: time,
+      staleAfterMs: 1000,
+      reopenAfterMs: 5000,
+    });
+    cleanups.push(() => reader.stop());
+    await reader.start();
+    time.advance(POLL_MS);
+    block = encodeFrame(createFrame({ tick: 2 }));
+    time.advance(POLL_MS);
+    expect(reader.status).toBe('live');
+    time.advance(2000);
+    expect(reader.status).toBe('stale');
+    expect(reopens).toBe(0);
+    time.advance(4000);
+    expect(reopens).toBe(1);
+    expect(reader.status).toBe('stale');
+    gameHolds = false;
+    time.advance(5000 + POLL_MS);
+    expect(reopens).toBe(2);
+    time.advance(POLL_MS);
+    expect(reader.status).toBe('waiting');
+  });
+
+  it('refuses a reopen delay that is not a positive number', () => {
+    expect(() => setup({ reopenAfterMs: 0 })).toThrow(
+      'reopenAfterMs must be a positive number, got 0',
+    );
+  });
+
   it('goes stale when the tick stops for staleAfterMs, and live again when it moves', async () => {
     const { time, reader, events, write } = setup({ staleAfterMs: 1000 });
     write({ tick: 1 });
