@@ -11,7 +11,7 @@ import {
 } from '@gw2race/race-analysis';
 import { checkpointCenter, type WorldImage } from '../render/map-renderer';
 import { h } from './dom';
-import type { ReplaySession } from './replay-view';
+import type { ReplaySession } from './replay-session';
 import { hook } from './test-hook';
 
 type HeatMode = 'off' | 'lines' | 'approaches';

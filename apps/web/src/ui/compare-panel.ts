@@ -15,7 +15,7 @@ import { openReplay } from '@gw2race/replay-format';
 import { drawDeltaPlot } from '../render/delta-plot';
 import type { RacerMark, WorldLine } from '../render/map-renderer';
 import { h, sizeCanvas } from './dom';
-import type { ReplaySession } from './replay-view';
+import type { ReplaySession } from './replay-session';
 import { hook } from './test-hook';
 
 /** A racer's run in a recording: their path and when their clock started and stopped. */

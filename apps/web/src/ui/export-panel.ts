@@ -3,7 +3,7 @@ import { formatBytes, formatRaceTime } from '@gw2race/race-analysis';
 import { encodeResultsCsv, encodeSplitsCsv } from '@gw2race/race-engine';
 import { encodeCheckpointsCsv, encodeJsonExport, encodePositionsCsv } from '@gw2race/replay-format';
 import { download, exportName, h } from './dom';
-import type { ReplaySession } from './replay-view';
+import type { ReplaySession } from './replay-session';
 import { hook } from './test-hook';
 import { exportVideo } from './video-export';
 

@@ -39,6 +39,7 @@ import { ExportPanel } from './export-panel';
 import { icon } from './icons';
 import { MapView } from './map-view';
 import { RankingTable } from './ranking-table';
+import type { Layers, ReplaySession } from './replay-session';
 import { hook } from './test-hook';
 
 /** Options of the replay view. */
@@ -150,7 +151,7 @@ export function startReplayView(
     if (file) void loadFile(file);
   });
 
-  let session: ReplaySession | undefined;
+  let session: ReplayScreen | undefined;
   let shownLabel = '';
   const fail = (text: string) => {
     dropMessage.textContent = text;
@@ -171,7 +172,7 @@ export function startReplayView(
     dropMessage.className = 'hint';
     session?.dispose();
     shownLabel = label;
-    session = new ReplaySession(opened.data, { body, title, sub, clock, options, label });
+    session = new ReplayScreen(opened.data, { body, title, sub, clock, options, label });
   };
   async function loadFile(file: File) {
     dropMessage.textContent = `reading ${file.name}…`;
@@ -208,16 +209,8 @@ interface SessionParts {
   readonly label: string;
 }
 
-/** What the map shows besides racers. */
-export interface Layers {
-  trails: boolean;
-  ghosts: boolean;
-  /** Players whose whole path is drawn when ghosts are on. */
-  readonly ghostPlayers: Set<string>;
-}
-
 /** One opened recording on screen. */
-class ReplaySession {
+class ReplayScreen implements ReplaySession {
   private playback: Playback;
   private readonly map: MapView;
   private readonly ranking: RankingTable;
@@ -834,5 +827,3 @@ export function pathSlice(
   if (end - lo < 2) return undefined;
   return { x: path.x.subarray(lo, end), z: path.z.subarray(lo, end) };
 }
-
-export type { ReplaySession };
