@@ -89,15 +89,17 @@ function channelRules(channel: Channel): AccessRule[] {
 }
 
 /**
- * The race's access table, from the protocol's {@link TOPIC_SETTINGS}: everyone reads the race's
- * topics; the host also reads `$SYS`. The host publishes its channels (and retains `state` and
+ * The race's access table, from the protocol's {@link TOPIC_SETTINGS}: everyone reads `race/#`
+ * (only this race's topics exist here); the host also reads `$SYS`. The host publishes its channels (and retains `state` and
  * `ranking`, nothing else is retained); racers publish presence, checkpoints, pings, chat and their
  * own positions; spectators publish presence, pings and chat. An anonymous client of an open race
  * writes what a racer writes; in a closed race it only reads.
  */
 export const RACE_ACCESS_RULES: readonly AccessRule[] = [
   { who: ['host'], access: 'read', topic: '$SYS/#' },
-  { who: ['host', 'racer', 'spectator', 'anonymous'], access: 'read', topic: `${TOPIC_ROOT}/%r/#` },
+  // Any race's topics: on this hub only this race's exist (publishes elsewhere are refused), and a
+  // client that asks for another race learns that it has none instead of failing to subscribe.
+  { who: ['host', 'racer', 'spectator', 'anonymous'], access: 'read', topic: `${TOPIC_ROOT}/#` },
   ...(Object.keys(TOPIC_SETTINGS) as Channel[]).flatMap(channelRules),
 ];
 
@@ -163,7 +165,7 @@ export function decideAccess(request: AccessRequest, context: AccessContext): Ac
       };
     return {
       allow: false,
-      reason: `subscriptions stay within ${TOPIC_ROOT}/${context.raceId}/ (asked for ${request.topic})`,
+      reason: `subscriptions stay within ${TOPIC_ROOT}/ (asked for ${request.topic})`,
     };
   }
   if (!rule) return { allow: false, reason: writeRefusal(request, context) };
