@@ -40,6 +40,11 @@ export interface SyncWithHostOptions {
   readonly burst?: number;
   /** ms between round trips after that. Default 10 s. */
   readonly intervalMs?: number;
+  /**
+   * True once no more samples are wanted: the race is over and the host is about to shut its
+   * server down (a request then would only fail in the console).
+   */
+  readonly done?: () => boolean;
 }
 
 /**
@@ -56,7 +61,7 @@ export function syncWithHost(
   let timer: ReturnType<typeof setTimeout> | undefined;
   let sent = 0;
   const next = async () => {
-    if (stopped) return;
+    if (stopped || options.done?.()) return;
     await sampleHostClock(estimator, options.fetcher);
     sent++;
     if (!stopped) timer = setTimeout(next, sent < burst ? 250 : intervalMs);

@@ -1,4 +1,4 @@
-import { decodeTopicMessage, topicFilter } from '@gw2race/protocol';
+import { decodeTopicMessage, ROLE_TOPICS, topicFilter } from '@gw2race/protocol';
 import type { LiveRace } from '@gw2race/race-analysis';
 import { openGuardedWebSocket } from '../core/guarded-socket';
 
@@ -7,8 +7,9 @@ export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'off
 
 /**
  * Joins the race's hub at `url` (see `hubUrlOf`) as a spectator over MQTT-over-WebSocket (mqtt.js's browser build, loaded
- * only here), subscribes to `race/{raceId}/#` and feeds every valid message to `race`. The viewer
- * publishes nothing: it is invisible to racers and to the host's ranking.
+ * only here), subscribes to the spectator's channels (protocol's `ROLE_TOPICS.spectator`) and
+ * feeds every valid message to `race`. The viewer publishes nothing: it is invisible to racers
+ * and to the host's ranking.
  */
 export async function connectSpectator(
   race: LiveRace,
@@ -30,7 +31,10 @@ export async function connectSpectator(
   });
   client.on('connect', () => {
     onState('connected');
-    client.subscribe(topicFilter(race.raceId), { qos: 1 }, (error) => {
+    const filters = ROLE_TOPICS.spectator.subscribe.map((channel) =>
+      topicFilter(race.raceId, channel),
+    );
+    client.subscribe(filters, { qos: 1 }, (error) => {
       if (error) onState('offline', `subscribe failed: ${error.message}`);
     });
   });

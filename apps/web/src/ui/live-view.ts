@@ -35,21 +35,8 @@ export function stageText(race: LiveRace): string {
   return 'racing';
 }
 
-/**
- * The live page: every racer on the map as positions arrive, the ranking the host publishes, the
- * race log, and the organizer's controls (which need the host token).
- */
-export function startLiveView(app: HTMLElement, info: HostInfo, options: LiveViewOptions) {
-  hook.view = 'live';
-  const raceId = info.raceId ?? '';
-  const race = new LiveRace(raceId);
-  // The race clock on the organizer's clock: round trips to the host's /api/time.
-  syncWithHost(race.clock);
-  const colors = createColorAssigner();
-  const look = {
-    nameOf: (id: string) => race.nameOf(id),
-    colorOf: (id: string) => colors.colorOf(id, race.colorOf(id)),
-  };
+/** The live page's header: race name, stage, connection, race clock and links. */
+function liveHeader(info: HostInfo, raceId: string) {
   const clock = h('div', { class: 'clock', 'data-testid': 'clock' }, '–');
   const stage = h('span', { class: 'badge live', 'data-testid': 'stage' }, 'live');
   const conn = h('span', { class: 'conn', 'data-testid': 'connection' }, 'connecting…');
@@ -63,33 +50,34 @@ export function startLiveView(app: HTMLElement, info: HostInfo, options: LiveVie
     },
     'Replay so far',
   );
-  app.replaceChildren(
+  const element = h(
+    'header',
+    { class: 'top' },
+    h('span', { class: 'brand' }, 'gw2race'),
     h(
-      'header',
-      { class: 'top' },
-      h('span', { class: 'brand' }, 'gw2race'),
-      h(
-        'div',
-        { class: 'title' },
-        h('span', {}, h('span', { class: 'name' }, info.name ?? 'race'), stage),
-        h('span', { class: 'sub' }, `race ${raceId}${info.track ? ` · ${info.track.name}` : ''}`),
-      ),
-      h('div', { class: 'spacer' }),
-      conn,
-      clock,
-      h(
-        'nav',
-        {},
-        replayLink,
-        h('a', { href: '/overlay', target: '_blank', rel: 'noopener' }, 'Overlay'),
-      ),
+      'div',
+      { class: 'title' },
+      h('span', {}, h('span', { class: 'name' }, info.name ?? 'race'), stage),
+      h('span', { class: 'sub' }, `race ${raceId}${info.track ? ` · ${info.track.name}` : ''}`),
+    ),
+    h('div', { class: 'spacer' }),
+    conn,
+    clock,
+    h(
+      'nav',
+      {},
+      replayLink,
+      h('a', { href: '/overlay', target: '_blank', rel: 'noopener' }, 'Overlay'),
     ),
   );
-  const map = new MapView({ tiles: options.tiles });
-  let trails = true;
+  return { element, clock, stage, conn };
+}
+
+/** The map's buttons: fit, names, trails. */
+function mapTools(map: MapView, layers: { trails: boolean }): HTMLElement {
   const trailsBox = h('input', { type: 'checkbox', checked: true });
   trailsBox.addEventListener('change', () => {
-    trails = trailsBox.checked;
+    layers.trails = trailsBox.checked;
     map.invalidate();
   });
   const labelsBox = h('input', { type: 'checkbox', checked: true });
@@ -97,13 +85,113 @@ export function startLiveView(app: HTMLElement, info: HostInfo, options: LiveVie
     map.labels = labelsBox.checked;
     map.invalidate();
   });
-  const tools = h(
+  return h(
     'div',
     { class: 'map-tools' },
     h('button', { onclick: () => map.fit() }, 'Fit'),
     h('label', {}, labelsBox, 'Names'),
     h('label', {}, trailsBox, 'Trails'),
   );
+}
+
+/** The race log, newest first, with the time of day each line arrived. */
+function renderLog(log: HTMLElement, race: LiveRace): void {
+  log.replaceChildren(
+    ...[...race.log]
+      .reverse()
+      .map((line) =>
+        h('div', { class: line.level }, `${new Date(line.wall).toLocaleTimeString()} ${line.text}`),
+      ),
+  );
+}
+
+/** Names and colours of racers on the live page. */
+interface Look {
+  nameOf(playerId: string): string;
+  colorOf(playerId: string): string;
+}
+
+/** Every racer's mark and, with trails on, its recent trail. */
+function racerMarks(race: LiveRace, look: Look, trails: boolean) {
+  const marks: RacerMark[] = [];
+  const lines: WorldLine[] = [];
+  for (const racer of race.racers.values()) {
+    marks.push({
+      playerId: racer.playerId,
+      x: racer.x,
+      z: racer.z,
+      color: look.colorOf(racer.playerId),
+      label: look.nameOf(racer.playerId),
+      faded: race.ageOf(racer) > STALE_S,
+    });
+    const trail = race.trails.get(racer.playerId);
+    if (trails && trail && trail.length >= 4) {
+      const x: number[] = [];
+      const z: number[] = [];
+      for (let i = 0; i < trail.length; i += 2) {
+        x.push(trail[i] as number);
+        z.push(trail[i + 1] as number);
+      }
+      lines.push({ x, z, color: look.colorOf(racer.playerId), width: 3, alpha: 0.6 });
+    }
+  }
+  return { marks, lines };
+}
+
+/** What the browser tests read of the live page after each frame. */
+function publishHook(race: LiveRace, map: MapView, marks: RacerMark[], raceTime: number | null) {
+  hook.raceTimeMs = raceTime === null ? null : raceTime * 1000;
+  hook.racers = marks.map((m) => {
+    const [screenX, screenY] = map.toScreen(m.x, m.z);
+    return { playerId: m.playerId, x: m.x, z: m.z, screenX, screenY, color: m.color };
+  });
+  hook.ranking = (race.ranking?.entries ?? []).map((e) => ({
+    playerId: e.playerId,
+    position: e.position,
+    status: e.status,
+  }));
+  hook.frames++;
+}
+
+/** Joins the hub (when a browser can reach it) and shows the connection's state. */
+function connect(
+  info: HostInfo,
+  race: LiveRace,
+  conn: HTMLElement,
+  onState: (s: ConnectionState) => void,
+) {
+  const hubUrl = hubUrlOf(info, window.location);
+  if (!hubUrl) {
+    conn.textContent = 'no hub reachable from a browser (the host runs on a hub without WebSocket)';
+    return;
+  }
+  void connectSpectator(race, hubUrl, (state, detail) => {
+    onState(state);
+    hook.connection = state;
+    conn.className = `conn ${state}`;
+    conn.textContent = detail ? `${state}: ${detail}` : state;
+  });
+}
+
+/**
+ * The live page: every racer on the map as positions arrive, the ranking the host publishes, the
+ * race log, and the organizer's controls (which need the host token).
+ */
+export function startLiveView(app: HTMLElement, info: HostInfo, options: LiveViewOptions) {
+  hook.view = 'live';
+  const raceId = info.raceId ?? '';
+  const race = new LiveRace(raceId);
+  // The race clock on the organizer's clock: round trips to the host's /api/time.
+  syncWithHost(race.clock, { done: () => race.ended !== null });
+  const colors = createColorAssigner();
+  const look: Look = {
+    nameOf: (id) => race.nameOf(id),
+    colorOf: (id) => colors.colorOf(id, race.colorOf(id)),
+  };
+  const header = liveHeader(info, raceId);
+  app.replaceChildren(header.element);
+  const map = new MapView({ tiles: options.tiles });
+  const layers = { trails: true };
   const ranking = new RankingTable(look);
   const controls = new ControlsPanel(race, options);
   const log = h('div', { class: 'log', 'data-testid': 'log' });
@@ -116,7 +204,7 @@ export function startLiveView(app: HTMLElement, info: HostInfo, options: LiveVie
     h(
       'main',
       { class: 'body' },
-      h('div', { class: 'map-wrap' }, tools, map.element),
+      h('div', { class: 'map-wrap' }, mapTools(map, layers), map.element),
       createTabs(tabs),
     ),
   );
@@ -134,17 +222,9 @@ export function startLiveView(app: HTMLElement, info: HostInfo, options: LiveVie
   map.useMap(track?.mapId ?? undefined);
 
   let connection: ConnectionState = 'connecting';
-  const hubUrl = hubUrlOf(info, window.location);
-  if (hubUrl) {
-    void connectSpectator(race, hubUrl, (state, detail) => {
-      connection = state;
-      hook.connection = state;
-      conn.className = `conn ${state}`;
-      conn.textContent = detail ? `${state}: ${detail}` : state;
-    });
-  } else {
-    conn.textContent = 'no hub reachable from a browser (the host runs on a hub without WebSocket)';
-  }
+  connect(info, race, header.conn, (state) => {
+    connection = state;
+  });
 
   let logShown = 0;
   let lastStateSeen = race.state;
@@ -164,58 +244,17 @@ export function startLiveView(app: HTMLElement, info: HostInfo, options: LiveVie
       controls.refreshRacers();
     }
     const raceTime = race.raceTimeNow();
-    clock.textContent = raceTime === null ? '–' : formatRaceTime(raceTime, 1);
-    stage.textContent = `live · ${stageText(race)}`;
+    header.clock.textContent = raceTime === null ? '–' : formatRaceTime(raceTime, 1);
+    header.stage.textContent = `live · ${stageText(race)}`;
     ranking.update(race.ranking);
     if (race.log.length !== logShown) {
       logShown = race.log.length;
-      log.replaceChildren(
-        ...[...race.log]
-          .reverse()
-          .map((line) =>
-            h(
-              'div',
-              { class: line.level },
-              `${new Date(line.wall).toLocaleTimeString()} ${line.text}`,
-            ),
-          ),
-      );
+      renderLog(log, race);
       controls.refreshRacers();
     }
-    const marks: RacerMark[] = [];
-    const lines: WorldLine[] = [];
-    for (const racer of race.racers.values()) {
-      marks.push({
-        playerId: racer.playerId,
-        x: racer.x,
-        z: racer.z,
-        color: look.colorOf(racer.playerId),
-        label: look.nameOf(racer.playerId),
-        faded: race.ageOf(racer) > STALE_S,
-      });
-      const trail = race.trails.get(racer.playerId);
-      if (trails && trail && trail.length >= 4) {
-        const x: number[] = [];
-        const z: number[] = [];
-        for (let i = 0; i < trail.length; i += 2) {
-          x.push(trail[i] as number);
-          z.push(trail[i + 1] as number);
-        }
-        lines.push({ x, z, color: look.colorOf(racer.playerId), width: 3, alpha: 0.6 });
-      }
-    }
+    const { marks, lines } = racerMarks(race, look, layers.trails);
     map.render({ track, racers: marks, trails: lines });
-    hook.raceTimeMs = raceTime === null ? null : raceTime * 1000;
-    hook.racers = marks.map((m) => {
-      const [screenX, screenY] = map.toScreen(m.x, m.z);
-      return { playerId: m.playerId, x: m.x, z: m.z, screenX, screenY, color: m.color };
-    });
-    hook.ranking = (race.ranking?.entries ?? []).map((e) => ({
-      playerId: e.playerId,
-      position: e.position,
-      status: e.status,
-    }));
-    hook.frames++;
+    publishHook(race, map, marks, raceTime);
     hook.ready = connection === 'connected' && race.received > 0;
     requestAnimationFrame(frame);
   };

@@ -39,7 +39,7 @@ export function startOverlay(
   }
   const race = new LiveRace(info.raceId);
   // The race clock on the organizer's clock: round trips to the host's /api/time.
-  syncWithHost(race.clock);
+  syncWithHost(race.clock, { done: () => race.ended !== null });
   const colors = createColorAssigner();
   const title = h('span', { class: 'o-title' }, params.get('title') ?? info.name ?? info.raceId);
   const clock = h('span', { class: 'o-clock', 'data-testid': 'overlay-clock' }, '–');
