@@ -36,37 +36,12 @@ export class ControlsPanel {
       'aria-live': 'assertive',
     });
     this.tokenLine = h('div', {});
-    const delay = h('input', {
-      type: 'number',
-      min: 0,
-      max: 86400,
-      step: 1,
-      value: 10,
-      style: 'width:6em',
-      'data-testid': 'start-delay',
-    });
-    const text = h('input', {
-      type: 'text',
-      maxlength: 500,
-      placeholder: 'message to racers',
-      'data-testid': 'message-text',
-    });
-    const to = this.racerSelect('everyone');
     const reason = h('input', {
       type: 'text',
       maxlength: 500,
       placeholder: 'reason (optional)',
       'data-testid': 'end-reason',
     });
-    const rulingRacer = this.racerSelect(undefined);
-    const rulingKind = h(
-      'select',
-      {},
-      h('option', { value: 'dsq' }, 'disqualify (DSQ)'),
-      h('option', { value: 'dnf' }, 'retire (DNF)'),
-      h('option', { value: 'reinstate' }, 'reinstate'),
-    );
-    const rulingReason = h('input', { type: 'text', maxlength: 500, placeholder: 'reason' });
     this.abortButton = h(
       'button',
       { class: 'danger', 'data-testid': 'abort', onclick: () => this.abort(reason.value) },
@@ -76,6 +51,27 @@ export class ControlsPanel {
       'div',
       {},
       this.tokenLine,
+      ...this.raceSection(),
+      ...this.announceSection(),
+      ...this.endSection(reason),
+      ...this.rulingSection(),
+      this.result,
+    );
+    this.renderToken();
+  }
+
+  /** Start with a delay, pause, resume. */
+  private raceSection(): HTMLElement[] {
+    const delay = h('input', {
+      type: 'number',
+      min: 0,
+      max: 86400,
+      step: 1,
+      value: 10,
+      style: 'width:6em',
+      'data-testid': 'start-delay',
+    });
+    return [
       h('h3', {}, 'Race'),
       h(
         'div',
@@ -104,31 +100,44 @@ export class ControlsPanel {
           'Resume',
         ),
       ),
+    ];
+  }
+
+  /** A message to every racer or one. */
+  private announceSection(): HTMLElement[] {
+    const text = h('input', {
+      type: 'text',
+      maxlength: 500,
+      placeholder: 'message to racers',
+      'data-testid': 'message-text',
+    });
+    const to = this.racerSelect('everyone');
+    const send = () => {
+      if (!text.value.trim())
+        return this.show({ ok: false, status: 0, error: 'type a message first' });
+      void this.send({
+        action: 'message',
+        text: text.value.trim(),
+        ...(to.value ? { to: to.value } : {}),
+      }).then((o) => {
+        if (o.ok) text.value = '';
+      });
+    };
+    return [
       h('h3', {}, 'Announce'),
       h(
         'div',
         { class: 'row' },
         text,
         to,
-        h(
-          'button',
-          {
-            'data-testid': 'send-message',
-            onclick: () => {
-              if (!text.value.trim())
-                return this.show({ ok: false, status: 0, error: 'type a message first' });
-              void this.send({
-                action: 'message',
-                text: text.value.trim(),
-                ...(to.value ? { to: to.value } : {}),
-              }).then((o) => {
-                if (o.ok) text.value = '';
-              });
-            },
-          },
-          'Send',
-        ),
+        h('button', { 'data-testid': 'send-message', onclick: send }, 'Send'),
       ),
+    ];
+  }
+
+  /** End the race (results final) or abort it (called off). */
+  private endSection(reason: HTMLInputElement): HTMLElement[] {
+    return [
       h('h3', {}, 'End'),
       h(
         'div',
@@ -150,32 +159,34 @@ export class ControlsPanel {
         { class: 'hint' },
         'End: results become final, racers not finished are DNF. Abort: the race is called off, no results (click twice).',
       ),
+    ];
+  }
+
+  /** DSQ, DNF or reinstate one racer. */
+  private rulingSection(): HTMLElement[] {
+    const rulingRacer = this.racerSelect(undefined);
+    const rulingKind = h(
+      'select',
+      {},
+      h('option', { value: 'dsq' }, 'disqualify (DSQ)'),
+      h('option', { value: 'dnf' }, 'retire (DNF)'),
+      h('option', { value: 'reinstate' }, 'reinstate'),
+    );
+    const rulingReason = h('input', { type: 'text', maxlength: 500, placeholder: 'reason' });
+    const apply = () => {
+      if (!rulingRacer.value) return this.show({ ok: false, status: 0, error: 'pick a racer' });
+      void this.send({
+        action: 'ruling',
+        playerId: rulingRacer.value,
+        ruling: rulingKind.value as 'dsq' | 'dnf' | 'reinstate',
+        ...(rulingReason.value ? { reason: rulingReason.value } : {}),
+      });
+    };
+    return [
       h('h3', {}, 'Rulings'),
       h('div', { class: 'row' }, rulingRacer, rulingKind),
-      h(
-        'div',
-        { class: 'row' },
-        rulingReason,
-        h(
-          'button',
-          {
-            onclick: () => {
-              if (!rulingRacer.value)
-                return this.show({ ok: false, status: 0, error: 'pick a racer' });
-              void this.send({
-                action: 'ruling',
-                playerId: rulingRacer.value,
-                ruling: rulingKind.value as 'dsq' | 'dnf' | 'reinstate',
-                ...(rulingReason.value ? { reason: rulingReason.value } : {}),
-              });
-            },
-          },
-          'Apply',
-        ),
-      ),
-      this.result,
-    );
-    this.renderToken();
+      h('div', { class: 'row' }, rulingReason, h('button', { onclick: apply }, 'Apply')),
+    ];
   }
 
   private racerSelect(all: string | undefined): HTMLSelectElement {
