@@ -33,11 +33,17 @@ socket.on('error', () => {});
 socket.write(connectPacket('burst'));
 await new Promise((resolve) => socket.once('data', resolve)); // CONNACK
 socket.write(Buffer.concat(burst));
-await new Promise((resolve) => setTimeout(resolve, 1500));
+/** Waits (bounded) until `done()`: a loaded CI machine may take seconds to relay the burst. */
+async function until(done: () => boolean, timeoutMs: number): Promise<void> {
+  const start = performance.now();
+  while (!done() && performance.now() - start < timeoutMs)
+    await new Promise((resolve) => setTimeout(resolve, 50));
+}
+await until(() => positions >= 300, 20_000);
 // The hub still relays: a message from another client reaches the watcher.
 const before = positions;
 await watcher.publishAsync('race/r1/pos/b', '{}', { qos: 0 });
-await new Promise((resolve) => setTimeout(resolve, 300));
+await until(() => positions > before, 10_000);
 process.stdout.write(
   `${JSON.stringify({ unhardened, count, burstPositions: before, stillRelays: positions > before, stats: hub.stats() })}\n`,
 );

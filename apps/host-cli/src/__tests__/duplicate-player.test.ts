@@ -1,9 +1,9 @@
 import { type AppError, connectHub, isAppError } from '@gw2race/app-shared';
 import { startEmbeddedBroker } from '@gw2race/app-shared/hub';
+import { createRaceAccess } from '@gw2race/hub';
 import { buildTopic, encodeMessage } from '@gw2race/protocol';
 import type { MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRaceAccess } from '@gw2race/hub';
 
 const RACE = 'dup';
 const cleanups: (() => Promise<void> | void)[] = [];

@@ -12,9 +12,9 @@ import {
   type PresenceMessage,
   type StateMessage,
 } from '@gw2race/protocol';
+import { positionKeepAliveMs } from '@gw2race/racer-core';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { positionKeepAliveMs } from '@gw2race/racer-core';
 import { type RacerOptions, runRacer } from '../racer';
 
 /** A TCP proxy in front of the hub that can be cut (every connection dropped, new ones refused). */

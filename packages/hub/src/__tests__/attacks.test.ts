@@ -201,8 +201,8 @@ describe('attacks on the hub (security review, issue 18)', () => {
     const host = await client(hub.url, { clientId: 'host', ...asHost });
     const payload = `{"pad":"${'x'.repeat(900)}"}`;
     let sent = 0;
-    const start = Date.now();
-    while (hub.stats().queueDrops === 0 && Date.now() - start < 15_000) {
+    const start = performance.now();
+    while (hub.stats().queueDrops === 0 && performance.now() - start < 15_000) {
       for (let j = 0; j < 20; j++, sent++) host.publish('race/r1/pong/p1', payload, { qos: 0 });
       await settle(2);
     }
@@ -217,7 +217,7 @@ describe('the aedes stack overflow (scale review, issue 20)', () => {
   const tsx = fileURLToPath(new URL('../../../../node_modules/.bin/tsx', import.meta.url));
   const run = (...args: string[]) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      execFile(tsx, [script, ...args], { timeout: 30_000 }, (error, stdout, stderr) =>
+      execFile(tsx, [script, ...args], { timeout: 50_000 }, (error, stdout, stderr) =>
         resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );
     });
@@ -228,5 +228,5 @@ describe('the aedes stack overflow (scale review, issue 20)', () => {
     expect(plain.stderr).toContain('RangeError: Maximum call stack size exceeded');
     expect(hardened.code).toBe(0);
     expect(JSON.parse(hardened.stdout)).toMatchObject({ burstPositions: 300, stillRelays: true });
-  }, 60_000);
+  }, 120_000);
 });

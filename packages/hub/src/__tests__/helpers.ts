@@ -68,9 +68,9 @@ export const settle = (ms = 150) => new Promise((resolve) => setTimeout(resolve,
 
 /** Resolves once `check` is true (polling), or rejects after `timeoutMs`. */
 export async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const start = Date.now();
+  const start = performance.now();
   while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting');
+    if (performance.now() - start > timeoutMs) throw new Error('timed out waiting');
     await settle(20);
   }
 }
