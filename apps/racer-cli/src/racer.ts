@@ -1,6 +1,7 @@
-import { AppError, closeClient, connectHub, createColors, type Screen } from '@gw2race/app-shared';
+import { AppError, connectHub, createColors, type Screen } from '@gw2race/app-shared';
 import { createOffsetEstimator } from '@gw2race/clock-sync';
 import { pollSntp } from '@gw2race/clock-sync/node';
+import { closeClient } from '@gw2race/hub-client';
 import {
   createFileSource,
   createMumbleLinkReader,

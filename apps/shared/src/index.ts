@@ -1,18 +1,11 @@
 export { numberOption, parseCommandLine } from './args';
-// The embedded hub (aedes, @gw2race/hub) is imported from '@gw2race/app-shared/hub', so the
-// racer's bundle does not carry it.
-export type { ConnectHubOptions } from './connect';
-export {
-  closeClient,
-  connectHub,
-  HUB_SCHEMES,
-  parseHubUrl,
-  randomClientId,
-  redactUrl,
-} from './connect';
 export type { AppErrorCode } from './errors';
 export { APP_ERROR_CODES, AppError, isAppError, listenAddressError } from './errors';
 export { formatCountdown, formatGap, formatMs, formatRaceTime, formatTable } from './format';
+// The embedded hub (aedes, @gw2race/hub) is imported from '@gw2race/app-shared/hub', so the
+// racer's bundle does not carry it.
+export type { ConnectHubOptions } from './hub-connection';
+export { connectHub, hubClientAppError, parseHubUrl } from './hub-connection';
 export type { KeyInputStream, KeyListener, KeyPress } from './keys';
 export { listenKeys } from './keys';
 export { runMain } from './main';

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import {
   canPrompt,
-  closeClient,
   createColors,
   createScreen,
   formatRaceTime,
@@ -12,11 +11,11 @@ import {
   listenKeys,
   parseCommandLine,
   parseHubUrl,
-  redactUrl,
 } from '@gw2race/app-shared';
 import { type EmbeddedBroker, MQTT_WS_PATH } from '@gw2race/app-shared/hub';
 import { createOffsetEstimator, type OffsetEstimator } from '@gw2race/clock-sync';
 import { DEFAULT_SNTP_SERVERS, pollSntp } from '@gw2race/clock-sync/node';
+import { closeClient, redactUrl } from '@gw2race/hub-client';
 import { DIRECTOR_DEFAULTS } from '@gw2race/race-director';
 import { checkHubFlags, connectHost, listenViewer, startRaceHub } from '../host/hub-wiring';
 import { BUNDLED_TRACKS, DEFAULT_TRACK } from '../host/load-track';

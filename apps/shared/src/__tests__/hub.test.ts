@@ -1,10 +1,11 @@
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { createRaceAccess, HOST_USERNAME } from '@gw2race/hub';
+import { HubClientError } from '@gw2race/hub-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectHub, randomClientId } from '../connect';
 import { isAppError } from '../errors';
 import { startEmbeddedBroker } from '../hub';
+import { connectHub, hubClientAppError } from '../hub-connection';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -125,9 +126,22 @@ describe('embedded broker and hub connection', () => {
     expect(refused).toHaveLength(1);
   });
 
-  it('makes client ids no one can guess', () => {
-    const ids = new Set(Array.from({ length: 1000 }, () => randomClientId('gw2race-racer-p1')));
-    expect(ids.size).toBe(1000);
-    for (const id of ids) expect(id).toMatch(/^gw2race-racer-p1-[A-Za-z0-9_-]{16}$/);
+  it('gives the CLIs exit codes and hints for hub-client errors', async () => {
+    const error = await connectHub('mqtts://127.0.0.1:1', {
+      caFile: '/nonexistent/ca.pem',
+    }).catch((e: unknown) => e);
+    expect(isAppError(error) && [error.code, error.exitCode, error.message, error.hint]).toEqual([
+      'BAD_FILE',
+      6,
+      'cannot read the CA file /nonexistent/ca.pem: no such file',
+      '--ca takes a PEM file of the certificate authorities that signed the hub',
+    ]);
+    const usage = hubClientAppError(new HubClientError('INVALID_URL', '"x" is not a hub URL'));
+    expect(isAppError(usage) && [usage.exitCode, usage.hint]).toEqual([
+      2,
+      'use mqtt://host:1883, mqtts://host:8883, ws://host:8080/mqtt or wss://host/mqtt',
+    ]);
+    const other = new Error('not ours');
+    expect(hubClientAppError(other)).toBe(other);
   });
 });

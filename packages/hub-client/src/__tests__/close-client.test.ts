@@ -1,6 +1,6 @@
+import { startHub } from '@gw2race/hub';
 import { afterEach, describe, expect, it } from 'vitest';
-import { closeClient, connectHub } from '../connect';
-import { startEmbeddedBroker } from '../hub';
+import { closeClient, connectHub } from '../connect-hub';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -9,7 +9,7 @@ afterEach(async () => {
 
 describe('closeClient', () => {
   it('disconnects cleanly when the hub answers', async () => {
-    const broker = await startEmbeddedBroker({ port: 0 });
+    const broker = await startHub({ port: 0 });
     cleanups.push(() => broker.close());
     const client = await connectHub(broker.url, { clientId: 'tidy' });
     void client.publish('race/r1/presence', 'bye', { qos: 1 });
@@ -21,7 +21,7 @@ describe('closeClient', () => {
   it('returns when the hub goes away before acknowledging what is in flight', async () => {
     // The hub drops the connection instead of acknowledging this publish (too big for its
     // packet limit), as a host shutting its hub down at the end of a race does.
-    const broker = await startEmbeddedBroker({ port: 0, limits: { maxPacketBytes: 200 } });
+    const broker = await startHub({ port: 0, limits: { maxPacketBytes: 200 } });
     cleanups.push(() => broker.close());
     const client = await connectHub(broker.url, { clientId: 'stranded' });
     cleanups.push(() => void client.end(true));
