@@ -55,6 +55,7 @@ export interface DrawOptions {
   readonly labels: boolean;
 }
 
+/** The map's colours: background, grid, text, course line, checkpoint roles, reference line. */
 export const MAP_COLORS = {
   background: '#11151c',
   grid: 'rgba(255,255,255,0.06)',
@@ -104,7 +105,7 @@ function drawGrid(ctx: CanvasRenderingContext2D, view: View) {
 }
 
 /** A scale bar and a north arrow in the bottom-left corner. */
-export function drawScaleBar(ctx: CanvasRenderingContext2D, view: View) {
+export function drawScaleBar(ctx: CanvasRenderingContext2D, view: View): void {
   const metres = niceStep(1 / view.scale, 100);
   const px = metres * view.scale;
   const x = 16;
@@ -350,7 +351,7 @@ export function drawScene(
   view: View,
   scene: Scene,
   options: DrawOptions,
-) {
+): void {
   ctx.save();
   if (options.background === null) ctx.clearRect(0, 0, view.width, view.height);
   else {

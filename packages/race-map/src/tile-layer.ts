@@ -7,8 +7,9 @@ import {
 } from '@gw2race/race-analysis';
 import type { WorldImage } from './map-renderer';
 
-/** Where GW2's map data comes from (ArenaNet's public API and tile service). */
+/** Where GW2's map data comes from (ArenaNet's public API). */
 export const GW2_API = 'https://api.guildwars2.com/v2';
+/** ArenaNet's map tile service (`/{continent}/{floor}/{zoom}/{x}/{y}.jpg`). */
 export const GW2_TILES = 'https://tiles.guildwars2.com';
 
 /** A map's placement on its continent, from the GW2 API. */
@@ -60,8 +61,25 @@ export function parseMapPlacement(
 /** How the tile layer stands. */
 export type TileStatus = 'off' | 'probing' | 'on' | 'unavailable';
 
+/**
+ * What the tile layer needs from its host: HTTP, image loading and a timer. The package itself
+ * never touches `fetch`, `Image`, `document`, `window` or timers; a browser passes thin wrappers
+ * around them (the README shows one), a test passes fakes.
+ */
+export interface TileLayerEnv {
+  /** GETs `url` and parses its JSON body; rejects on an HTTP error, a network failure or `signal`. */
+  fetchJson(url: string, signal: AbortSignal): Promise<unknown>;
+  /**
+   * Starts loading an image (with an anonymous CORS request when `cors`), calls `done(true)` once
+   * it loaded or `done(false)` when it failed, and returns it for drawing.
+   */
+  loadImage(url: string, cors: boolean, done: (loaded: boolean) => void): CanvasImageSource;
+  /** Runs `fn` after `ms` milliseconds; returns a function that cancels it. */
+  schedule(fn: () => void, ms: number): () => void;
+}
+
 interface TileEntry {
-  readonly image: HTMLImageElement;
+  readonly image: CanvasImageSource;
   loaded: boolean;
   failed: boolean;
   /** Resolves once the tile loaded or failed. */
@@ -82,6 +100,7 @@ export interface TilesReady {
  *
  * Tiles are requested with CORS so the canvas stays exportable (PNG, video). If the tile server
  * refuses CORS, tiles are loaded plainly for display and left out of exports (`exportable`).
+ * HTTP, images and timers come from the {@link TileLayerEnv} it is given.
  */
 export class TileLayer {
   status: TileStatus = 'off';
@@ -93,7 +112,14 @@ export class TileLayer {
   private corsSuccesses = 0;
   private probing: Promise<TileStatus> | undefined;
 
-  constructor(private readonly onChange: () => void) {}
+  /**
+   * @param env how to fetch, load images and wait ({@link TileLayerEnv})
+   * @param onChange called whenever a redraw would show something new (status, a tile loaded)
+   */
+  constructor(
+    private readonly env: TileLayerEnv,
+    private readonly onChange: () => void,
+  ) {}
 
   /** Looks the map up; resolves to the status. Never throws. */
   probe(mapId: number, timeoutMs = 5000): Promise<TileStatus> {
@@ -106,13 +132,9 @@ export class TileLayer {
     this.status = 'probing';
     this.onChange();
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    const cancel = this.env.schedule(() => controller.abort(), timeoutMs);
     try {
-      const get = async (url: string) => {
-        const response = await fetch(url, { signal: controller.signal, credentials: 'omit' });
-        if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-        return (await response.json()) as unknown;
-      };
+      const get = (url: string) => this.env.fetchJson(url, controller.signal);
       const map = await get(`${GW2_API}/maps/${mapId}`);
       const continentId = (map as { continent_id?: unknown }).continent_id;
       if (typeof continentId !== 'number') throw new Error('no continent');
@@ -122,7 +144,7 @@ export class TileLayer {
     } catch {
       this.status = 'unavailable';
     } finally {
-      clearTimeout(timer);
+      cancel();
     }
     this.onChange();
     return this.status;
@@ -140,36 +162,40 @@ export class TileLayer {
   }
 
   private load(key: string, url: string): TileEntry {
-    const image = new Image();
     let settle = () => {};
     const settled = new Promise<void>((resolve) => {
       settle = resolve;
     });
-    const entry: TileEntry = { image, loaded: false, failed: false, settled };
-    if (this.exportable) image.crossOrigin = 'anonymous';
-    image.decoding = 'async';
-    image.onload = () => {
-      entry.loaded = true;
-      settle();
-      if (image.crossOrigin) this.corsSuccesses++;
-      this.onChange();
+    const cors = this.exportable;
+    const entry: { image?: CanvasImageSource; loaded: boolean; failed: boolean } = {
+      loaded: false,
+      failed: false,
     };
-    image.onerror = () => {
-      entry.failed = true;
+    const done = (loaded: boolean) => {
       settle();
-      if (image.crossOrigin) {
-        this.corsFailures++;
-        // Every CORS request failing while none worked: the server does not allow CORS.
-        if (this.corsFailures >= 4 && this.corsSuccesses === 0) {
-          this.exportable = false;
-          for (const [k, e] of this.cache) if (e.failed) this.cache.delete(k);
-          this.onChange();
-        }
+      if (loaded) {
+        entry.loaded = true;
+        if (cors) this.corsSuccesses++;
+        this.onChange();
+        return;
       }
+      entry.failed = true;
+      if (cors) this.corsFailed();
     };
-    image.src = url;
-    this.cache.set(key, entry);
-    return entry;
+    const image = this.env.loadImage(url, cors, done);
+    const tile: TileEntry = Object.assign(entry, { image, settled });
+    this.cache.set(key, tile);
+    return tile;
+  }
+
+  /** Every CORS request failing while none worked: the server does not allow CORS. */
+  private corsFailed(): void {
+    this.corsFailures++;
+    if (this.corsFailures >= 4 && this.corsSuccesses === 0) {
+      this.exportable = false;
+      for (const [k, e] of this.cache) if (e.failed) this.cache.delete(k);
+      this.onChange();
+    }
   }
 
   /** Requests the tiles a view wants (those not asked for yet) and returns their entries. */
@@ -222,9 +248,9 @@ export class TileLayer {
    * drawn from the nearest loaded zoom, or left out. Never throws.
    */
   async whenLoaded(view: View, timeoutMs = 5000): Promise<TilesReady> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let cancel = () => {};
     const timeout = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+      cancel = this.env.schedule(() => resolve('timeout'), timeoutMs);
     });
     try {
       if (this.status === 'probing' && this.probing) await Promise.race([this.probing, timeout]);
@@ -233,7 +259,7 @@ export class TileLayer {
       await Promise.race([Promise.all(entries.map((e) => e.settled)), timeout]);
       return { wanted: entries.length, loaded: entries.filter((e) => e.loaded).length };
     } finally {
-      clearTimeout(timer);
+      cancel();
     }
   }
 }

@@ -1,7 +1,6 @@
 import { createOffsetEstimator, createSimulatedClock } from '@gw2race/clock-sync';
 import { parseHostInfo as parseInfo } from '@gw2race/protocol';
 import { describe, expect, it } from 'vitest';
-import { createColorAssigner, hexToRgb, isCssHexColor, RACER_PALETTE } from '../core/colors';
 import { describeCommand, sendControl } from '../core/control-client';
 import { sampleHostClock } from '../core/host-clock';
 import { fetchHostInfo, hubUrlOf, routeOf, takeToken } from '../core/host-info';
@@ -11,8 +10,6 @@ const parseHostInfo = (value: unknown) => {
   const parsed = parseInfo(value);
   return parsed.ok ? parsed.value : undefined;
 };
-
-import { parseMapPlacement } from '../render/tile-layer';
 
 const reply = (status: number, body: unknown) =>
   Promise.resolve(
@@ -147,62 +144,5 @@ describe('the host', () => {
       token: undefined,
       cleaned: 'http://h:1/replay',
     });
-  });
-});
-
-describe('GW2 map placement', () => {
-  const map = {
-    id: 24,
-    name: 'Gendarran Fields',
-    continent_id: 1,
-    default_floor: 1,
-    map_rect: [
-      [-1, -2],
-      [3, 4],
-    ],
-    continent_rect: [
-      [10, 20],
-      [30, 40],
-    ],
-  };
-  const continent = { id: 1, continent_dims: [81920, 114688], min_zoom: 0, max_zoom: 7 };
-  it('reads the API answers', () => {
-    expect(parseMapPlacement(map, continent)).toEqual({
-      mapId: 24,
-      name: 'Gendarran Fields',
-      rects: { mapRect: map.map_rect, continentRect: map.continent_rect },
-      pyramid: { continentId: 1, floor: 1, minZoom: 0, maxZoom: 7, dims: [81920, 114688] },
-    });
-  });
-  it('refuses answers it cannot place a map with', () => {
-    expect(
-      parseMapPlacement(
-        {
-          ...map,
-          map_rect: [
-            [0, 0],
-            [0, 4],
-          ],
-        },
-        continent,
-      ),
-    ).toBeUndefined();
-    expect(parseMapPlacement({ ...map, continent_rect: 'x' }, continent)).toBeUndefined();
-    expect(parseMapPlacement(map, {})).toBeUndefined();
-    expect(parseMapPlacement(null, continent)).toBeUndefined();
-  });
-});
-
-describe('racer colours', () => {
-  it('gives distinct colours in order, the organizer’s when valid, the same one again', () => {
-    const colors = createColorAssigner();
-    expect(colors.colorOf('a')).toBe(RACER_PALETTE[0]);
-    expect(colors.colorOf('b', '#00ff00')).toBe('#00ff00');
-    expect(colors.colorOf('c', 'red;background:url(x)')).toBe(RACER_PALETTE[1]);
-    expect(colors.colorOf('a')).toBe(RACER_PALETTE[0]);
-    expect(isCssHexColor('#abc')).toBe(true);
-    expect(isCssHexColor('abc')).toBe(false);
-    expect(hexToRgb('#ff8000')).toEqual([255, 128, 0]);
-    expect(hexToRgb('#f80')).toEqual([255, 136, 0]);
   });
 });

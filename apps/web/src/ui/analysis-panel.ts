@@ -9,7 +9,7 @@ import {
   unionBounds,
   type WorldBounds,
 } from '@gw2race/race-analysis';
-import { checkpointCenter, type WorldImage } from '../render/map-renderer';
+import { checkpointCenter, type WorldImage } from '@gw2race/race-map';
 import { h } from './dom';
 import type { ReplaySession } from './replay-session';
 import { hook } from './test-hook';

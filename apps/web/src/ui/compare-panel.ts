@@ -11,9 +11,9 @@ import {
   sliceRun,
   timeDelta,
 } from '@gw2race/race-analysis';
+import type { RacerMark, WorldLine } from '@gw2race/race-map';
+import { drawDeltaPlot } from '@gw2race/race-map';
 import { openReplay } from '@gw2race/replay-format';
-import { drawDeltaPlot } from '../render/delta-plot';
-import type { RacerMark, WorldLine } from '../render/map-renderer';
 import { h, sizeCanvas } from './dom';
 import type { ReplaySession } from './replay-session';
 import { hook } from './test-hook';

@@ -1,10 +1,14 @@
 import type { Track } from '@gw2race/protocol';
 import { boundsOf, formatRaceTime, LiveRace, unionBounds } from '@gw2race/race-analysis';
 import { trackFromState } from '@gw2race/race-engine';
-import { createColorAssigner } from '../core/colors';
+import {
+  checkpointCenter,
+  createColorAssigner,
+  type RacerMark,
+  type WorldLine,
+} from '@gw2race/race-map';
 import { syncWithHost } from '../core/host-clock';
 import { type HostInfo, hubUrlOf } from '../core/host-info';
-import { checkpointCenter, type RacerMark, type WorldLine } from '../render/map-renderer';
 import { ControlsPanel, type TokenStore } from './controls-panel';
 import { createTabs, h } from './dom';
 import { type ConnectionState, connectSpectator } from './live-connection';

@@ -8,8 +8,15 @@ import {
   worldToScreen,
   zoomAt,
 } from '@gw2race/race-analysis';
-import { type DrawOptions, drawScene, MAP_COLORS, type Scene } from '../render/map-renderer';
-import { TileLayer, type TilesReady } from '../render/tile-layer';
+import {
+  type DrawOptions,
+  drawScene,
+  MAP_COLORS,
+  type Scene,
+  TileLayer,
+  type TilesReady,
+} from '@gw2race/race-map';
+import { browserTileEnv } from '../render/tile-env';
 import { h, sizeCanvas } from './dom';
 
 /** Options of the map view. */
@@ -43,7 +50,7 @@ export class MapView {
     this.tileCanvas = h('canvas', { class: 'map-tiles', 'aria-hidden': 'true' });
     this.status = h('div', { class: 'map-status' });
     this.element = h('div', { class: 'map' }, this.tileCanvas, this.canvas, this.status);
-    this.tiles = new TileLayer(() => {
+    this.tiles = new TileLayer(browserTileEnv(), () => {
       this.dirty = true;
       this.showStatus();
     });

@@ -1,8 +1,7 @@
 import { boundsOf, formatGap, formatRaceTime, LiveRace } from '@gw2race/race-analysis';
-import { createColorAssigner } from '../core/colors';
+import { checkpointCenter, createColorAssigner } from '@gw2race/race-map';
 import { syncWithHost } from '../core/host-clock';
 import { type HostInfo, hubUrlOf } from '../core/host-info';
-import { checkpointCenter } from '../render/map-renderer';
 import { h } from './dom';
 import { connectSpectator } from './live-connection';
 import { liveTrack, stageText } from './live-view';

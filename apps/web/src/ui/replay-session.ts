@@ -1,6 +1,6 @@
 import type { ReplayData, ReplayFrame, View } from '@gw2race/race-analysis';
+import type { Scene } from '@gw2race/race-map';
 import type { Replay } from '@gw2race/replay-format';
-import type { Scene } from '../render/map-renderer';
 import type { MapView } from './map-view';
 
 /** What the map shows besides racers. */

@@ -22,16 +22,17 @@ import {
   type View,
   type WorldBounds,
 } from '@gw2race/race-analysis';
-import { openReplay, type Replay } from '@gw2race/replay-format';
-import { createColorAssigner } from '../core/colors';
-import type { HostInfo } from '../core/host-info';
-import { drawHud, type Hud } from '../render/hud';
 import {
   checkpointCenter,
+  createColorAssigner,
+  drawHud,
+  type Hud,
   type RacerMark,
   type Scene,
   type WorldLine,
-} from '../render/map-renderer';
+} from '@gw2race/race-map';
+import { openReplay, type Replay } from '@gw2race/replay-format';
+import type { HostInfo } from '../core/host-info';
 import { AnalysisPanel } from './analysis-panel';
 import { ComparePanel } from './compare-panel';
 import { createTabs, h, isTyping } from './dom';
