@@ -123,6 +123,7 @@ function firstConnection(
   shown: string,
   timeoutMs: number,
   playerId: string | undefined,
+  sentCredentials: boolean,
 ): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -142,7 +143,7 @@ function firstConnection(
     const onError = (error: Error) => {
       cleanup();
       client.end(true);
-      reject(describeFailure(error, shown, playerId));
+      reject(describeFailure(error, shown, playerId, sentCredentials));
     };
     const onClose = () => {
       // A close before connack without an error event: the hub hung up on us.
@@ -180,8 +181,9 @@ export async function connectHub(urlText: string, options: ConnectHubOptions): P
   const shown = redactUrl(url);
   const ca = options.caFile ? await readCa(options.caFile) : undefined;
   const playerId = options.playerId ?? playerOfWill(options.will);
+  const sentCredentials = options.username !== undefined || options.password !== undefined;
   const client = mqtt.connect(url.href, clientOptionsOf(options, ca));
-  await firstConnection(client, shown, options.timeoutMs ?? 10_000, playerId);
+  await firstConnection(client, shown, options.timeoutMs ?? 10_000, playerId, sentCredentials);
   // Connected: from now on, reconnect by ourselves.
   client.options.reconnectPeriod = options.reconnectMs ?? 1000;
   client.on('error', (error: Error) => {
@@ -189,7 +191,7 @@ export async function connectHub(urlText: string, options: ConnectHubOptions): P
     const code = (error as { code?: unknown }).code;
     if (options.onRefused && (code === 2 || code === 4 || code === 5)) {
       client.end(true);
-      options.onRefused(describeFailure(error, shown, playerId));
+      options.onRefused(describeFailure(error, shown, playerId, sentCredentials));
     }
   });
   client.on('offline', () => options.onStatus?.('offline'));

@@ -3,9 +3,15 @@ import { HubClientError } from './errors';
 /**
  * The {@link HubClientError} for a failed connection attempt: `error` as mqtt.js or the socket
  * reported it, `shown` the redacted hub URL, `playerId` the player named when the hub refuses a
- * second connection for it.
+ * second connection for it, `sentCredentials` whether the client gave a username or password (a
+ * hub that answers "not authorized" to those refused them; to none, it wants some).
  */
-export function describeFailure(error: unknown, shown: string, playerId?: string): HubClientError {
+export function describeFailure(
+  error: unknown,
+  shown: string,
+  playerId?: string,
+  sentCredentials = false,
+): HubClientError {
   const code = (error as { code?: unknown })?.code;
   const message = error instanceof Error ? error.message : String(error);
   const cause = { cause: error };
@@ -38,7 +44,8 @@ export function describeFailure(error: unknown, shown: string, playerId?: string
     code === 135 ||
     /Not authorized|Bad username/i.test(message)
   ) {
-    const missing = code === 5 || code === 135 || /Not authorized/i.test(message);
+    const missing =
+      !sentCredentials && (code === 5 || code === 135 || /Not authorized/i.test(message));
     return missing
       ? new HubClientError(
           'NOT_AUTHORIZED',
