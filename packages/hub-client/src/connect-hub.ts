@@ -181,7 +181,9 @@ export async function connectHub(urlText: string, options: ConnectHubOptions): P
   const shown = redactUrl(url);
   const ca = options.caFile ? await readCa(options.caFile) : undefined;
   const playerId = options.playerId ?? playerOfWill(options.will);
-  const sentCredentials = options.username !== undefined || options.password !== undefined;
+  // A user name alone is a player id (gw2race-racer always sends one): only a password is a
+  // credential the hub can have refused; without one, 'not authorized' means a closed race wants it.
+  const sentCredentials = options.password !== undefined;
   const client = mqtt.connect(url.href, clientOptionsOf(options, ca));
   await firstConnection(client, shown, options.timeoutMs ?? 10_000, playerId, sentCredentials);
   // Connected: from now on, reconnect by ourselves.

@@ -3,7 +3,7 @@ import { HubClientError } from './errors';
 /**
  * The {@link HubClientError} for a failed connection attempt: `error` as mqtt.js or the socket
  * reported it, `shown` the redacted hub URL, `playerId` the player named when the hub refuses a
- * second connection for it, `sentCredentials` whether the client gave a username or password (a
+ * second connection for it, `sentCredentials` whether the client gave a password (a
  * hub that answers "not authorized" to those refused them; to none, it wants some).
  */
 export function describeFailure(

@@ -131,6 +131,31 @@ describe('connectHub', () => {
     );
   });
 
+  it('on a closed race, a player id without its credential is not authorized, a wrong one is refused', async () => {
+    const hub = await startHub({
+      port: 0,
+      access: createRaceAccess({
+        raceId: 'r1',
+        hostToken: 'secret',
+        checkCredential: (playerId, password) => playerId === 'p1' && password === 'pw',
+      }),
+    });
+    cleanups.push(() => hub.close());
+    const bare = await connectHub(hub.url, { username: 'p1', timeoutMs: 3000 }).catch(
+      (e: unknown) => e,
+    );
+    expect(isHubClientError(bare) && bare.code).toBe('NOT_AUTHORIZED');
+    expect(isHubClientError(bare) && bare.message).toBe(
+      `the hub at ${hub.url} did not let us in (not authorized): a closed race needs your player id and its credential`,
+    );
+    const wrong = await connectHub(hub.url, {
+      username: 'p1',
+      password: 'guess',
+      timeoutMs: 3000,
+    }).catch((e: unknown) => e);
+    expect(isHubClientError(wrong) && wrong.code).toBe('BAD_CREDENTIALS');
+  });
+
   it('makes client ids no one can guess', () => {
     const ids = new Set(Array.from({ length: 1000 }, () => randomClientId('gw2race-racer-p1')));
     expect(ids.size).toBe(1000);
