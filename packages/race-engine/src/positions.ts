@@ -11,6 +11,7 @@ import {
   fmt,
   raise,
 } from './flags';
+import { isMapChange, isTeleport } from './jump';
 import type { RacerState, SampleHistory } from './race-state';
 import { resolveReports } from './reports';
 import { speedLimitFor } from './speed-limits';
@@ -265,7 +266,7 @@ function checkMotion(
   if (prev === null) return { racer, traversable: true, anchor };
   const config = draft.config;
   const dt = sample.t - prev.t;
-  if (prev.mapId !== undefined && sample.mapId !== undefined && prev.mapId !== sample.mapId) {
+  if (isMapChange(prev, sample)) {
     const flagged = judged ? flagMapChange(draft, racer, prev, sample) : racer;
     return { racer: flagged, traversable: false, anchor: null };
   }
@@ -273,11 +274,10 @@ function checkMotion(
   const dy = sample.y - prev.y;
   const dz = sample.z - prev.z;
   const d2 = dx * dx + dy * dy + dz * dz;
-  const jump = config.teleportSpeed * dt;
   let out = racer;
   let traversable = true;
   let next = anchor;
-  if (d2 > config.teleportDistance * config.teleportDistance && d2 > jump * jump) {
+  if (isTeleport(config, d2, dt)) {
     traversable = false;
     next = null;
     if (judged) out = flagTeleport(draft, out, prev, sample, Math.sqrt(d2));

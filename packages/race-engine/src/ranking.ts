@@ -19,6 +19,7 @@ export interface RankingOptions {
  * The ranking as protocol {@link RankingEntry} lines, best first. Gaps compare race times at the
  * last checkpoint both racers reached (so they work for time trials too), and are never negative:
  * a racer who was faster to that point than the one ranked ahead of them shows a gap of 0.
+ * DNF and DSQ rows have no gaps (null): those racers are out of the race.
  */
 export function rankingEntries(state: RaceState, options: RankingOptions = {}): RankingEntry[] {
   const includeSplits = options.splits ?? true;
@@ -31,6 +32,8 @@ export function rankingEntries(state: RaceState, options: RankingOptions = {}): 
     const last = crossings[crossings.length - 1];
     const time = finishTime(racer);
     const ahead = racers[position - 1];
+    // A retired or disqualified racer is out of the race: no gap to anyone.
+    const out = status === 'dsq' || status === 'dnf';
     const entry: RankingEntry = {
       playerId: racer.playerId,
       ...(racer.name === undefined ? {} : { name: racer.name }),
@@ -42,8 +45,8 @@ export function rankingEntries(state: RaceState, options: RankingOptions = {}): 
         ? {}
         : { lastCp: last.cp, lastAt: last.t - startAt }),
       ...(time === undefined ? {} : { time }),
-      gapToLeader: status === 'dsq' || leader === undefined ? null : gap(racer, leader),
-      gapToAhead: status === 'dsq' || ahead === undefined ? null : gap(racer, ahead),
+      gapToLeader: out || leader === undefined ? null : gap(racer, leader),
+      gapToAhead: out || ahead === undefined ? null : gap(racer, ahead),
       ...(includeSplits && startAt !== null && crossings.length > 0
         ? { splits: crossings.map((c) => c.t - startAt) }
         : {}),

@@ -4,7 +4,8 @@ import { type CompiledCheckpoint, type CourseDefinition, checkpointAt } from './
 import type { Draft } from './draft';
 import type { EngineFlagKind } from './flag-mark';
 import { evidence, fmt, raise } from './flags';
-import type { PendingReport, RacerState, SampleHistory } from './race-state';
+import { isJump } from './jump';
+import type { EngineConfig, PendingReport, RacerState, SampleHistory } from './race-state';
 
 /**
  * @internal A client's `checkpoint` report: checks topic, sequence and course order, then keeps
@@ -238,13 +239,25 @@ function noCrossing(
 ): RacerState {
   const last = racer.course.last;
   const seen = last !== null && last.t > report.ts;
+  const cp = checkpointAt(draft.config.course, report.index);
+  const look = lookBack(racer.history, cp, report.ts);
+  const inside = look.closest !== undefined && look.distance === 0;
   const what =
     crossing !== undefined
       ? `reached it only ${fmt(crossing.t - report.ts)} s later`
-      : seen
-        ? 'never reached it'
-        : 'has no positions after that time to confirm it';
-  const look = lookBack(racer.history, checkpointAt(draft.config.course, report.index), report.ts);
+      : !seen
+        ? 'has no positions after that time to confirm it'
+        : !inside
+          ? 'never reached it'
+          : landedByJump(draft.config, racer.history, cp)
+            ? 'only landed in it by a jump (a teleport or a map change), which counts once the racer has left it and come back'
+            : 'was in it, but not when it was the next checkpoint of the course';
+  const closest =
+    look.closest === undefined || (inside && seen && crossing === undefined)
+      ? ''
+      : inside
+        ? '; a sample was inside it'
+        : `; the closest sample was ${fmt(look.distance, 1)} m from it`;
   const samples: Sample[] = [];
   for (const s of [look.closest, look.before, look.after, last]) {
     if (s !== undefined && s !== null && !samples.includes(s)) samples.push(s);
@@ -257,7 +270,7 @@ function noCrossing(
     seen ? 'critical' : 'warning',
     report.ts,
     {
-      message: `checkpoint ${report.cp} (lap ${report.lap}) reported, but the position stream ${what}${look.closest === undefined ? '' : `; the closest sample was ${fmt(look.distance, 1)} m from it`}`,
+      message: `checkpoint ${report.cp} (lap ${report.lap}) reported, but the position stream ${what}${closest}`,
       cp: report.cp,
       ...(samples.length === 0 ? {} : { samples: samples.map((s) => evidence(s)) }),
       data: {
@@ -308,6 +321,22 @@ function lookBack(history: SampleHistory | null, cp: CompiledCheckpoint, ts: num
     }
   }
   return out;
+}
+
+/** Whether the history shows the racer jumping (teleport, map change) into the checkpoint. */
+function landedByJump(
+  config: EngineConfig,
+  history: SampleHistory | null,
+  cp: CompiledCheckpoint,
+): boolean {
+  for (let n = history; n !== null && n.older !== null; n = n.older) {
+    const to = n.sample;
+    const from = n.older.sample;
+    if (distanceTo(cp, to) === 0 && distanceTo(cp, from) > 0 && isJump(config, from, to)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** Distance from a point to a checkpoint, m: to the nearest sphere's surface, or to a gate's line. */

@@ -387,6 +387,36 @@ describe('no-crossing evidence', () => {
   });
 });
 
+describe('no-crossing for a racer who teleports onto the finish', () => {
+  it('says the racer landed in it by a jump, not that the closest sample was 0.0 m away', () => {
+    // Rides to cp 3, then jumps 70 m straight into the finish sphere and reports it.
+    const waypoints = raceWaypoints(track);
+    const ride = polylinePath(waypoints.slice(0, 4), 30, T0);
+    const atCp3 = T0 + 10.5;
+    const finish = track.checkpoints[4] as { x: number; y: number; z: number };
+    const path = (t: number) => (t < atCp3 ? ride(t) : { x: finish.x, y: finish.y, z: finish.z });
+    const inputs = simulateRace(track, [{ playerId: 'jumper', speed: 30, path, reports: false }], {
+      seed: 21,
+      endAfter: 15,
+    });
+    const report: EngineInput = {
+      kind: 'checkpoint',
+      at: atCp3 + 0.2,
+      playerId: 'jumper',
+      message: { playerId: 'jumper', cp: 4, ts: atCp3 + 0.05, lap: 1, seq: 0 },
+    };
+    const { events, results } = run([...inputs, report].sort((a, b) => a.at - b.at));
+    expect(flagsOf(events, 'jumper', 'teleport')).toHaveLength(1);
+    expect(results.ranking[0]).toMatchObject({ status: 'dnf', checkpoints: 3 });
+    const flag = flagsOf(events, 'jumper', 'no-crossing')[0];
+    expect(flag?.severity).toBe('critical');
+    expect(flag?.message).toBe(
+      'checkpoint 4 (lap 1) reported, but the position stream only landed in it by a jump (a teleport or a map change), which counts once the racer has left it and come back',
+    );
+    expect(flag?.data).toMatchObject({ closestDistance: 0 });
+  });
+});
+
 describe('position sequence numbers', () => {
   it('accepts a sender that restarts its numbering, flags it once, and still ignores replays', () => {
     let restartAt = -1;
@@ -451,5 +481,11 @@ describe('rulings in the ranking', () => {
     ]);
     const [b, a] = judged.ranking;
     expect(a?.checkpoints).toBeGreaterThan(b?.checkpoints as number);
+    // Out of the race: a DNF row carries no gap (it used to compare progress with the leader).
+    expect(judged.ranking.map((e) => [e.gapToLeader, e.gapToAhead])).toEqual([
+      [null, null],
+      [null, null],
+    ]);
+    expect(judged.racers.map((r) => r.status)).toEqual(['dnf', 'dnf']);
   });
 });

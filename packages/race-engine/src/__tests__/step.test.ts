@@ -213,7 +213,9 @@ describe('statuses', () => {
       ['ghost', 'dnf'],
     ]);
     expect(results.ranking[1]?.checkpoints).toBe(1);
-    expect(results.ranking[1]?.gapToLeader).toBeGreaterThan(0);
+    // Out of the race: no gap to the leader, nor to the racer ahead (a DNF row had one).
+    expect(results.ranking[1]?.gapToLeader).toBeNull();
+    expect(results.ranking[1]?.gapToAhead).toBeNull();
     expect(results.ranking[2]?.gapToLeader).toBeNull();
     expect(events).toContainEqual({ type: 'status', playerId: 'snail', from: 'racing', to: 'dnf' });
   });
