@@ -12,6 +12,8 @@ export {
 export { formatMetres, formatTrackSummary } from './format-track-summary';
 export type { RecorderStep } from './recorder';
 export { recorderStep, recordPathSample } from './recorder';
+export type { KeyAction } from './recorder-keys';
+export { actionForKey, KEY_HELP, scriptedKeys } from './recorder-keys';
 export type {
   DroppedPoint,
   Here,

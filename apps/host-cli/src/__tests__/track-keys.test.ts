@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
+import { actionForKey, KEY_HELP, scriptedKeys } from '@gw2race/track-authoring';
 import { describe, expect, it } from 'vitest';
-import { actionForKey, KEY_HELP, listenToKeys, scriptedKeys } from '../track/keys';
+import { listenToKeys } from '../track/keys';
 
 describe('the recorder keys', () => {
   it('maps every key the help lists', () => {

@@ -7,9 +7,9 @@ import {
   type Screen,
 } from '@gw2race/app-shared';
 import { createFileSource, createMumbleLinkReader } from '@gw2race/mumblelink';
-import { nameFromFile, RADIUS_LIMITS, trackIdFrom } from '@gw2race/track-authoring';
+import { KEY_HELP, nameFromFile, RADIUS_LIMITS, trackIdFrom } from '@gw2race/track-authoring';
 import { DEFAULT_TRACK, loadTrack } from '../host/load-track';
-import { KEY_HELP, listenToKeys } from '../track/keys';
+import { listenToKeys } from '../track/keys';
 import { createRecordSession, type RecordSession } from '../track/record-session';
 import { type SimulatedRide, startSimulatedRide } from '../track/simulate-ride';
 import { checkOutput } from '../track/track-file';

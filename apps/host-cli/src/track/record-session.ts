@@ -2,9 +2,11 @@ import { AppError, type Screen } from '@gw2race/app-shared';
 import type { MumbleLinkReader } from '@gw2race/mumblelink';
 import type { TrackWarning } from '@gw2race/race-engine';
 import {
+  actionForKey,
   createRecorder,
   draftWarnings,
   type Here,
+  KEY_HELP,
   type Notice,
   pathRows,
   type RecorderOptions,
@@ -12,7 +14,6 @@ import {
   recorderStep,
   recordPathSample,
 } from '@gw2race/track-authoring';
-import { actionForKey, KEY_HELP } from './keys';
 import { type OrganizerPosition, watchOrganizer } from './organizer-position';
 import { renderRecorder } from './render-recorder';
 import { createTrackSaver, type TrackSaver } from './track-saver';
