@@ -1,4 +1,4 @@
-import type { Track, TrackCheckpoint } from '@gw2race/protocol';
+import type { GateCheckpoint, Track, TrackCheckpoint } from '@gw2race/protocol';
 import { type View, worldToScreen } from '@gw2race/race-analysis';
 
 /** A racer marker. */
@@ -188,6 +188,103 @@ function roleOf(track: Track, index: number): 'start' | 'finish' | 'checkpoint' 
   return index === track.checkpoints.length - 1 && !track.circuit ? 'finish' : 'checkpoint';
 }
 
+/** A gate: the line between its poles (dashed black and white at the finish), a dot on each pole; returns its middle. */
+function drawGate(
+  ctx: CanvasRenderingContext2D,
+  view: View,
+  cp: GateCheckpoint,
+  finish: boolean,
+): [number, number] {
+  const [ax, ay] = worldToScreen(view, cp.a.x, cp.a.z);
+  const [bx, by] = worldToScreen(view, cp.b.x, cp.b.z);
+  ctx.lineWidth = 4;
+  if (finish) ctx.setLineDash([6, 6]);
+  ctx.beginPath();
+  ctx.moveTo(ax, ay);
+  ctx.lineTo(bx, by);
+  ctx.stroke();
+  if (finish) {
+    ctx.strokeStyle = '#ffffff';
+    ctx.lineDashOffset = 6;
+    ctx.stroke();
+  }
+  ctx.setLineDash([]);
+  for (const [px, py] of [
+    [ax, ay],
+    [bx, by],
+  ] as const) {
+    ctx.beginPath();
+    ctx.arc(px, py, 4, 0, Math.PI * 2);
+    ctx.fill();
+  }
+  return [(ax + bx) / 2, (ay + by) / 2];
+}
+
+/** One checkpoint: a sphere (circle, alternatives dashed) or a gate (line between its poles), and its label. */
+function drawCheckpoint(
+  ctx: CanvasRenderingContext2D,
+  view: View,
+  track: Track,
+  index: number,
+  labels: boolean,
+) {
+  const cp = track.checkpoints[index] as TrackCheckpoint;
+  const role = roleOf(track, index);
+  const color =
+    role === 'start'
+      ? MAP_COLORS.start
+      : role === 'finish'
+        ? MAP_COLORS.finish
+        : MAP_COLORS.checkpoint;
+  ctx.save();
+  ctx.strokeStyle = color;
+  ctx.fillStyle = color;
+  let labelX: number;
+  let labelY: number;
+  if (cp.kind === 'gate') {
+    [labelX, labelY] = drawGate(ctx, view, cp, role === 'finish');
+  } else {
+    const [sx, sy] = worldToScreen(view, cp.x, cp.z);
+    const r = Math.max(cp.r * view.scale, 4);
+    ctx.globalAlpha = 0.16;
+    ctx.beginPath();
+    ctx.arc(sx, sy, r, 0, Math.PI * 2);
+    ctx.fill();
+    ctx.globalAlpha = 1;
+    ctx.lineWidth = role === 'checkpoint' ? 2 : 3;
+    ctx.stroke();
+    for (const alt of cp.alternatives ?? []) {
+      const [axs, ays] = worldToScreen(view, alt.x, alt.z);
+      ctx.setLineDash([4, 4]);
+      ctx.beginPath();
+      ctx.arc(axs, ays, Math.max(alt.r * view.scale, 4), 0, Math.PI * 2);
+      ctx.stroke();
+      ctx.setLineDash([]);
+    }
+    labelX = sx;
+    labelY = sy;
+  }
+  if (labels) {
+    const text =
+      role === 'start'
+        ? track.circuit
+          ? 'START/FINISH'
+          : 'START'
+        : role === 'finish'
+          ? 'FINISH'
+          : String(cp.id);
+    ctx.font = 'bold 12px system-ui, sans-serif';
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    ctx.lineWidth = 3;
+    ctx.strokeStyle = 'rgba(0,0,0,0.75)';
+    ctx.strokeText(text, labelX, labelY);
+    ctx.fillStyle = '#ffffff';
+    ctx.fillText(text, labelX, labelY);
+  }
+  ctx.restore();
+}
+
 function drawTrack(ctx: CanvasRenderingContext2D, view: View, track: Track, labels: boolean) {
   if (track.referenceLine && track.referenceLine.length > 1) {
     drawLine(ctx, view, {
@@ -221,85 +318,9 @@ function drawTrack(ctx: CanvasRenderingContext2D, view: View, track: Track, labe
     ctx.stroke();
     ctx.restore();
   }
-  track.checkpoints.forEach((cp, index) => {
-    const role = roleOf(track, index);
-    const color =
-      role === 'start'
-        ? MAP_COLORS.start
-        : role === 'finish'
-          ? MAP_COLORS.finish
-          : MAP_COLORS.checkpoint;
-    ctx.save();
-    ctx.strokeStyle = color;
-    ctx.fillStyle = color;
-    let labelX: number;
-    let labelY: number;
-    if (cp.kind === 'gate') {
-      const [ax, ay] = worldToScreen(view, cp.a.x, cp.a.z);
-      const [bx, by] = worldToScreen(view, cp.b.x, cp.b.z);
-      ctx.lineWidth = 4;
-      if (role === 'finish') ctx.setLineDash([6, 6]);
-      ctx.beginPath();
-      ctx.moveTo(ax, ay);
-      ctx.lineTo(bx, by);
-      ctx.stroke();
-      if (role === 'finish') {
-        ctx.strokeStyle = '#ffffff';
-        ctx.lineDashOffset = 6;
-        ctx.stroke();
-      }
-      ctx.setLineDash([]);
-      for (const [px, py] of [
-        [ax, ay],
-        [bx, by],
-      ] as const) {
-        ctx.beginPath();
-        ctx.arc(px, py, 4, 0, Math.PI * 2);
-        ctx.fill();
-      }
-      labelX = (ax + bx) / 2;
-      labelY = (ay + by) / 2;
-    } else {
-      const [sx, sy] = worldToScreen(view, cp.x, cp.z);
-      const r = Math.max(cp.r * view.scale, 4);
-      ctx.globalAlpha = 0.16;
-      ctx.beginPath();
-      ctx.arc(sx, sy, r, 0, Math.PI * 2);
-      ctx.fill();
-      ctx.globalAlpha = 1;
-      ctx.lineWidth = role === 'checkpoint' ? 2 : 3;
-      ctx.stroke();
-      for (const alt of cp.alternatives ?? []) {
-        const [axs, ays] = worldToScreen(view, alt.x, alt.z);
-        ctx.setLineDash([4, 4]);
-        ctx.beginPath();
-        ctx.arc(axs, ays, Math.max(alt.r * view.scale, 4), 0, Math.PI * 2);
-        ctx.stroke();
-        ctx.setLineDash([]);
-      }
-      labelX = sx;
-      labelY = sy;
-    }
-    if (labels) {
-      const text =
-        role === 'start'
-          ? track.circuit
-            ? 'START/FINISH'
-            : 'START'
-          : role === 'finish'
-            ? 'FINISH'
-            : String(cp.id);
-      ctx.font = 'bold 12px system-ui, sans-serif';
-      ctx.textAlign = 'center';
-      ctx.textBaseline = 'middle';
-      ctx.lineWidth = 3;
-      ctx.strokeStyle = 'rgba(0,0,0,0.75)';
-      ctx.strokeText(text, labelX, labelY);
-      ctx.fillStyle = '#ffffff';
-      ctx.fillText(text, labelX, labelY);
-    }
-    ctx.restore();
-  });
+  for (let index = 0; index < track.checkpoints.length; index++) {
+    drawCheckpoint(ctx, view, track, index, labels);
+  }
 }
 
 /** Radius of a racer marker, CSS pixels. */
