@@ -33,6 +33,8 @@ export {
   stopPlayback,
   togglePlayback,
 } from './playback-clock';
+export type { RacerRun } from './racer-runs';
+export { pathSlice, racerRuns, runOf } from './racer-runs';
 export type {
   Recording,
   RecordingTrack,

@@ -6,9 +6,10 @@ import {
   formatRaceTime,
   type Path,
   positionOnPath,
+  type RacerRun,
   type ReplayData,
-  type Run,
-  sliceRun,
+  racerRuns,
+  runOf,
   timeDelta,
 } from '@gw2race/race-analysis';
 import type { RacerMark, WorldLine } from '@gw2race/race-map';
@@ -17,42 +18,6 @@ import { openReplay } from '@gw2race/replay-format';
 import { h, sizeCanvas } from './dom';
 import type { ReplaySession } from './replay-session';
 import { hook } from './test-hook';
-
-/** A racer's run in a recording: their path and when their clock started and stopped. */
-export interface RacerRun {
-  readonly playerId: string;
-  readonly name: string;
-  readonly path: Path;
-  /** Epoch s the racer's clock started (their start, else t0, else their first sample). */
-  readonly start: number;
-  /** Epoch s of the finish, or null. */
-  readonly finish: number | null;
-}
-
-/** Every racer's run in a recording. */
-export function racerRuns(data: ReplayData): RacerRun[] {
-  const results = data.results;
-  const runs: RacerRun[] = [];
-  for (const [playerId, path] of data.paths) {
-    const racer = results?.racers.find((r) => r.playerId === playerId);
-    const start = racer?.startAt ?? data.replay.t0 ?? (path.t[0] as number);
-    runs.push({
-      playerId,
-      name: data.names.get(playerId) ?? racer?.name ?? playerId,
-      path,
-      start,
-      finish: racer?.finishAt ?? null,
-    });
-  }
-  return runs.sort(
-    (a, b) => (a.finish ?? Number.POSITIVE_INFINITY) - (b.finish ?? Number.POSITIVE_INFINITY),
-  );
-}
-
-/** The part of a run from its start to its finish (or its last sample), timed from its start. */
-export function runOf(run: RacerRun): Run {
-  return sliceRun(run.path, run.start, run.finish ?? Number.POSITIVE_INFINITY, run.start);
-}
 
 /**
  * Comparison: two racers of this recording, or a racer of this one against a racer of another

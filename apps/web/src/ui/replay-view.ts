@@ -6,6 +6,7 @@ import {
   PLAYBACK_SPEEDS,
   type Playback,
   parsePlaybackSpeed,
+  pathSlice,
   pausePlayback,
   playbackTime,
   type ReplayData,
@@ -808,23 +809,4 @@ class ReplayScreen implements ReplaySession {
     }
     this.raf = requestAnimationFrame(() => this.loop());
   }
-}
-
-/** A path between two instants (epoch s), as a line; undefined when empty. */
-export function pathSlice(
-  path: { t: Float64Array; x: Float64Array; z: Float64Array },
-  from: number,
-  to: number,
-): { x: Float64Array; z: Float64Array } | undefined {
-  let lo = 0;
-  let hi = path.t.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((path.t[mid] as number) < from) lo = mid + 1;
-    else hi = mid;
-  }
-  let end = lo;
-  while (end < path.t.length && (path.t[end] as number) <= to) end++;
-  if (end - lo < 2) return undefined;
-  return { x: path.x.subarray(lo, end), z: path.z.subarray(lo, end) };
 }
