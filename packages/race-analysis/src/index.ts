@@ -33,6 +33,7 @@ export {
   stopPlayback,
   togglePlayback,
 } from './playback-clock';
+export { approachRadius, liveStageText, rankingSplit, STATUS_LABEL } from './race-text';
 export type { RacerRun } from './racer-runs';
 export { pathSlice, racerRuns, runOf } from './racer-runs';
 export type {

@@ -1,5 +1,6 @@
 import {
   addHeatPath,
+  approachRadius,
   boundsOf,
   createHeatGrid,
   formatRaceTime,
@@ -15,11 +16,6 @@ import type { ReplaySession } from './replay-session';
 import { hook } from './test-hook';
 
 type HeatMode = 'off' | 'lines' | 'approaches';
-
-/** How far before a checkpoint counts as its approach: three radii, at least 40 m. */
-export function approachRadius(r: number): number {
-  return Math.max(40, 3 * r);
-}
 
 /**
  * Ghosts (whose paths to draw), the heatmap of racing lines or checkpoint approaches, and the

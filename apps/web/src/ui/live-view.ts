@@ -1,5 +1,11 @@
 import type { Track } from '@gw2race/protocol';
-import { boundsOf, formatRaceTime, LiveRace, unionBounds } from '@gw2race/race-analysis';
+import {
+  boundsOf,
+  formatRaceTime,
+  LiveRace,
+  liveStageText,
+  unionBounds,
+} from '@gw2race/race-analysis';
 import { trackFromState } from '@gw2race/race-engine';
 import {
   checkpointCenter,
@@ -28,15 +34,6 @@ const STALE_S = 3;
 export function liveTrack(info: HostInfo, race: LiveRace): Track | null {
   if (info.track) return info.track;
   return race.state ? trackFromState(race.state) : null;
-}
-
-/** Stage text for the header. */
-export function stageText(race: LiveRace): string {
-  if (race.ended === 'aborted') return 'aborted';
-  if (race.ended === 'ended') return 'finished';
-  if (race.paused) return 'paused';
-  if (race.t0 === null) return race.state?.stage === 'post' ? 'finished' : 'waiting for start';
-  return 'racing';
 }
 
 /** The live page's header: race name, stage, connection, race clock and links. */
@@ -249,7 +246,7 @@ export function startLiveView(app: HTMLElement, info: HostInfo, options: LiveVie
     }
     const raceTime = race.raceTimeNow();
     header.clock.textContent = raceTime === null ? '–' : formatRaceTime(raceTime, 1);
-    header.stage.textContent = `live · ${stageText(race)}`;
+    header.stage.textContent = `live · ${liveStageText(race)}`;
     ranking.update(race.ranking);
     if (race.log.length !== logShown) {
       logShown = race.log.length;

@@ -1,10 +1,16 @@
-import { boundsOf, formatGap, formatRaceTime, LiveRace } from '@gw2race/race-analysis';
+import {
+  boundsOf,
+  formatGap,
+  formatRaceTime,
+  LiveRace,
+  liveStageText,
+} from '@gw2race/race-analysis';
 import { checkpointCenter, createColorAssigner } from '@gw2race/race-map';
 import { syncWithHost } from '../core/host-clock';
 import { type HostInfo, hubUrlOf } from '../core/host-info';
 import { h } from './dom';
 import { connectSpectator } from './live-connection';
-import { liveTrack, stageText } from './live-view';
+import { liveTrack } from './live-view';
 import { MapView } from './map-view';
 import { hook } from './test-hook';
 
@@ -68,7 +74,7 @@ export function startOverlay(
   const frame = () => {
     const t = race.raceTimeNow();
     clock.textContent = t === null ? '–' : formatRaceTime(t, 1);
-    stage.textContent = stageText(race);
+    stage.textContent = liveStageText(race);
     if (race.ranking !== shown) {
       shown = race.ranking;
       const entries = (race.ranking?.entries ?? []).slice(0, rows);

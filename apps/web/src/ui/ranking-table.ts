@@ -1,26 +1,11 @@
 import type { RankingEntry, RankingMessage } from '@gw2race/protocol';
-import { formatGap, formatRaceTime } from '@gw2race/race-analysis';
+import { formatGap, formatRaceTime, rankingSplit, STATUS_LABEL } from '@gw2race/race-analysis';
 import { h } from './dom';
 
 /** How names and colours are looked up. */
 export interface RacerLook {
   nameOf(playerId: string): string;
   colorOf(playerId: string): string;
-}
-
-const STATUS_LABEL: Record<string, string> = {
-  waiting: 'waiting',
-  racing: 'racing',
-  finished: 'finished',
-  dnf: 'DNF',
-  dsq: 'DSQ',
-  disconnected: 'disconnected',
-};
-
-/** The split to show: the finish time, else the race time at the last checkpoint. */
-export function entrySplit(entry: RankingEntry): number | undefined {
-  if (entry.time !== undefined && entry.time !== null) return entry.time;
-  return entry.lastAt ?? undefined;
 }
 
 /**
@@ -87,7 +72,7 @@ export class RankingTable {
     }
     this.body.replaceChildren(
       ...entries.map((entry) => {
-        const split = entrySplit(entry);
+        const split = rankingSplit(entry);
         const status = entry.status;
         const gap =
           entry.position === 1 || entry.gapToLeader === undefined || entry.gapToLeader === null
