@@ -156,7 +156,6 @@ export function advanceCourse(
     startAt = t0;
     started = t0;
   }
-  const finished = state.finishAt !== null;
   const sameMap =
     prev === null ||
     prev.mapId === undefined ||
@@ -169,70 +168,111 @@ export function advanceCourse(
     sample.t - prev.t <= course.gapSeconds;
   const prior = continuous ? prev : null;
   const jumped = prev !== null && (!sameMap || options.traversable === false);
-  if (prev === null || t0 === null || finished || sample.t <= t0 || jumped) {
+  if (prev === null || t0 === null || state.finishAt !== null || sample.t <= t0 || jumped) {
     // A jump leaves the racer "landed"; plain samples keep whatever the last segment decided.
-    return {
-      course: withLast(state, sample, prior, startAt, jumped || (state.landed && prev !== null)),
-      crossings: NO_CROSSINGS,
-      started,
-      rearmed: false,
-    };
+    const landed = jumped || (state.landed && prev !== null);
+    return moved(withLast(state, sample, prior, startAt, landed), started, false);
   }
 
-  const dt = sample.t - prev.t;
   const curve =
     continuous && state.prior !== null && course.interpolation === 'curved'
       ? curveThrough(state.prior, prev, sample, course.maxCurveAcceleration)
       : undefined;
-  let u = prev.t >= t0 ? 0 : (t0 - prev.t) / dt;
+  let u = prev.t >= t0 ? 0 : (t0 - prev.t) / (sample.t - prev.t);
   let rearmed = false;
-
   if (course.startRule === 'timeTrial' && state.next === 0) {
     const exit = startExit(course.start, prev, sample, curve, u);
     if (exit === INSIDE) {
       rearmed = startAt !== null;
       startAt = null;
     } else if (exit >= 0) {
-      startAt = prev.t + exit * dt;
+      startAt = prev.t + exit * (sample.t - prev.t);
       started = startAt;
       u = exit;
     }
-    if (startAt === null) {
-      return {
-        course: withLast(state, sample, prior, null, false),
-        crossings: NO_CROSSINGS,
-        started: undefined,
-        rearmed,
-      };
-    }
+    if (startAt === null)
+      return moved(withLast(state, sample, prior, null, false), undefined, rearmed);
   }
-  if (startAt === null) {
-    return {
-      course: withLast(state, sample, prior, startAt, false),
-      crossings: NO_CROSSINGS,
-      started,
-      rearmed,
-    };
+  if (startAt === null)
+    return moved(withLast(state, sample, prior, startAt, false), started, rearmed);
+  const landed = stillLanded(course, state, prev, sample, curve, u);
+  if (landed !== undefined) {
+    // Until the segment that leaves it, nothing else can be crossed either (order).
+    return moved(withLast(state, sample, prior, startAt, landed), started, rearmed);
   }
 
-  if (state.landed && state.next < course.length) {
-    // Landed inside the next checkpoint by a jump: it counts only after leaving and coming back.
-    const cp = checkpointAt(course, state.next);
-    if (cp.gate === undefined && insideAny(cp, prev)) {
-      // Until the segment that leaves it, nothing else can be crossed either (order).
-      const out = startExit(cp, prev, sample, curve, u);
-      return {
-        course: withLast(state, sample, prior, startAt, out < 0),
-        crossings: NO_CROSSINGS,
-        started,
-        rearmed,
-      };
-    }
-  }
+  const found = creditAlong(course, state, prev, sample, curve, u, startAt);
+  const credited = found.credited;
+  const next = state.next + (credited === undefined ? 0 : credited.length);
+  const crossings = credited === undefined ? state.crossings : [...state.crossings, ...credited];
+  const finishAt = next >= course.length ? (crossings[crossings.length - 1]?.t ?? null) : null;
+  return {
+    course: {
+      next,
+      startAt,
+      finishAt,
+      last: sample,
+      prior,
+      landed: false,
+      crossings,
+      gaps: found.gaps,
+    },
+    crossings: credited ?? NO_CROSSINGS,
+    started,
+    rearmed,
+  };
+}
 
+/** A step that credits nothing. */
+function moved(course: CourseState, started: number | undefined, rearmed: boolean): CourseStep {
+  return { course, crossings: NO_CROSSINGS, started, rearmed };
+}
+
+/**
+ * A racer who landed inside the next checkpoint by a jump: whether they are still inside it at
+ * the end of this segment (it counts only once they have left it and come back), or undefined
+ * when they did not start the segment inside it.
+ */
+function stillLanded(
+  course: CourseDefinition,
+  state: CourseState,
+  prev: Sample,
+  sample: Sample,
+  curve: CurvedSegment | undefined,
+  u: number,
+): boolean | undefined {
+  if (!state.landed || state.next >= course.length) return undefined;
+  const cp = checkpointAt(course, state.next);
+  if (cp.gate !== undefined || !insideAny(cp, prev)) return undefined;
+  return startExit(cp, prev, sample, curve, u) < 0;
+}
+
+/** What {@link creditAlong} credited on a segment, and the gaps kept for inference after it. */
+interface Found {
+  readonly credited: Crossing[] | undefined;
+  readonly gaps: readonly GapSegment[];
+}
+
+/**
+ * Searches the segment from `prev` to `sample` (from `u` on) for the checkpoints the course
+ * requires next, in order. After a gap in the stream, up to `gapLookahead` further checkpoints
+ * are watched too: crossing one credits the skipped ones as `inferred` if each was reachable
+ * during the gaps (see {@link inferSkipped}).
+ */
+function creditAlong(
+  course: CourseDefinition,
+  state: CourseState,
+  prev: Sample,
+  sample: Sample,
+  curve: CurvedSegment | undefined,
+  from: number,
+  startAt: number,
+): Found {
+  const dt = sample.t - prev.t;
   const isGap = dt > course.gapSeconds;
   const uncertainty = isGap ? dt / 2 : course.interpolationUncertainty;
   const source = isGap ? 'gap' : 'stream';
+  let u = from;
   let next = state.next;
   let gaps = state.gaps;
   let credited: Crossing[] | undefined;
@@ -285,14 +325,7 @@ export function advanceCourse(
     const kept = [...gaps, { a: pointAt(prev, sample, u), b: sample }];
     gaps = kept.length > MAX_GAPS ? kept.slice(kept.length - MAX_GAPS) : kept;
   }
-  const crossings = credited === undefined ? state.crossings : [...state.crossings, ...credited];
-  const finishAt = next >= course.length ? (crossings[crossings.length - 1]?.t ?? null) : null;
-  return {
-    course: { next, startAt, finishAt, last: sample, prior, landed: false, crossings, gaps },
-    crossings: credited ?? NO_CROSSINGS,
-    started,
-    rearmed,
-  };
+  return { credited, gaps };
 }
 
 const NO_GAPS: readonly GapSegment[] = Object.freeze([]);
