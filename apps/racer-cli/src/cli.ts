@@ -11,8 +11,8 @@ import {
 import { DEFAULT_SNTP_SERVERS } from '@gw2race/clock-sync/node';
 import { parseId, type Track } from '@gw2race/protocol';
 import { parseTrack } from '@gw2race/race-engine';
+import { idFromName } from '@gw2race/racer-core';
 import type { BotMisbehaviour } from '@gw2race/simulator';
-import { idFromName } from './player-id';
 import { type RacerOptions, runRacer } from './racer';
 
 declare const __VERSION__: string;

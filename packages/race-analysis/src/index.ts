@@ -55,6 +55,8 @@ export type {
 export { sectorAnalysis } from './sectors';
 export type { DeltaSeries, Run, TimeDeltaOptions } from './time-delta';
 export { cumulativeDistance, sliceRun, timeDelta } from './time-delta';
+export type { VideoFrames } from './video-frames';
+export { frameCount, frameTime } from './video-frames';
 export type { MapRects, TilePyramid, TileRef, View, WorldBounds } from './view-transform';
 export {
   boundsOf,

@@ -6,6 +6,7 @@ export { encodePublish } from './encode-publish';
 export type { RacerCoreErrorCode, RacerCoreErrorOptions } from './errors';
 export { isRacerCoreError, RACER_CORE_ERROR_CODES, RacerCoreError } from './errors';
 export type { GameSample } from './game-sample';
+export { idFromName } from './player-id';
 export type { GameStatus, PresenceFacts } from './presence-status';
 export { presenceStatus } from './presence-status';
 export type { RacerCore } from './racer-core';

@@ -1,3 +1,4 @@
+import { frameCount, frameTime } from '@gw2race/race-analysis';
 /** What the exported video is made of. */
 export interface VideoJob {
   readonly width: number;
@@ -27,16 +28,6 @@ export interface VideoResult {
   /** Wall-clock time it took, and the video's length, in ms. */
   readonly elapsedMs: number;
   readonly videoMs: number;
-}
-
-/** Total frames of a job. */
-export function frameCount(job: Pick<VideoJob, 'fromMs' | 'toMs' | 'speed' | 'fps'>): number {
-  return Math.max(1, Math.ceil(((job.toMs - job.fromMs) / job.speed / 1000) * job.fps));
-}
-
-/** Race time of frame `i`. */
-export function frameTime(job: Pick<VideoJob, 'fromMs' | 'speed' | 'fps'>, i: number): number {
-  return job.fromMs + (i / job.fps) * 1000 * job.speed;
 }
 
 function abortError(): DOMException {
