@@ -12,14 +12,14 @@ export { advanceCourse, createCourseState } from './advance-course';
 export type { BeetlerankCsvOptions, BeetlerankEncodeOptions } from './beetlerank-csv';
 export { encodeBeetlerankCsv, parseBeetlerankCsv } from './beetlerank-csv';
 export type { CompiledCheckpoint, CourseDefinition, CourseOptions } from './course';
-export { checkpointAt, compileCourse, lapOf, parseTrack } from './course';
+export { compileCourse, parseTrack } from './course';
 export type {
   CheckpointMessageOptions,
   CrossingDetector,
   CrossingDetectorOptions,
 } from './crossing-detector';
 export { createCrossingDetector, toCheckpointMessage } from './crossing-detector';
-export { engineInputOf, JUDGED_KINDS } from './engine-input';
+export { engineInputOf } from './engine-input';
 export type { RaceEngineErrorCode, RaceEngineErrorOptions } from './errors';
 export { isRaceEngineError, RACE_ENGINE_ERROR_CODES, RaceEngineError } from './errors';
 export type { EngineFlagKind, FlagMark, FlagSource } from './flag-mark';
@@ -46,11 +46,10 @@ export {
 } from './race-state';
 export type { RacerTable } from './racer-table';
 export type { RankingMessageOptions, RankingOptions } from './ranking';
-export { racerUncertainty, rankingEntries, stageOf, toRankingMessage } from './ranking';
+export { rankingEntries, toRankingMessage } from './ranking';
 export { encodeResultsCsv, encodeSplitsCsv } from './results-csv';
 export type { Gate, Point3, Sphere } from './segment-crossing';
 export {
-  lerpPoint,
   segmentGateCrossing,
   segmentSphereEntry,
   segmentSphereExit,

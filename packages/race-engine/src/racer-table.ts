@@ -26,25 +26,6 @@ export function tableGet<T>(table: RacerTable<T>, index: number): T | undefined 
   return table.chunks[index >>> SHIFT]?.[index & MASK];
 }
 
-/** A new table with the entry at `index` (< size) replaced; `table` is unchanged. */
-export function tableSet<T>(table: RacerTable<T>, index: number, value: T): RacerTable<T> {
-  const c = index >>> SHIFT;
-  const chunks = table.chunks.slice();
-  const chunk = (chunks[c] as readonly T[]).slice();
-  chunk[index & MASK] = value;
-  chunks[c] = chunk;
-  return { size: table.size, chunks };
-}
-
-/** A new table with `value` appended; `table` is unchanged. */
-export function tablePush<T>(table: RacerTable<T>, value: T): RacerTable<T> {
-  const c = table.size >>> SHIFT;
-  const chunks = table.chunks.slice();
-  const chunk = c < chunks.length ? [...(chunks[c] as readonly T[]), value] : [value];
-  chunks[c] = chunk;
-  return { size: table.size + 1, chunks };
-}
-
 /** Every entry, in order, as a plain array. */
 export function tableToArray<T>(table: RacerTable<T>): T[] {
   const out: T[] = [];
