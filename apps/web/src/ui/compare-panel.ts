@@ -4,7 +4,6 @@ import {
   type DeltaSeries,
   formatGap,
   formatRaceTime,
-  type Path,
   positionOnPath,
   type RacerRun,
   type ReplayData,

@@ -1,4 +1,4 @@
-import type { RankingEntry, RankingMessage } from '@gw2race/protocol';
+import type { RankingMessage } from '@gw2race/protocol';
 import { formatGap, formatRaceTime, rankingSplit, STATUS_LABEL } from '@gw2race/race-analysis';
 import { h } from './dom';
 
