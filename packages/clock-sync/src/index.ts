@@ -2,8 +2,6 @@ export type { Clock } from './clock';
 export { systemClock } from './clock';
 export type { ClockSyncErrorCode, ClockSyncErrorOptions } from './errors';
 export { CLOCK_SYNC_ERROR_CODES, ClockSyncError, isClockSyncError } from './errors';
-export type { DriftFit, DriftPoint, EnvelopeFit, EnvelopePoint } from './fit-drift';
-export { fitDrift, fitEnvelope } from './fit-drift';
 export type {
   ClockDiscontinuity,
   EstimatorEvent,
@@ -15,7 +13,9 @@ export type {
   RestartReason,
   SampleVerdict,
   WindowSample,
-} from './offset-estimator';
+} from './estimator-types';
+export type { DriftFit, DriftPoint, EnvelopeFit, EnvelopePoint } from './fit-drift';
+export { fitDrift, fitEnvelope } from './fit-drift';
 export { createOffsetEstimator } from './offset-estimator';
 export type { PingSync, PingSyncOptions, PongIgnoredReason, PongOutcome } from './ping-sync';
 export { createPingSync } from './ping-sync';

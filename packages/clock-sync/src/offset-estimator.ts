@@ -14,19 +14,6 @@ import type {
 } from './estimator-types';
 import type { SyncSample } from './sync-sample';
 
-export type {
-  ClockDiscontinuity,
-  EstimatorEvent,
-  OffsetEstimate,
-  OffsetEstimator,
-  OffsetEstimatorOptions,
-  ReferenceTime,
-  RejectReason,
-  RestartReason,
-  SampleVerdict,
-  WindowSample,
-} from './estimator-types';
-
 /** The estimator's state: the window, the drift, and what it knows of clock jumps. */
 class EstimatorState {
   /** The one pairing of the two clocks: it turns monotonic readings into epoch-like local time. */

@@ -1,6 +1,6 @@
 import type { PingMessage, PongMessage } from '@gw2race/protocol';
 import { assertFinite, ClockSyncError } from './errors';
-import type { OffsetEstimator, RejectReason, SampleVerdict } from './offset-estimator';
+import type { OffsetEstimator, RejectReason, SampleVerdict } from './estimator-types';
 
 /** Options of {@link createPingSync}. */
 export interface PingSyncOptions {

@@ -1,5 +1,5 @@
 import { assertFinite, ClockSyncError } from './errors';
-import type { OffsetEstimator } from './offset-estimator';
+import type { OffsetEstimator } from './estimator-types';
 
 /** Options of {@link createRaceClock}. */
 export interface RaceClockOptions {

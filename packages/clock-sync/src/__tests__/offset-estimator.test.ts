@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isClockSyncError } from '../errors';
-import { createOffsetEstimator, type EstimatorEvent } from '../offset-estimator';
+import type { EstimatorEvent } from '../estimator-types';
+import { createOffsetEstimator } from '../offset-estimator';
 import { createSimulatedClock } from '../simulated-clock';
 import { probe, trueOffset } from './support/probe';
 import { createRandom } from './support/simulated-network';

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ClockSyncError, isClockSyncError } from '../errors';
-import type { OffsetEstimate, OffsetEstimator } from '../offset-estimator';
+import type { OffsetEstimate, OffsetEstimator } from '../estimator-types';
 import { selectTruechimers } from '../select-truechimers';
 import type { SyncSample } from '../sync-sample';
 import { parseServer, type SntpServerAddress } from './parse-server';

@@ -1,4 +1,4 @@
-import type { OffsetEstimator, SampleVerdict } from '../../offset-estimator';
+import type { OffsetEstimator, SampleVerdict } from '../../estimator-types';
 import type { SimulatedClock } from '../../simulated-clock';
 
 /** How one simulated exchange goes. */

@@ -1,4 +1,5 @@
-import { createOffsetEstimator, type OffsetEstimatorOptions } from '../../offset-estimator';
+import type { OffsetEstimatorOptions } from '../../estimator-types';
+import { createOffsetEstimator } from '../../offset-estimator';
 import { createSimulatedClock, type SimulatedClock } from '../../simulated-clock';
 import type { SyncSample } from '../../sync-sample';
 
