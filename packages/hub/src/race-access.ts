@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { decodeTopicMessage } from '@gw2race/protocol';
 import { type AccessRule, decideAccess } from './access-table';
 import type { ConnectRequest, ConnectVerdict, HubAccess } from './hub-access';
@@ -36,9 +37,19 @@ function willOf(request: ConnectRequest, raceId: string) {
   return decoded.value.message;
 }
 
+/**
+ * Whether a password equals the secret, in time that depends on neither (both are hashed to equal
+ * length first), so a client cannot learn the host token one character at a time.
+ */
+export function secretEquals(password: string | undefined, secret: string): boolean {
+  if (password === undefined) return false;
+  const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+  return timingSafeEqual(digest(password), digest(secret));
+}
+
 function identify(request: ConnectRequest, options: RaceAccessOptions): ConnectVerdict {
   if (request.username === HOST_USERNAME) {
-    return request.password === options.hostToken
+    return secretEquals(request.password, options.hostToken)
       ? { ok: true, principal: { kind: 'host' } }
       : { ok: false, returnCode: 4, reason: 'wrong host token' };
   }

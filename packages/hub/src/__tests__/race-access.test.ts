@@ -2,7 +2,7 @@ import { buildTopic, encodeMessage } from '@gw2race/protocol';
 import { describe, expect, it } from 'vitest';
 import type { ConnectRequest, HubConnection } from '../hub-access';
 import type { Principal } from '../principal';
-import { createRaceAccess, HOST_USERNAME } from '../race-access';
+import { createRaceAccess, HOST_USERNAME, secretEquals } from '../race-access';
 
 const access = (extra = {}) => createRaceAccess({ raceId: 'r1', hostToken: 'tok', ...extra });
 const request = (over: Partial<ConnectRequest> = {}): ConnectRequest => ({
@@ -181,5 +181,15 @@ describe('the embedded hub access rules', () => {
       expect(a.authorizeSubscribe(viewer, 'race/r1/#').allow).toBe(true);
       expect(a.authorizePublish(viewer, 'race/r1/presence', false).allow).toBe(false);
     });
+  });
+});
+
+describe('secretEquals (the host token compare)', () => {
+  it('accepts only the same text, whatever the lengths', () => {
+    expect(secretEquals('s3cret-token', 's3cret-token')).toBe(true);
+    expect(secretEquals('s3cret-tokeN', 's3cret-token')).toBe(false);
+    expect(secretEquals('s3cret', 's3cret-token')).toBe(false);
+    expect(secretEquals('', 's3cret-token')).toBe(false);
+    expect(secretEquals(undefined, 's3cret-token')).toBe(false);
   });
 });
