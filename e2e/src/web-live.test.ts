@@ -1,3 +1,4 @@
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { needs, SHORT_TRACK, startHost, startRacer, stopAll } from './harness';
@@ -25,10 +26,16 @@ describe.skipIf(!needs('chromium'))('the race viewer during a live race in Chrom
       '--finish-timeout',
       '3',
     ]);
-    const match = await host.waitFor(/viewer: (http:\/\/\S+\/)\s+organizer controls: (\S+)/);
+    // Piped output ends up in logs: the token goes to an owner-only file, not to stdout.
+    const match = await host.waitFor(
+      /viewer: (http:\/\/\S+\/)\s+organizer controls: in (\S+) \(not printed/,
+    );
     const viewer = match[1] as string;
-    const organizerLink = match[2] as string;
+    const linkFile = match[2] as string;
+    expect((statSync(linkFile).mode & 0o777).toString(8)).toBe('600');
+    const organizerLink = readFileSync(linkFile, 'utf8').trim();
     expect(organizerLink).toMatch(/\?token=[\w-]+$/);
+    expect(host.output()).not.toContain('token=');
     const browser = await launchChromium();
     try {
       // A spectator without the token.

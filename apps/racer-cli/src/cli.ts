@@ -6,6 +6,7 @@ import {
   createScreen,
   numberOption,
   parseCommandLine,
+  resolvePassword,
   runMain,
 } from '@gw2race/app-shared';
 import { DEFAULT_SNTP_SERVERS } from '@gw2race/clock-sync/node';
@@ -29,6 +30,8 @@ the organizer's, and sends positions and checkpoints to the race hub.
   --spectator          watch only: send nothing but presence (and clock pings)
   --broker URL         the race hub (default mqtt://127.0.0.1:1883); mqtt://, mqtts://, ws://, wss://
   --username U, --password P, --ca FILE   hub credentials and private certificate authority
+  --password-file FILE                    the password from a file's first line (or GW2RACE_PASSWORD;
+                                          --password shows in ps)
   --mumble NAME        MumbleLink name (Windows; the game's -mumble option; default MumbleLink)
   --mumble-file PATH   MumbleLink file (Linux bridges; default /dev/shm/MumbleLink)
   --simulate           no game: a bot drives the track through a MumbleLink file
@@ -57,6 +60,7 @@ const OPTIONS = {
   broker: { type: 'string' },
   username: { type: 'string' },
   password: { type: 'string' },
+  'password-file': { type: 'string' },
   ca: { type: 'string' },
   mumble: { type: 'string' },
   'mumble-file': { type: 'string' },
@@ -76,6 +80,12 @@ const OPTIONS = {
 } as const;
 
 type Values = NonNullable<ReturnType<typeof parseCommandLine<typeof OPTIONS>>>['values'];
+
+/** The hub password from --password-file, GW2RACE_PASSWORD or --password. */
+function passwordOption(values: Values): { password?: string } {
+  const password = resolvePassword(values);
+  return password === undefined ? {} : { password };
+}
 
 async function main(): Promise<number> {
   const command = parseCommandLine(process.argv.slice(2), OPTIONS, USAGE);
@@ -101,7 +111,7 @@ async function main(): Promise<number> {
     mode: spectator ? 'spectator' : 'racer',
     broker: values.broker ?? 'mqtt://127.0.0.1:1883',
     ...(values.username !== undefined ? { username: values.username } : {}),
-    ...(values.password !== undefined ? { password: values.password } : {}),
+    ...passwordOption(values),
     ...(values.ca !== undefined ? { caFile: values.ca } : {}),
     ...(values.mumble !== undefined ? { mumbleName: values.mumble } : {}),
     ...(values['mumble-file'] !== undefined ? { mumbleFile: values['mumble-file'] } : {}),

@@ -11,5 +11,7 @@ export { listenKeys } from './keys';
 export { runMain } from './main';
 export type { AskOptions } from './prompt';
 export { ask, canPrompt } from './prompt';
+export type { PasswordFlags } from './secrets';
+export { PASSWORD_ENV, resolvePassword } from './secrets';
 export type { Screen } from './terminal';
 export { createColors, createScreen } from './terminal';

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { chmodSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { join } from 'node:path';
 import {
   canPrompt,
   createColors,
@@ -50,6 +52,8 @@ Race:
 Hub:
   --broker URL         use an external hub (mqtt://, mqtts://, ws://, wss://) instead of the embedded one
   --username U, --password P, --ca FILE   credentials and certificate authority for --broker
+  --password-file FILE                    the password from a file's first line (or GW2RACE_PASSWORD;
+                                          --password shows in ps)
   --viewer-broker URL  with --broker: the hub's MQTT-over-WebSocket URL (ws://, wss://) for the
                        viewer's live view (default: --broker itself when it is ws:// or wss://)
   --listen HOST        interface of the embedded hub and the viewer (default 127.0.0.1; 0.0.0.0 for a LAN race)
@@ -83,6 +87,7 @@ const RUN_OPTIONS = {
   'viewer-broker': { type: 'string' },
   username: { type: 'string' },
   password: { type: 'string' },
+  'password-file': { type: 'string' },
   ca: { type: 'string' },
   listen: { type: 'string' },
   port: { type: 'string' },
@@ -286,6 +291,22 @@ function serveWebApp(race: HostSession, setup: RaceSetup, wiring: RaceWiring, ve
   });
 }
 
+/**
+ * The organizer's address (it carries the host token) as shown: on a terminal the address itself;
+ * on piped output, which ends up in logs, the owner-only file it is written to instead.
+ */
+function organizerLink(screen: Screen, setup: RaceSetup, url: string): string {
+  if (screen.interactive) return url;
+  const file = join(setup.outDir, `race_${setup.raceId}.organizer-url.txt`);
+  try {
+    writeFileSync(file, `${url}\n`, { mode: 0o600 });
+    chmodSync(file, 0o600);
+  } catch {
+    return 'not shown (output is not a terminal and the results folder is not writable)';
+  }
+  return `in ${file} (not printed: output is not a terminal)`;
+}
+
 /** The lines that tell the organizer where the race is and how racers join. */
 function announceRace(screen: Screen, setup: RaceSetup, wiring: RaceWiring, shownHub: string) {
   const { raceId } = setup;
@@ -297,7 +318,7 @@ function announceRace(screen: Screen, setup: RaceSetup, wiring: RaceWiring, show
   if (wiring.httpNote) screen.log(wiring.httpNote);
   if (!wiring.webUrl) return;
   screen.log(
-    `viewer: ${wiring.webUrl}   organizer controls: ${wiring.webUrl}?token=${wiring.hostToken}${webAppDir() ? '' : ' (the web viewer is not built)'}`,
+    `viewer: ${wiring.webUrl}   organizer controls: ${organizerLink(screen, setup, `${wiring.webUrl}?token=${wiring.hostToken}`)}${webAppDir() ? '' : ' (the web viewer is not built)'}`,
   );
   if (!wiring.broker)
     screen.log(

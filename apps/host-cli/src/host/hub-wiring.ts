@@ -6,6 +6,7 @@ import {
   listenAddressError,
   numberOption,
   parseHubUrl,
+  resolvePassword,
 } from '@gw2race/app-shared';
 import { type EmbeddedBroker, startEmbeddedBroker } from '@gw2race/app-shared/hub';
 import { createRaceAccess, HOST_USERNAME } from '@gw2race/hub';
@@ -19,6 +20,7 @@ export interface HubFlags {
   'viewer-broker'?: string | undefined;
   username?: string | undefined;
   password?: string | undefined;
+  'password-file'?: string | undefined;
   ca?: string | undefined;
   listen?: string | undefined;
   port?: string | undefined;
@@ -139,11 +141,12 @@ export async function connectHost(
   hub: { url: string; embedded: boolean; raceId: string; hostToken: string },
   log: (line: string) => void,
 ): Promise<{ client: MqttClient; positionClients: MqttClient[] }> {
+  const password = hub.embedded ? undefined : resolvePassword(flags);
   const credentials = hub.embedded
     ? { username: HOST_USERNAME, password: hub.hostToken }
     : {
         ...(flags.username !== undefined ? { username: flags.username } : {}),
-        ...(flags.password !== undefined ? { password: flags.password } : {}),
+        ...(password !== undefined ? { password } : {}),
         ...(flags.ca !== undefined ? { caFile: flags.ca } : {}),
       };
   const client = await connectHub(hub.url, {
