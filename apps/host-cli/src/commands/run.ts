@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import {
   canPrompt,
@@ -20,6 +21,7 @@ import { DEFAULT_SNTP_SERVERS, pollSntp } from '@gw2race/clock-sync/node';
 import { closeClient, redactUrl } from '@gw2race/hub-client';
 import { DIRECTOR_DEFAULTS } from '@gw2race/race-director';
 import { checkHubFlags, connectHost, listenViewer, startRaceHub } from '../host/hub-wiring';
+import { formatJoinLines, type JoinHub } from '../host/join-lines';
 import { BUNDLED_TRACKS, DEFAULT_TRACK } from '../host/load-track';
 import { type RaceSetup, setupRace } from '../host/race-setup';
 import { createHostSession, type HostOutcome, type HostSession } from '../host/session';
@@ -211,6 +213,8 @@ function printResults(race: HostSession, setup: RaceSetup, outcome: HostOutcome)
 /** What the race runs on: the hub, its connections and the viewer's server. */
 interface RaceWiring {
   broker: EmbeddedBroker | undefined;
+  /** The interface the embedded hub and the viewer listen on (`--listen`). */
+  listen: string;
   http: Server | undefined;
   hubUrl: string;
   webUrl: string | undefined;
@@ -256,6 +260,7 @@ async function openWiring(values: RunValues, raceId: string, screen: Screen): Pr
   );
   return {
     broker,
+    listen,
     http,
     hubUrl,
     webUrl: viewer?.webUrl,
@@ -307,14 +312,26 @@ function organizerLink(screen: Screen, setup: RaceSetup, url: string): string {
   return `in ${file} (not printed: output is not a terminal)`;
 }
 
+/** Where racers reach the race's hub, for {@link formatJoinLines}. */
+function joinHub(wiring: RaceWiring, shownHub: string): JoinHub {
+  return wiring.broker
+    ? { embedded: true, listen: wiring.listen, port: wiring.broker.port }
+    : { embedded: false, url: shownHub };
+}
+
 /** The lines that tell the organizer where the race is and how racers join. */
-function announceRace(screen: Screen, setup: RaceSetup, wiring: RaceWiring, shownHub: string) {
+function announceRace(
+  screen: Screen,
+  setup: RaceSetup,
+  wiring: RaceWiring,
+  shownHub: string,
+  joinLines: readonly string[],
+) {
   const { raceId } = setup;
   for (const warning of setup.trackWarnings)
     screen.log(`track warning ${warning.code}: ${warning.message}`);
-  screen.log(
-    `race ${raceId} is open on ${shownHub}: racers join with  gw2race-racer --race ${raceId}${wiring.broker ? '' : ` --broker ${shownHub}`}`,
-  );
+  screen.log(`race ${raceId} is open on ${shownHub}: racers join with`);
+  for (const line of joinLines) screen.log(line);
   if (wiring.httpNote) screen.log(wiring.httpNote);
   if (!wiring.webUrl) return;
   screen.log(
@@ -360,6 +377,7 @@ export async function runCommand(args: string[], version: string): Promise<numbe
   wiring.refusals.session = race;
   for (const [clientId, topic, reason] of wiring.refusals.early.splice(0))
     race.hubRefused(clientId, topic, reason);
+  const joinLines = formatJoinLines(setup.raceId, joinHub(wiring, shownHub), networkInterfaces());
   const organizerUrl = wiring.webUrl ? `${wiring.webUrl}?token=${wiring.hostToken}` : undefined;
   const info: HostScreenInfo = {
     hubUrl: shownHub,
@@ -371,6 +389,7 @@ export async function runCommand(args: string[], version: string): Promise<numbe
     trackWarnings: setup.trackWarnings,
     clockNote,
     keys: '',
+    join: joinLines,
   };
   function redraw() {
     info.keys = keysLine(race, setup);
@@ -378,7 +397,7 @@ export async function runCommand(args: string[], version: string): Promise<numbe
   }
   serveWebApp(race, setup, wiring, version);
   await race.start();
-  announceRace(screen, setup, wiring, shownHub);
+  announceRace(screen, setup, wiring, shownHub, joinLines);
 
   const keys = canPrompt() ? listenOrganizerKeys(race, screen, redraw) : undefined;
   const onSignal = () => void race.end('stopped by the organizer');

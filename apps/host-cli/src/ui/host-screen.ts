@@ -23,6 +23,8 @@ export interface HostScreenInfo {
   trackWarnings?: readonly TrackWarning[];
   clockNote: string;
   keys: string;
+  /** How racers join, one line per address (`formatJoinLines`); shown while nobody is there. */
+  join?: readonly string[];
 }
 
 const STAGE_NAMES = { pre: 'PRE-RACE', active: 'RACE', post: 'RESULTS' } as const;
@@ -69,19 +71,32 @@ export function renderHostScreen(session: HostSession, info: HostScreenInfo, c: 
     lines.push('');
   }
 
-  lines.push(...clientLines(session, c), ...rankingLines(session, c), ...flagLines(session, c));
+  lines.push(
+    ...clientLines(session, c, info.join),
+    ...rankingLines(session, c),
+    ...flagLines(session, c),
+  );
   if (info.keys) lines.push(c.dim(info.keys));
   return lines.join('\n');
 }
 
 /** The clients table, before the race (or while nobody is there). */
-function clientLines(session: HostSession, c: Colors): string[] {
+function clientLines(
+  session: HostSession,
+  c: Colors,
+  join: readonly string[] | undefined,
+): string[] {
   const lines: string[] = [];
   const { options } = session;
   const clientRows = session.clientList().sort((a, b) => a.playerId.localeCompare(b.playerId));
   if (session.stage === 'pre' || clientRows.length === 0) {
     lines.push(`Clients (${clientRows.length}):`);
-    if (clientRows.length === 0)
+    if (clientRows.length === 0 && join?.length)
+      lines.push(
+        c.dim('  nobody yet: racers join with'),
+        ...join.map((line) => c.dim(`  ${line}`)),
+      );
+    else if (clientRows.length === 0)
       lines.push(c.dim(`  nobody yet: racers join with gw2race-racer --race ${options.raceId}`));
     else {
       lines.push(
