@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { type Hub, type HubOptions, isHubError, MQTT_WS_PATH, startHub } from '@gw2race/hub';
 import { AppError } from './errors';
 
@@ -8,6 +9,37 @@ export type EmbeddedBroker = Hub;
 export type EmbeddedBrokerOptions = HubOptions;
 
 export { MQTT_WS_PATH };
+
+/** A port that is free on `host` now (the system's pick), or undefined when none could be had. */
+function freePort(host: string): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(undefined));
+    server.listen(0, host, () => {
+      const address = server.address();
+      server.close(() =>
+        resolve(typeof address === 'object' && address ? address.port : undefined),
+      );
+    });
+  });
+}
+
+/**
+ * What to do when the hub's `port` on `host` is taken: listen on a free port (`--port`), or race
+ * on the hub that is there (`--broker`, at an address a client connects to: a wildcard listen
+ * address such as 0.0.0.0 is reached at 127.0.0.1 on this machine).
+ */
+export function portTakenHint(host: string, port: number, free: number | undefined): string {
+  const connectHost =
+    host === '0.0.0.0' || host === '::' || host === '[::]'
+      ? '127.0.0.1'
+      : host.includes(':') && !host.startsWith('[')
+        ? `[${host}]`
+        : host;
+  const another =
+    free === undefined ? 'another free port with --port N' : `a free port with --port ${free}`;
+  return `listen on ${another}, or, if a race hub already runs there, race on it with --broker mqtt://${connectHost}:${port}`;
+}
 
 /**
  * Starts the embedded hub for a CLI: `@gw2race/hub`'s `startHub`, with its errors as
@@ -36,10 +68,7 @@ export async function startEmbeddedBroker(
     throw new AppError(
       'PORT_IN_USE',
       `port ${port} on ${host} is already in use (another broker or gw2race-host?)`,
-      {
-        hint: `choose another with --port, or race on the broker already there with --broker mqtt://${host}:${port}`,
-        cause: error,
-      },
+      { hint: portTakenHint(host, port, await freePort(host)), cause: error },
     );
   }
 }

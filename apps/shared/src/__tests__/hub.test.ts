@@ -4,7 +4,7 @@ import { createRaceAccess, HOST_USERNAME } from '@gw2race/hub';
 import { HubClientError } from '@gw2race/hub-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isAppError } from '../errors';
-import { startEmbeddedBroker } from '../hub';
+import { portTakenHint, startEmbeddedBroker } from '../hub';
 import { connectHub, hubClientAppError } from '../hub-connection';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -92,6 +92,39 @@ describe('embedded broker and hub connection', () => {
     expect(isAppError(error) && error.code).toBe('PORT_IN_USE');
     expect(isAppError(error) && error.message).toBe(
       `port ${first.port} on 127.0.0.1 is already in use (another broker or gw2race-host?)`,
+    );
+    const hint = isAppError(error) ? (error.hint ?? '') : '';
+    const free = Number(/--port (\d+)/.exec(hint)?.[1]);
+    expect(hint).toBe(
+      `listen on a free port with --port ${free}, or, if a race hub already runs there, race on it with --broker mqtt://127.0.0.1:${first.port}`,
+    );
+    // The port it suggests is free: a hub starts on it.
+    const second = await startEmbeddedBroker({ port: free });
+    cleanups.push(() => second.close());
+    expect(second.port).toBe(free);
+  });
+
+  it('on a taken port of 0.0.0.0 suggests an address to connect to, never 0.0.0.0', async () => {
+    const first = await startEmbeddedBroker({ host: '0.0.0.0', port: 0 });
+    cleanups.push(() => first.close());
+    const error = await startEmbeddedBroker({ host: '0.0.0.0', port: first.port }).catch(
+      (e: unknown) => e,
+    );
+    expect(isAppError(error) && error.code).toBe('PORT_IN_USE');
+    const hint = isAppError(error) ? (error.hint ?? '') : '';
+    expect(hint).toContain(`--broker mqtt://127.0.0.1:${first.port}`);
+    expect(hint).not.toContain('0.0.0.0');
+  });
+
+  it('writes the hint for wildcard, IPv6 and named addresses, with or without a free port', () => {
+    expect(portTakenHint('::', 1883, 40001)).toBe(
+      'listen on a free port with --port 40001, or, if a race hub already runs there, race on it with --broker mqtt://127.0.0.1:1883',
+    );
+    expect(portTakenHint('::1', 1883, undefined)).toBe(
+      'listen on another free port with --port N, or, if a race hub already runs there, race on it with --broker mqtt://[::1]:1883',
+    );
+    expect(portTakenHint('192.168.1.20', 1999, 5000)).toContain(
+      '--broker mqtt://192.168.1.20:1999',
     );
   });
 
