@@ -141,6 +141,15 @@ describe.concurrent('bad input and bad situations', () => {
     expect(host.output()).toContain(
       'gw2race-host: --laps must be a whole number ≥ 1 and ≤ 1000, got "many"',
     );
+    // An unknown option: one line that says which, and where the usage is (not all of it).
+    for (const [name, cli] of [
+      ['host', HOST_CLI],
+      ['racer', RACER_CLI],
+    ] as const) {
+      const unknown = start(name, cli, ['--foo']);
+      expect(await unknown.exited).toBe(2);
+      expect(unknown.output().trim()).toBe(`gw2race-${name}: unknown option --foo; see --help`);
+    }
     const track = start('host', HOST_CLI, ['--yes', '--no-ntp', '--track', '/nope/track.csv']);
     expect(await track.exited).toBe(6);
     expect(track.output()).toContain(

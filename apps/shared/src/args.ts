@@ -7,7 +7,8 @@ export interface UsageOutput {
 }
 
 /**
- * Parses command-line arguments; unknown or malformed options become a usage {@link AppError}.
+ * Parses command-line arguments; unknown or malformed options become a one-line usage
+ * {@link AppError} (`unknown option --foo; see --help`, exit 2), never the whole usage text.
  * Every command gets `-h`/`--help`: it prints `usage` and returns `undefined` (exit 0).
  *
  * @example
@@ -36,15 +37,22 @@ export function parseCommandLine<T extends NonNullable<ParseArgsConfig['options'
       strict: true,
     });
   } catch (cause) {
-    const message =
-      cause instanceof Error ? cause.message.replace(/\. To specify.*$/s, '') : String(cause);
-    throw new AppError('USAGE', message, { hint: usage, cause });
+    throw new AppError('USAGE', `${parseErrorText(cause)}; see --help`, { cause });
   }
   if ((parsed.values as { help?: boolean }).help) {
     out.write(`${usage}\n`);
     return undefined;
   }
   return parsed;
+}
+
+/** `parseArgs`'s complaint as one short line (`unknown option --foo`), without its advice. */
+function parseErrorText(cause: unknown): string {
+  if (!(cause instanceof Error)) return String(cause);
+  const unknown = /^Unknown option '([^']+)'/.exec(cause.message);
+  if (unknown) return `unknown option ${unknown[1]}`;
+  const text = cause.message.replace(/\. To specify.*$/s, '').replace(/\.$/, '');
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 const HELP = { help: { type: 'boolean', short: 'h' } } as const;
