@@ -71,13 +71,30 @@ export function hookOf(page: Page): Promise<Hook> {
   );
 }
 
-/** Waits until the hook satisfies a condition (evaluated in the page). */
+/**
+ * Waits until the hook satisfies a condition (an expression of `h`, the hook). The condition is
+ * checked here, on each animation frame's copy of the hook: the viewer's Content-Security-Policy
+ * (no 'unsafe-eval') refuses the string `waitForFunction` would evaluate in the page.
+ */
 export async function waitForHook(page: Page, condition: string, timeout = 20_000): Promise<void> {
-  await page.waitForFunction(
-    `(() => { const h = window.__gw2race; return Boolean(h && (${condition})); })()`,
-    null,
-    { timeout },
-  );
+  const holds = new Function('h', `return Boolean(h && (${condition}));`) as (
+    h: unknown,
+  ) => boolean;
+  const deadline = performance.now() + timeout;
+  for (;;) {
+    const hook = await page.evaluate(
+      () =>
+        new Promise<unknown>((resolve) =>
+          requestAnimationFrame(() => {
+            const h = (window as unknown as { __gw2race?: unknown }).__gw2race;
+            resolve(h === undefined ? undefined : JSON.parse(JSON.stringify(h)));
+          }),
+        ),
+    );
+    if (holds(hook)) return;
+    if (performance.now() > deadline)
+      throw new Error(`waitForHook: "${condition}" did not hold within ${timeout} ms`);
+  }
 }
 
 /**

@@ -1,14 +1,17 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostInfoSchema, parseHostTime } from '@gw2race/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contentSecurityPolicy, isOwnHost } from '../web/web-security';
 import { attachWebApp, parseWebCommand, type WebCommand } from '../web/web-server';
 
 let server: Server;
 let base: string;
 const commands: WebCommand[] = [];
+const logged: string[] = [];
+let failingRecording = false;
 const dir = mkdtempSync(join(tmpdir(), 'gw2race-web-'));
 mkdirSync(join(dir, 'assets'));
 writeFileSync(join(dir, 'index.html'), '<!doctype html><title>viewer</title>');
@@ -30,7 +33,7 @@ beforeAll(async () => {
       recording: true,
       version: '0.0.0',
     }),
-    recordingPath: () => recording,
+    recordingPath: () => (failingRecording ? join(dir, 'gone', 'secret-path.gz') : recording),
     hostToken: 'sesame',
     onCommand: (command) => {
       commands.push(command);
@@ -39,11 +42,28 @@ beforeAll(async () => {
         : { ok: true };
     },
     organizerNowMs: () => 1_800_000_000_250,
+    log: (line) => logged.push(line),
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+/** A GET with a Host header of our choosing (fetch sets its own). */
+const getWithHost = (path: string, host: string) =>
+  new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const { port } = server.address() as { port: number };
+    const req = httpRequest({ host: '127.0.0.1', port, path, headers: { host } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 
 const post = (body: unknown, token?: string) =>
   fetch(`${base}/api/control`, {
@@ -146,5 +166,94 @@ describe('the viewer server', () => {
       reason: 'cut',
     });
     expect(parseWebCommand(null)).toBe('the body must be a JSON object');
+  });
+
+  it('sends the security headers on every answer, a CSP fitting what the viewer loads', async () => {
+    for (const path of ['/', '/assets/app.js', '/api/info', '/api/nothing', '/%', '/mqtt']) {
+      const response = await fetch(`${base}${path}`);
+      expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      const csp = response.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("default-src 'none'");
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("style-src 'self'; style-src-attr 'unsafe-inline'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).toContain('worker-src blob:;');
+      expect(csp).toContain("img-src 'self' data: https://tiles.guildwars2.com");
+      expect(csp).toContain(`connect-src 'self' https://api.guildwars2.com ws://${base.slice(7)}`);
+    }
+  });
+
+  it('answers /api/* only to a Host that names this server (DNS rebinding)', async () => {
+    const { port } = server.address() as { port: number };
+    for (const host of [
+      `evil.example:${port}`,
+      'evil.example',
+      `127.0.0.1:${port + 1}`,
+      `localhost.evil.example:${port}`,
+    ]) {
+      for (const path of ['/api/info', '/api/recording', '/api/time']) {
+        const forged = await getWithHost(path, host);
+        expect(forged.status).toBe(421);
+        expect(forged.body).toBe(
+          'the Host header does not name this server: open the viewer at the address gw2race-host printed\n',
+        );
+      }
+    }
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]) {
+      const own = await getWithHost('/api/info', host);
+      expect(own.status).toBe(200);
+      expect(JSON.parse(own.body)).toMatchObject({ raceId: 'r1' });
+    }
+  });
+
+  it('answers a failure with "internal error" and keeps its details in the host log', async () => {
+    failingRecording = true;
+    try {
+      const response = await fetch(`${base}/api/recording`);
+      expect(response.status).toBe(500);
+      expect(await response.json()).toEqual({ error: 'internal error' });
+    } finally {
+      failingRecording = false;
+    }
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatch(/GET \/api\/recording: .*ENOENT.*secret-path\.gz/);
+  });
+
+  it('answers a plain request to /mqtt (no upgrade) with 426 instead of holding it open', async () => {
+    const response = await fetch(`${base}/mqtt`);
+    expect(response.status).toBe(426);
+    expect(response.headers.get('upgrade')).toBe('websocket');
+    expect(await response.text()).toMatch(/^\/mqtt is MQTT over WebSocket/);
+  });
+});
+
+describe('the viewer server security helpers', () => {
+  const at = { address: '0.0.0.0', port: 8080, family: 'IPv4' };
+  it('takes a Host for this server by name, address and port', () => {
+    const ownAddress = Object.values(networkInterfaces())
+      .flat()
+      .find((entry) => entry && !entry.internal)?.address;
+    const hosts = ['localhost:8080', 'LOCALHOST:8080', '[::1]:8080', '0.0.0.0:8080'];
+    if (ownAddress)
+      hosts.push(ownAddress.includes(':') ? `[${ownAddress}]:8080` : `${ownAddress}:8080`);
+    for (const host of hosts) expect(isOwnHost(host, at)).toBe(true);
+    for (const host of [
+      'localhost:8081',
+      'localhost',
+      'evil.example:8080',
+      'a@localhost:8080',
+      'localhost:8080/x',
+    ])
+      expect(isOwnHost(host, at)).toBe(false);
+    expect(isOwnHost(undefined, at)).toBe(false);
+  });
+
+  it('lets the viewer reach an external hub it is told about, and nothing else', () => {
+    const csp = contentSecurityPolicy(undefined, 'wss://hub.example:8884/mqtt');
+    expect(csp).toContain("connect-src 'self' https://api.guildwars2.com wss://hub.example:8884;");
+    expect(contentSecurityPolicy(undefined)).toContain(
+      "connect-src 'self' https://api.guildwars2.com;",
+    );
   });
 });

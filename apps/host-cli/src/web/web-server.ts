@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import {
   type ControlRequest,
@@ -10,6 +11,7 @@ import {
   HTTP_API_PATHS,
   parseControlRequest,
 } from '@gw2race/protocol';
+import { contentSecurityPolicy, isOwnHost } from './web-security';
 
 /** What the web app learns from `GET /api/info` (protocol's `hostInfoSchema`). */
 export type WebInfo = HostInfo;
@@ -35,6 +37,11 @@ export interface WebAppOptions {
    * for the viewer's race clock; without it that endpoint answers 404 (replay mode).
    */
   organizerNowMs?: () => number;
+  /**
+   * Where an unexpected failure's details go (the answer says only `internal error`); defaults
+   * to one line on stderr.
+   */
+  log?: (line: string) => void;
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -58,7 +65,6 @@ function send(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
   });
   response.end(text);
 }
@@ -96,14 +102,32 @@ export function parseWebCommand(value: unknown): WebCommand | string {
 export function attachWebApp(server: Server, options: WebAppOptions): void {
   const root = options.staticDir ? resolve(options.staticDir) : undefined;
 
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const address = () => {
+    const value = server.address();
+    return value !== null && typeof value === 'object' ? (value as AddressInfo) : undefined;
+  };
+
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    void handle(request, response).catch((error: unknown) => {
-      if (!response.headersSent) send(response, 500, { error: `internal error: ${String(error)}` });
+    const ownHost = isOwnHost(request.headers.host, address());
+    setSecurityHeaders(
+      response,
+      ownHost ? request.headers.host : undefined,
+      options.info().mqttUrl,
+    );
+    void handle(request, response, ownHost).catch((error: unknown) => {
+      // The details stay on the host: a stack or a file path tells a caller nothing it needs.
+      log(`gw2race-host: viewer server: ${request.method} ${request.url}: ${String(error)}`);
+      if (!response.headersSent) send(response, 500, { error: 'internal error' });
       else response.destroy();
     });
   });
 
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  async function handle(
+    request: IncomingMessage,
+    response: ServerResponse,
+    ownHost: boolean,
+  ): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
     let path: string;
     try {
@@ -111,7 +135,23 @@ export function attachWebApp(server: Server, options: WebAppOptions): void {
     } catch {
       return send(response, 400, { error: `bad percent-encoding in the path ${url.pathname}` });
     }
-    if (path === '/mqtt') return; // the WebSocket upgrade is handled by the broker
+    if (path === '/mqtt') {
+      // Upgrades go to the hub's 'upgrade' listener and never get here: a plain request is told so.
+      response.writeHead(426, {
+        'content-type': 'text/plain; charset=utf-8',
+        upgrade: 'websocket',
+      });
+      response.end('/mqtt is MQTT over WebSocket: connect with a WebSocket (Upgrade: websocket)\n');
+      return;
+    }
+    if (path.startsWith('/api/') && !ownHost) {
+      // DNS rebinding: a page whose name was rebound to this address sends its own name as Host.
+      response.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end(
+        'the Host header does not name this server: open the viewer at the address gw2race-host printed\n',
+      );
+      return;
+    }
     if (path === HTTP_API_PATHS.info && request.method === 'GET')
       return send(response, 200, options.info());
     if (path === HTTP_API_PATHS.time && request.method === 'GET') {
@@ -184,13 +224,23 @@ export function attachWebApp(server: Server, options: WebAppOptions): void {
     response.writeHead(200, {
       'content-type': type,
       'content-length': String(content.length),
-      'x-content-type-options': 'nosniff',
       'cache-control': file.includes(`${sep}assets${sep}`)
         ? 'public, max-age=31536000, immutable'
         : 'no-cache',
     });
     response.end(request.method === 'HEAD' ? undefined : content);
   }
+}
+
+/** The headers every answer of the viewer's server carries (CSP, no referrer, no sniffing). */
+function setSecurityHeaders(
+  response: ServerResponse,
+  host: string | undefined,
+  mqttUrl: string | undefined,
+): void {
+  response.setHeader('content-security-policy', contentSecurityPolicy(host, mqttUrl));
+  response.setHeader('referrer-policy', 'no-referrer');
+  response.setHeader('x-content-type-options', 'nosniff');
 }
 
 /**
