@@ -30,6 +30,7 @@ the organizer's, and sends positions and checkpoints to the race hub.
   --spectator          watch only: send nothing but presence (and clock pings)
   --broker URL         the race hub (default mqtt://127.0.0.1:1883); mqtt://, mqtts://, ws://, wss://
   --username U, --password P, --ca FILE   hub credentials and private certificate authority
+                       (no user name is sent unless given; with a password alone, the player id)
   --password-file FILE                    the password from a file's first line (or GW2RACE_PASSWORD;
                                           --password shows in ps)
   --mumble NAME        MumbleLink name (Windows; the game's -mumble option; default MumbleLink)
@@ -45,7 +46,8 @@ the organizer's, and sends positions and checkpoints to the race hub.
   --codec json|msgpack position encoding (default msgpack, about 40% smaller)
   --rate HZ            positions per second, 1 to 10 (default 10; lower it on hubs that cap a
                        client's publishes, e.g. 8 on a 10-per-second tier: presence takes 1)
-  --wait-for-race S    seconds to wait for the race to appear on the hub (default 5)
+  --wait-for-race S    seconds to wait for the race to appear on the hub (default 15: the host
+                       republishes its state every 5 s for hubs that keep no retained message)
   --stay               keep running after the race ends
   --plain              no screen redraw: print updates as lines
   -h, --help, --version`;
@@ -120,7 +122,7 @@ async function main(): Promise<number> {
     codec,
     positionRate: numberOption(values.rate, 'rate', 10, { min: 1, max: 10 }),
     waitForRaceMs:
-      numberOption(values['wait-for-race'], 'wait-for-race', 5, { min: 0, max: 3600 }) * 1000,
+      numberOption(values['wait-for-race'], 'wait-for-race', 15, { min: 0, max: 3600 }) * 1000,
     stay: values.stay ?? false,
     screen: createScreen(process.stdout, { forcePlain: values.plain ?? false }),
     version: VERSION,

@@ -229,11 +229,14 @@ async function connect(
   onRefused: (error: AppError) => void,
 ): Promise<MqttClient> {
   const { options, core } = session;
+  const username = hubUsername(options);
   const client = await connectHub(options.broker, {
     clientId: `gw2race-${options.mode}-${options.playerId}-${Math.random().toString(36).slice(2, 8)}`,
     will: lastWill(options.raceId, options.playerId, { mode: options.mode }),
     onRefused,
-    username: options.username ?? options.playerId,
+    // Only a closed race's credential needs the player id as user name; a hub with anonymous
+    // access on (RabbitMQ, Mosquitto's allow_anonymous) refuses an unknown user name.
+    ...(username !== undefined ? { username } : {}),
     ...(options.password !== undefined ? { password: options.password } : {}),
     ...(options.caFile !== undefined ? { caFile: options.caFile } : {}),
     onStatus: (status) => {
@@ -253,12 +256,39 @@ async function connect(
   return client;
 }
 
-/** The race must exist: its state is retained on the hub. */
+/**
+ * The MQTT user name: `--username`, else the player id when a password is given (a closed race's
+ * invitation credential is checked against the player id), else none.
+ */
+export function hubUsername(
+  options: Pick<RacerOptions, 'username' | 'password' | 'playerId'>,
+): string | undefined {
+  return options.username ?? (options.password !== undefined ? options.playerId : undefined);
+}
+
+/** How often the wait for the race says it is still waiting. */
+const WAIT_PROGRESS_EVERY_MS = 3000;
+
+/**
+ * The race must exist: its state is retained on the hub, or (a broker node or tier without the
+ * retained message) republished by the host every few seconds. Shows progress while waiting.
+ */
 async function waitForRace(session: Session, client: MqttClient): Promise<void> {
   const { options, core } = session;
-  const waitedUntil = performance.now() + options.waitForRaceMs;
-  while (!core.view.state && performance.now() < waitedUntil)
+  const startedAt = performance.now();
+  const waitedUntil = startedAt + options.waitForRaceMs;
+  let nextNote = startedAt + 1000;
+  while (!core.view.state && performance.now() < waitedUntil) {
     await new Promise((resolve) => setTimeout(resolve, 50));
+    const now = performance.now();
+    if (core.view.state || now < nextNote) continue;
+    nextNote = now + WAIT_PROGRESS_EVERY_MS;
+    const waited = Math.round((now - startedAt) / 1000);
+    session.note(
+      `waiting for race "${options.raceId}" on the hub: ${waited} s of ${Math.round(options.waitForRaceMs / 1000)} s`,
+    );
+    session.redraw();
+  }
   if (core.view.state) return;
   client.end(true);
   throw new AppError(

@@ -26,6 +26,12 @@ export interface DirectorConfig {
    * so the race does not end while the last racer reconnects. Default {@link DIRECTOR_DEFAULTS}.
    */
   readonly rejoinGrace?: number | undefined;
+  /**
+   * Seconds between republishes of the race state while nothing changes (it also goes out on
+   * every change), so a racer on a broker node or tier without the retained state still finds
+   * the race. Default {@link DIRECTOR_DEFAULTS}.
+   */
+  readonly stateRepublish?: number | undefined;
   /** The recording's time grid (`writer.header`); judged entries are placed on it. */
   readonly recording: RecordingLayout;
 }
@@ -36,6 +42,8 @@ export const DIRECTOR_DEFAULTS = {
   rejoinGrace: 30,
   /** A client silent this long is shown as gone (presence comes every second). */
   silentAfter: 5,
+  /** Default {@link DirectorConfig.stateRepublish}. */
+  stateRepublish: 5,
   /** The director asks to be woken this often. */
   tickInterval: 0.25,
   /** The ranking is published at least this often, even when nothing changed. */
@@ -61,6 +69,7 @@ export const DIRECTOR_OPTION_RANGES = {
   timeLimit: { min: 1 },
   finishTimeout: { min: 0 },
   rejoinGrace: { min: 0, max: 86_400 },
+  stateRepublish: { min: 1, max: 3600 },
 } as const satisfies Record<string, OptionRange>;
 
 /** The name of a numeric rule in {@link DIRECTOR_OPTION_RANGES}. */

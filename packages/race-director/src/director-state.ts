@@ -30,6 +30,8 @@ export interface DirectorState {
   readonly flags: readonly FlagMessage[];
   /** The last state message published (what racers see, retained on the hub). */
   readonly stateMessage: StateMessage;
+  /** Host clock (epoch s) of the last state publish; null before the first. */
+  readonly stateAt: number | null;
   /** Where the recording stands on its time grid. */
   readonly order: RecordedOrder;
   /** Something changed the ranking since it was last published. */
@@ -90,12 +92,18 @@ export function createDirector(config: DirectorConfig): DirectorState {
     clients: emptyClientTable(),
     flags: [],
     stateMessage: initialStateMessage(config),
+    stateAt: null,
     order: EMPTY_RECORDED_ORDER,
     rankingDirty: false,
     rankingAt: null,
     unflushed: false,
     lastRecordAt: 0,
   };
+}
+
+/** The state republish interval in force (s). */
+export function stateRepublishOf(config: DirectorConfig): number {
+  return config.stateRepublish ?? DIRECTOR_DEFAULTS.stateRepublish;
 }
 
 /** The rejoin grace in force (s). */

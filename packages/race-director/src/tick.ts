@@ -3,7 +3,8 @@ import { endRace, startRace } from './commands';
 import { DIRECTOR_DEFAULTS } from './director-config';
 import { endReasonAt } from './end-rules';
 import { readyRacers } from './views';
-import { log, publishRanking, type Work } from './work';
+import { stateRepublishOf } from './director-state';
+import { log, publishRanking, republishState, type Work } from './work';
 
 /**
  * @internal The clock moved: silence, auto-start, the ranking schedule, the end rules, the idle
@@ -16,6 +17,7 @@ export function onTick(w: Work): void {
   if (w.s.stage === 'pre' && autoStart !== undefined && readyRacers(w.s).length >= autoStart)
     startRace(w);
   if (rankingDue(w)) publishRanking(w);
+  if (w.s.stateAt !== null && w.at - w.s.stateAt >= stateRepublishOf(w.s.config)) republishState(w);
   const reason = endReasonAt(w.s, w.at);
   if (reason !== undefined) {
     endRace(w, reason, false);

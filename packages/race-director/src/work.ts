@@ -58,6 +58,16 @@ export function publish<K extends Exclude<MessageKind, 'pos' | 'pong'>>(
   kind: K,
   message: MessageOf<K>,
 ): void {
+  sendOut(w, kind, message);
+  ingest(w, { kind, at: w.at, message } as ReceivedMessage);
+}
+
+/** The publish effect alone: on the wire, not recorded. */
+function sendOut<K extends Exclude<MessageKind, 'pos' | 'pong'>>(
+  w: Work,
+  kind: K,
+  message: MessageOf<K>,
+): void {
   const channel = CHANNEL_OF_KIND[kind] as Exclude<(typeof CHANNEL_OF_KIND)[K], 'pos' | 'pong'>;
   const settings = TOPIC_SETTINGS[channel];
   w.effects.push({
@@ -69,7 +79,6 @@ export function publish<K extends Exclude<MessageKind, 'pos' | 'pong'>>(
     kind,
     message,
   } as DirectorEffect);
-  ingest(w, { kind, at: w.at, message } as ReceivedMessage);
 }
 
 /** @internal */
@@ -88,7 +97,18 @@ export function publishState(w: Work): void {
       .filter((c) => c.mode === 'racer')
       .map((c) => ({ playerId: c.playerId, ...(c.name !== undefined ? { name: c.name } : {}) })),
   };
+  w.s.stateAt = w.at;
   publish(w, 'state', w.s.stateMessage);
+}
+
+/**
+ * @internal The unchanged state again, on the host clock now, for whoever missed the retained
+ * one (a broker node or tier that keeps none). Not recorded: nothing in it is new but the clock.
+ */
+export function republishState(w: Work): void {
+  w.s.stateMessage = { ...w.s.stateMessage, serverClock: w.at };
+  w.s.stateAt = w.at;
+  sendOut(w, 'state', w.s.stateMessage);
 }
 
 /** @internal The ranking with the names racers gave, published (and recorded). */

@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createScreen, type Screen } from '@gw2race/app-shared';
-import { type EmbeddedBroker, startEmbeddedBroker } from '@gw2race/app-shared/hub';
+import {
+  type EmbeddedBroker,
+  type EmbeddedBrokerOptions,
+  startEmbeddedBroker,
+} from '@gw2race/app-shared/hub';
 import { createFileWriter, createFrame, type MumbleLinkWriter } from '@gw2race/mumblelink';
 import {
   decodeTopicMessage,
@@ -83,9 +87,22 @@ afterEach(async () => {
   cleanups = [];
 });
 
-/** A hub, a proxy in front of it, an organizer-side client that records what racers send. */
-async function setup() {
-  const broker: EmbeddedBroker = await startEmbeddedBroker({ port: 0 });
+/** The race state, as the host publishes it (retained unless told otherwise). */
+const publishState = (client: MqttClient, retain = true) =>
+  client.publishAsync(`race/${raceId}/state`, Buffer.from(encodeMessage('state', state)), {
+    qos: 1,
+    retain,
+  });
+
+/**
+ * A hub, a proxy in front of it, an organizer-side client that records what racers send.
+ * `retained: false` publishes no retained state (a broker node or tier that keeps none).
+ */
+async function setup(hub: { access?: EmbeddedBrokerOptions['access']; retained?: boolean } = {}) {
+  const broker: EmbeddedBroker = await startEmbeddedBroker({
+    port: 0,
+    ...(hub.access ? { access: hub.access } : {}),
+  });
   cleanups.push(() => broker.close());
   const proxy = await startProxy(broker.port);
   cleanups.push(() => proxy.close());
@@ -102,10 +119,7 @@ async function setup() {
       });
   });
   await organizer.subscribeAsync([`race/${raceId}/presence`, `race/${raceId}/pos/+`]);
-  await organizer.publishAsync(`race/${raceId}/state`, Buffer.from(encodeMessage('state', state)), {
-    qos: 1,
-    retain: true,
-  });
+  if (hub.retained !== false) await publishState(organizer);
   const dir = mkdtempSync(join(tmpdir(), 'gw2race-racer-test-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   const screens: string[] = [];
@@ -160,7 +174,7 @@ async function setup() {
       ),
       { qos: 1 },
     );
-  return { proxy, received, screens, options, startGame, endRace };
+  return { proxy, received, screens, options, startGame, endRace, organizer };
 }
 
 describe('a racer session on a real hub', () => {
@@ -211,6 +225,47 @@ describe('a racer session on a real hub', () => {
     const burst = after.filter((r) => r.at - first.at < 300);
     expect(burst.length).toBeLessThanOrEqual(2);
 
+    await endRace();
+    expect(await session).toBe(0);
+  });
+});
+
+/** A hub like RabbitMQ with anonymous access on: an unknown user name is refused. */
+const anonymousOnly: NonNullable<EmbeddedBrokerOptions['access']> = {
+  authenticate: (request) =>
+    request.username === undefined
+      ? { ok: true, principal: { kind: 'anonymous' } }
+      : { ok: false, returnCode: 4, reason: 'Bad username or password' },
+  authorizePublish: () => ({
+    allow: true,
+    rule: { who: ['anonymous'], access: 'readwrite', topic: '#', retain: true },
+  }),
+  authorizeSubscribe: () => ({
+    allow: true,
+    rule: { who: ['anonymous'], access: 'readwrite', topic: '#', retain: true },
+  }),
+};
+
+describe('a racer on a hub without the retained state', () => {
+  it('sends no user name, waits with progress shown, and joins when the host republishes the state', async () => {
+    const { received, screens, options, startGame, endRace, organizer } = await setup({
+      access: anonymousOnly,
+      retained: false,
+    });
+    startGame();
+    const session = runRacer({ ...options, waitForRaceMs: 600_000 });
+    await until(
+      () => screens.some((text) => text.includes(`waiting for race "${raceId}" on the hub`)),
+      'the progress of the wait for the race',
+      60_000,
+    );
+    expect(received.some((r) => r.topic === `race/${raceId}/pos/p1`)).toBe(false);
+    // The host's periodic republish: not retained, it reaches only those subscribed now.
+    await publishState(organizer, false);
+    await until(
+      () => received.some((r) => r.topic === `race/${raceId}/pos/p1`),
+      'positions once the race is found',
+    );
     await endRace();
     expect(await session).toBe(0);
   });

@@ -299,6 +299,51 @@ describe('the ranking schedule', () => {
   });
 });
 
+describe('the state republish', () => {
+  const states = (race: ReturnType<typeof fakeRace>) =>
+    race.effects.filter((e) => e.type === 'publish' && e.kind === 'state');
+
+  it('publishes the unchanged state again every few seconds, retained, and records none of it', () => {
+    const race = fakeRace();
+    race.open();
+    const recorded = () =>
+      race.effects.filter((e) => e.type === 'record' && e.entry.kind === 'state').length;
+    expect(states(race)).toHaveLength(1);
+    race.advance(12);
+    const again = states(race).slice(1);
+    expect(again.length).toBeGreaterThanOrEqual(2);
+    const first = states(race)[0];
+    for (const e of again) {
+      if (e.type !== 'publish' || first?.type !== 'publish') throw new Error('not a publish');
+      expect([e.topic, e.qos, e.retain]).toEqual(['race/unit/state', 1, true]);
+      const decoded = decodeTopicMessage(e.topic, e.payload);
+      expect(decoded.ok && decoded.value.message).toEqual(e.message);
+      expect({ ...e.message, serverClock: 0 }).toEqual({ ...first.message, serverClock: 0 });
+      expect((e.message as { serverClock: number }).serverClock).toBeGreaterThan(T);
+    }
+    expect(recorded()).toBe(1);
+  });
+
+  it('follows the configured interval, counted from the last change', () => {
+    const race = fakeRace({ stateRepublish: 2 });
+    race.open();
+    race.advance(12);
+    expect(states(race).length - 1).toBeGreaterThanOrEqual(5);
+    race.advance(1.5);
+    const count = states(race).length;
+    race.join('ann'); // a join before the start publishes the state with the new participant
+    expect(states(race)).toHaveLength(count + 1);
+    race.advance(1.5);
+    expect(states(race)).toHaveLength(count + 1);
+    race.advance(1);
+    expect(states(race)).toHaveLength(count + 2);
+  });
+
+  it('refuses an interval out of range', () => {
+    expect(() => fakeRace({ stateRepublish: 0 })).toThrow(/stateRepublish must be at least 1/);
+  });
+});
+
 describe('determinism', () => {
   it('the same inputs fed to a fresh director give the same effects and state', () => {
     const race = fakeRace({ finishTimeout: 2 });
