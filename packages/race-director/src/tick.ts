@@ -1,9 +1,9 @@
 import { listClients, putClient } from './client-table';
 import { endRace, startRace } from './commands';
 import { DIRECTOR_DEFAULTS } from './director-config';
+import { stateRepublishOf } from './director-state';
 import { endReasonAt } from './end-rules';
 import { readyRacers } from './views';
-import { stateRepublishOf } from './director-state';
 import { log, publishRanking, republishState, type Work } from './work';
 
 /**
