@@ -32,7 +32,7 @@ export function controlNote(control: ControlMessage, playerId: string): Note | u
       const mine = control.playerId === playerId;
       const reason = control.reason ? ` (${control.reason})` : '';
       return {
-        text: `Ruling: ${mine ? 'you' : control.playerId} ${RULINGS[control.action]}${reason}`,
+        text: `Ruling: ${mine ? 'you were' : `${control.playerId} was`} ${RULINGS[control.action]}${reason}`,
         level: mine ? 'important' : 'info',
       };
     }

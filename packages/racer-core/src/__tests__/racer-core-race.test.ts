@@ -164,8 +164,13 @@ describe('the racer core: the host’s word', () => {
       reason: 'cut',
     });
     expect(ruling).toEqual([
-      { type: 'note', text: 'Ruling: you disqualified (cut)', level: 'important' },
+      { type: 'note', text: 'Ruling: you were disqualified (cut)', level: 'important' },
     ]);
+    expect(
+      notes(
+        h.deliver('control', 'control', { cmd: 'RULING', playerId: 'p9', action: 'reinstate' }),
+      ),
+    ).toEqual(['Ruling: p9 was reinstated']);
     expect(notes(h.deliver('chat', 'chat', { text: 'gl', name: 'Org' }))).toEqual(['Org: gl']);
   });
 
