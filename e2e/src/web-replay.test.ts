@@ -450,8 +450,10 @@ describe.skipIf(!needs('chromium'))('the race viewer replays a recording in Chro
       console.log(`real-time video export: ${status}`);
       expect(status).toMatch(/mediarecorder/);
       expect(await page.isHidden('[data-testid=video-progress]')).toBe(true);
-      // Playable: the browser reads its frames back.
-      const played = await page.evaluate(
+      // Playable: the browser reads its frames back, in a blank page of its own (the viewer's
+      // Content-Security-Policy has no media-src: the viewer itself never plays a video).
+      const probe = await browser.context.newPage();
+      const played = await probe.evaluate(
         async (data) => {
           const url = URL.createObjectURL(new Blob([new Uint8Array(data)], { type: 'video/webm' }));
           const element = document.createElement('video');
@@ -467,6 +469,7 @@ describe.skipIf(!needs('chromium'))('the race viewer replays a recording in Chro
         },
         [...video],
       );
+      await probe.close();
       expect(played).toBe('1280x720');
       expect(problems).toEqual([]);
     } finally {
