@@ -116,7 +116,12 @@ export function createHooks(options: HookOptions) {
     }
     const tooBig = payloadRefusal(topic, packet.payload.length);
     if (tooBig !== undefined) return tooBig;
-    const decision = access.authorizePublish(connection, topic, packet.retain);
+    const decision = access.authorizePublish(
+      connection,
+      topic,
+      packet.retain,
+      typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload,
+    );
     return decision.allow ? undefined : decision.reason;
   }
 

@@ -41,8 +41,13 @@ export interface HubAccess {
    * with the same client id it takes over (the same principal), if any.
    */
   admit?(connection: HubConnection, replacing: HubConnection | undefined): string | undefined;
-  /** May this connection publish on `topic` (with the retain flag)? */
-  authorizePublish(connection: HubConnection, topic: string, retain: boolean): AccessDecision;
+  /** May this connection publish on `topic` (with the retain flag and this payload)? */
+  authorizePublish(
+    connection: HubConnection,
+    topic: string,
+    retain: boolean,
+    payload?: Uint8Array,
+  ): AccessDecision;
   /** May this connection subscribe to `filter`? */
   authorizeSubscribe(connection: HubConnection, filter: string): AccessDecision;
   /** The connection is gone (forget what was bound to it). */

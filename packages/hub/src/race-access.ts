@@ -1,9 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { decodeTopicMessage } from '@gw2race/protocol';
+import { buildTopic, decodeTopicMessage } from '@gw2race/protocol';
 import { type AccessRule, decideAccess } from './access-table';
 import type { ConnectRequest, ConnectVerdict, HubAccess } from './hub-access';
 
-import { playerOf } from './principal';
+import { describePrincipal, type Principal, playerOf } from './principal';
 
 /** MQTT user name the host logs in with on its embedded hub (with the host token as password). */
 export const HOST_USERNAME = 'gw2race-host';
@@ -98,6 +98,7 @@ function identify(request: ConnectRequest, options: RaceAccessOptions): ConnectV
  *   player for as long as it is connected (the connection, not its client id).
  */
 export function createRaceAccess(options: RaceAccessOptions): HubAccess {
+  const chatTopic = buildTopic(options.raceId, 'chat');
   const context = {
     raceId: options.raceId,
     open: options.checkCredential === undefined,
@@ -121,12 +122,14 @@ export function createRaceAccess(options: RaceAccessOptions): HubAccess {
       holderOf.set(playerId, connection.key);
       return undefined;
     },
-    authorizePublish(connection, topic, retain) {
+    authorizePublish(connection, topic, retain, payload) {
       const { principal, clientId, key } = connection;
       const decision = decideAccess(
         { principal, action: 'write', topic, retain, clientId },
         context,
       );
+      if (decision.allow && topic === chatTopic && principal.kind !== 'host')
+        return chatSender(principal, topic, payload) ?? decision;
       if (!decision.allow || !topic.includes('/pos/') || principal.kind !== 'anonymous')
         return decision;
       return bindPositions(key, topic.slice(topic.lastIndexOf('/') + 1)) ?? decision;
@@ -153,6 +156,24 @@ export function createRaceAccess(options: RaceAccessOptions): HubAccess {
     holderOf.set(playerId, key);
     return undefined;
   }
+}
+
+/**
+ * A chat must name its sender, and only as the player its connection is bound to: nobody else can
+ * speak as another racer, or as nobody (which screens once showed as the organizer).
+ */
+function chatSender(principal: Principal, topic: string, payload: Uint8Array | undefined) {
+  const player = playerOf(principal);
+  if (player === undefined) return refuse(`${describePrincipal(principal)} may not chat`);
+  if (payload === undefined) return undefined;
+  const decoded = decodeTopicMessage(topic, payload);
+  if (!decoded.ok || decoded.value.kind !== 'chat') return undefined;
+  const from = decoded.value.message.from;
+  return from === player
+    ? undefined
+    : refuse(
+        `a chat from player "${player}" must say "from": "${player}", not ${from === undefined ? 'nothing' : `"${from}"`}`,
+      );
 }
 
 function refuse(reason: string) {

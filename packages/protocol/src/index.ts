@@ -30,7 +30,7 @@ export { assertId, ID_PATTERN, idSchema, MAX_ID_LENGTH, parseId } from './ids';
 export type { JsonSchemaName } from './json-schema';
 export { JSON_SCHEMA_BASE_URL, toJsonSchema } from './json-schema';
 export type { ChatMessage } from './messages/chat';
-export { chatMessageSchema } from './messages/chat';
+export { chatMessageSchema, chatSenderLabel } from './messages/chat';
 export type { CheckpointMessage } from './messages/checkpoint';
 export { checkpointMessageSchema } from './messages/checkpoint';
 export type { Vec3 } from './messages/common';

@@ -5,6 +5,7 @@ import {
   systemClock,
 } from '@gw2race/clock-sync';
 import {
+  chatSenderLabel,
   type FlagMessage,
   type PresenceMessage,
   presenceKind,
@@ -207,7 +208,7 @@ export class LiveRace {
       }
       case 'chat': {
         const m = decoded.message;
-        this.note(localMs, `${m.name ?? (m.from ? this.nameOf(m.from) : 'organizer')}: ${m.text}`);
+        this.note(localMs, `${chatSenderLabel(m)}: ${m.text}`);
         return;
       }
       default:

@@ -1,6 +1,7 @@
 import { createRaceClock } from '@gw2race/clock-sync';
 import {
   type ControlMessage,
+  chatSenderLabel,
   decodeTopicMessage,
   type RankingMessage,
   type StateMessage,
@@ -47,8 +48,7 @@ export function onMessage(
       return;
     }
     case 'chat': {
-      const { name, from, text } = received.message;
-      note(session, `${name ?? from ?? 'organizer'}: ${text}`);
+      note(session, `${chatSenderLabel(received.message)}: ${received.message.text}`);
       return;
     }
     default:

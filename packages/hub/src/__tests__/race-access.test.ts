@@ -184,6 +184,30 @@ describe('the embedded hub access rules', () => {
   });
 });
 
+describe('chat carries its real sender', () => {
+  const chat = (message: Record<string, unknown>) => encodeMessage('chat', message);
+  const topic = buildTopic('r1', 'chat');
+  it('lets a player chat only as itself, and nobody chat as nobody (once shown as the organizer)', () => {
+    const a = access();
+    const ann = connection('c-ann', { kind: 'racer', playerId: 'ann', verified: false });
+    const own = a.authorizePublish(ann, topic, false, chat({ from: 'ann', text: 'hi' }));
+    expect(own.allow).toBe(true);
+    expect(reasonOf(a.authorizePublish(ann, topic, false, chat({ from: 'bob', text: 'x' })))).toBe(
+      'a chat from player "ann" must say "from": "ann", not "bob"',
+    );
+    expect(reasonOf(a.authorizePublish(ann, topic, false, chat({ text: 'START NOW' })))).toBe(
+      'a chat from player "ann" must say "from": "ann", not nothing',
+    );
+    expect(
+      reasonOf(a.authorizePublish(connection('anon'), topic, false, chat({ text: 'x' }))),
+    ).toBe('anonymous may not chat');
+    const host = connection('h', { kind: 'host' });
+    expect(a.authorizePublish(host, topic, false, chat({ text: 'from the organizer' })).allow).toBe(
+      true,
+    );
+  });
+});
+
 describe('secretEquals (the host token compare)', () => {
   it('accepts only the same text, whatever the lengths', () => {
     expect(secretEquals('s3cret-token', 's3cret-token')).toBe(true);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isDisplaySafe, toDisplayText, UNSAFE_TEXT_PATTERN } from '../display-text';
-import { chatMessageSchema } from '../messages/chat';
+import { chatMessageSchema, chatSenderLabel } from '../messages/chat';
 import { controlMessageSchema } from '../messages/control';
 import { presenceMessageSchema } from '../messages/presence';
 
@@ -59,5 +59,14 @@ describe('wire text refuses terminal escapes', () => {
     expect(chatMessageSchema.safeParse({ playerId: 'ann', text: '' }).success).toBe(false);
     expect(controlMessageSchema.safeParse({ cmd: 'MSG', text: 'go\u0007' }).success).toBe(false);
     expect(controlMessageSchema.safeParse({ cmd: 'MSG', text: 'go' }).success).toBe(true);
+  });
+});
+
+describe('chatSenderLabel', () => {
+  it('names the sender by player id, never a chat without one as the organizer', () => {
+    expect(chatSenderLabel({ from: 'ann', name: 'Ann' })).toBe('Ann (ann)');
+    expect(chatSenderLabel({ from: 'ann', name: 'ann' })).toBe('ann');
+    expect(chatSenderLabel({ from: 'ann' })).toBe('ann');
+    expect(chatSenderLabel({ name: 'organizer' })).toBe('unnamed sender');
   });
 });

@@ -13,3 +13,15 @@ export const chatMessageSchema = z.object({
 
 /** A chat message. */
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
+
+/**
+ * Who a chat is from, as screens show it: the sender's player id (what the hub binds and can
+ * check), with the self-declared name beside it. A chat without `from` is not the organizer's
+ * (the organizer speaks with `MSG` control commands, which only the host may publish): it shows as
+ * an unnamed sender.
+ */
+export function chatSenderLabel(message: Pick<ChatMessage, 'from' | 'name'>): string {
+  if (message.from === undefined) return 'unnamed sender';
+  if (message.name === undefined || message.name === message.from) return message.from;
+  return `${message.name} (${message.from})`;
+}

@@ -171,7 +171,13 @@ describe('the racer core: the host’s word', () => {
         h.deliver('control', 'control', { cmd: 'RULING', playerId: 'p9', action: 'reinstate' }),
       ),
     ).toEqual(['Ruling: p9 was reinstated']);
-    expect(notes(h.deliver('chat', 'chat', { text: 'gl', name: 'Org' }))).toEqual(['Org: gl']);
+    // A chat is shown by its sender's player id; one without a sender is nobody's, not the organizer's.
+    expect(notes(h.deliver('chat', 'chat', { text: 'gl', name: 'Bob', from: 'bob' }))).toEqual([
+      'Bob (bob): gl',
+    ]);
+    expect(notes(h.deliver('chat', 'chat', { text: 'gl', name: 'Org' }))).toEqual([
+      'unnamed sender: gl',
+    ]);
   });
 
   it('shows and ignores a bad message', () => {
