@@ -185,7 +185,7 @@ describe('the embedded hub access rules', () => {
 });
 
 describe('chat carries its real sender', () => {
-  const chat = (message: Record<string, unknown>) => encodeMessage('chat', message);
+  const chat = (message: { text: string; from?: string }) => encodeMessage('chat', message);
   const topic = buildTopic('r1', 'chat');
   it('lets a player chat only as itself, and nobody chat as nobody (once shown as the organizer)', () => {
     const a = access();
