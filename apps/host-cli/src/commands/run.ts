@@ -274,7 +274,13 @@ async function openWiring(values: RunValues, raceId: string, screen: Screen): Pr
 }
 
 /** Serves the web app (live mode) on the viewer's server; organizer commands go to the director. */
-function serveWebApp(race: HostSession, setup: RaceSetup, wiring: RaceWiring, version: string) {
+function serveWebApp(
+  race: HostSession,
+  setup: RaceSetup,
+  wiring: RaceWiring,
+  version: string,
+  log: (line: string) => void,
+) {
   if (!wiring.http) return;
   attachWebApp(wiring.http, {
     staticDir: webAppDir(),
@@ -293,6 +299,7 @@ function serveWebApp(race: HostSession, setup: RaceSetup, wiring: RaceWiring, ve
     hostToken: wiring.hostToken,
     onCommand: (command) => race.command(command),
     organizerNowMs: () => race.now() * 1000,
+    log,
   });
 }
 
@@ -395,7 +402,7 @@ export async function runCommand(args: string[], version: string): Promise<numbe
     info.keys = keysLine(race, setup);
     screen.render(renderHostScreen(race, info, colors));
   }
-  serveWebApp(race, setup, wiring, version);
+  serveWebApp(race, setup, wiring, version, (line) => screen.log(line));
   await race.start();
   announceRace(screen, setup, wiring, shownHub, joinLines);
 
