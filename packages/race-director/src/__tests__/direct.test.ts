@@ -339,6 +339,21 @@ describe('the state republish', () => {
     expect(states(race)).toHaveLength(count + 2);
   });
 
+  it('sends the state to a client that joins or comes back mid-race, as a request for it', () => {
+    const race = fakeRace({ stateRepublish: 3600 });
+    race.open();
+    race.join('ann');
+    race.command({ action: 'start', delay: 0 });
+    race.advance(1);
+    const count = states(race).length;
+    race.join('bob');
+    expect(states(race)).toHaveLength(count + 1);
+    race.quiet('ann');
+    race.advance(6); // ann went silent
+    race.join('ann');
+    expect(states(race)).toHaveLength(count + 2);
+  });
+
   it('refuses an interval out of range', () => {
     expect(() => fakeRace({ stateRepublish: 0 })).toThrow(/stateRepublish must be at least 1/);
   });
