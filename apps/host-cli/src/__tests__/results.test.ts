@@ -5,7 +5,7 @@ import type { ReceivedMessage, Track } from '@gw2race/protocol';
 import { rejudgeRecording } from '@gw2race/race-analysis';
 import { createReplayWriter, openReplay } from '@gw2race/replay-format';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { rejudge, resultsCommand } from '../commands/results';
+import { LOST_PARTS_EXIT, rejudge, resultsCommand } from '../commands/results';
 
 const TRACK: Track = {
   format: 'gw2race-track',
@@ -96,6 +96,27 @@ describe('gw2race-host results', () => {
       expect(await resultsCommand([files.state as string, '--format', 'csv'])).toBe(0);
       expect(String(out.mock.calls[0]?.[0])).toContain('ann');
       expect(String(err.mock.calls[0]?.[0])).toMatch(/no track in its header/);
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+    }
+  });
+
+  it('says what a cut-off recording lost, and --strict makes it an error', async () => {
+    const whole = await recording({ headerTrack: true, stateCheckpoints: true });
+    const cut = join(dir, 'cut.replay.jsonl.gz');
+    await writeFile(cut, whole.subarray(0, whole.length - 40));
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(await resultsCommand([cut, '--format', 'csv'])).toBe(0);
+      const said = err.mock.calls.map((call) => String(call[0])).join('');
+      expect(said).toMatch(/^warning: /m);
+      expect(said).toMatch(/could not be read .* leave out .*--strict makes this an error/);
+      err.mockClear();
+      expect(await resultsCommand([cut, '--format', 'csv', '--strict'])).toBe(LOST_PARTS_EXIT);
+      expect(err.mock.calls.map((call) => String(call[0])).join('')).not.toMatch(/--strict/);
+      expect(await resultsCommand([files.header as string, '--format', 'csv', '--strict'])).toBe(0);
     } finally {
       out.mockRestore();
       err.mockRestore();

@@ -8,7 +8,7 @@ import { encodeResultsCsv, encodeSplitsCsv } from '@gw2race/race-engine';
 import type { ReplayEntry } from '@gw2race/replay-format';
 import { readReplayFile } from '@gw2race/replay-format/node';
 
-const USAGE = `Usage: gw2race-host results FILE [--format json|csv|splits]
+const USAGE = `Usage: gw2race-host results FILE [--format json|csv|splits] [--strict]
 
 Re-judges a recording (race_*.replay.jsonl.gz) with the race engine and prints the results.
 They are the results the host computed live: the same inputs, in the same order, on the
@@ -16,7 +16,18 @@ recording's track (else the track its recorded race state describes), as the vie
 
   --format json     everything (default): ranking, crossings, splits, sectors, flags
   --format csv      one row per racer
-  --format splits   one row per credited crossing (splits and sector times)`;
+  --format splits   one row per credited crossing (splits and sector times)
+  --strict          exit 6 when any part of the recording could not be read (a protest needs
+                    the whole race: a crashed host's last, cut-off part is such a loss)`;
+
+/** Exit code of \`results --strict\` when part of the recording was lost (the BAD_FILE code). */
+export const LOST_PARTS_EXIT = 6;
+
+/** The closing line when parts of a recording were lost: what it means for the results. */
+function lostPartsLine(count: number, strict: boolean): string {
+  const parts = count === 1 ? '1 part' : `${count} parts`;
+  return `results: ${parts} of the recording could not be read (see the warnings above); these results leave out what ${count === 1 ? 'it' : 'they'} held${strict ? '' : ' (--strict makes this an error)'}\n`;
+}
 
 /**
  * Re-judges a recording file by `rejudgeRecording` (the viewer's rule too): the same engine
@@ -48,7 +59,11 @@ export async function rejudge(file: string): Promise<RejudgedRecording & { warni
 
 /** `gw2race-host results FILE [--format json|csv|splits]`. */
 export async function resultsCommand(args: string[]): Promise<number> {
-  const command = parseCommandLine(args, { format: { type: 'string' } }, USAGE);
+  const command = parseCommandLine(
+    args,
+    { format: { type: 'string' }, strict: { type: 'boolean' } },
+    USAGE,
+  );
   if (!command) return 0;
   const { values, positionals } = command;
   const file = positionals[0];
@@ -71,5 +86,7 @@ export async function resultsCommand(args: string[]): Promise<number> {
         ? encodeResultsCsv(results)
         : encodeSplitsCsv(results),
   );
-  return 0;
+  if (warnings.length === 0) return 0;
+  process.stderr.write(lostPartsLine(warnings.length, values.strict ?? false));
+  return values.strict ? LOST_PARTS_EXIT : 0;
 }
