@@ -107,6 +107,15 @@ function guardPackets(
 }
 
 /**
+ * The address a client on this machine connects to for `host`: a wildcard (`0.0.0.0`, a
+ * dual-stack `::`) on 127.0.0.1, an IPv6 address in brackets.
+ */
+function connectHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+/**
  * Starts the embedded MQTT 3.1.1 hub (aedes) in this process: TCP, and WebSocket on `/mqtt` when
  * given an HTTP server. Access is checked at the door (CONNECT, each publish and subscription),
  * packets and rates are limited, and `$SYS` is the host's. A taken port is a {@link HubError}
@@ -206,7 +215,7 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
     : undefined;
 
   return {
-    url: `mqtt://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    url: `mqtt://${connectHost(host)}:${port}`,
     port,
     host,
     clients: () => aedes.connectedClients,

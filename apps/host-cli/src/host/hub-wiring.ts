@@ -106,7 +106,13 @@ export async function listenViewer(
   }
   const address = http.address();
   const port = typeof address === 'object' && address ? address.port : httpPort;
-  return { http, webUrl: `http://${listen === '0.0.0.0' ? '127.0.0.1' : listen}:${port}/`, note };
+  const shown =
+    listen === '0.0.0.0' || listen === '::'
+      ? '127.0.0.1'
+      : listen.includes(':') && !listen.startsWith('[')
+        ? `[${listen}]`
+        : listen;
+  return { http, webUrl: `http://${shown}:${port}/`, note };
 }
 
 /** Options of {@link startRaceHub}. */

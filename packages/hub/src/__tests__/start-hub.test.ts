@@ -18,6 +18,13 @@ describe('the hub', () => {
     expect(hub.clients()).toBe(2);
   });
 
+  it('on the wildcard :: gives a URL a client connects to', async () => {
+    const hub = await hubFor({ host: '::' });
+    expect(hub.url).toBe(`mqtt://127.0.0.1:${hub.port}`);
+    const racer = await client(hub.url, { clientId: 'v6' });
+    expect(racer.connected).toBe(true);
+  });
+
   it('says which port is taken, with a HubError', async () => {
     const first = await hubFor();
     const error = await startHub({ port: first.port }).catch((e: unknown) => e);
