@@ -1,5 +1,12 @@
 import { createServer } from 'node:net';
-import { type Hub, type HubOptions, isHubError, MQTT_WS_PATH, startHub } from '@gw2race/hub';
+import {
+  clientAddressOf,
+  type Hub,
+  type HubOptions,
+  isHubError,
+  MQTT_WS_PATH,
+  startHub,
+} from '@gw2race/hub';
 import { AppError } from './errors';
 
 /** A running embedded hub (see `@gw2race/hub`'s `startHub`). */
@@ -30,15 +37,9 @@ function freePort(host: string): Promise<number | undefined> {
  * address such as 0.0.0.0 is reached at 127.0.0.1 on this machine).
  */
 export function portTakenHint(host: string, port: number, free: number | undefined): string {
-  const connectHost =
-    host === '0.0.0.0' || host === '::' || host === '[::]'
-      ? '127.0.0.1'
-      : host.includes(':') && !host.startsWith('[')
-        ? `[${host}]`
-        : host;
   const another =
     free === undefined ? 'another free port with --port N' : `a free port with --port ${free}`;
-  return `listen on ${another}, or, if a race hub already runs there, race on it with --broker mqtt://${connectHost}:${port}`;
+  return `listen on ${another}, or, if a race hub already runs there, race on it with --broker mqtt://${clientAddressOf(host)}:${port}`;
 }
 
 /**

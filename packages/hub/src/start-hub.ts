@@ -107,11 +107,16 @@ function guardPackets(
 }
 
 /**
- * The address a client on this machine connects to for `host`: a wildcard (`0.0.0.0`, a
- * dual-stack `::`) on 127.0.0.1, an IPv6 address in brackets.
+ * The address a client on this machine connects to for a listen address `host`, ready for a URL:
+ * a wildcard (`0.0.0.0`, a dual-stack `::` or `[::]`) is reached at 127.0.0.1, an IPv6 address
+ * goes in brackets, anything else is unchanged.
+ *
+ * @example
+ * clientAddressOf('0.0.0.0'); // '127.0.0.1'
+ * clientAddressOf('fe80::1'); // '[fe80::1]'
  */
-function connectHost(host: string): string {
-  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+export function clientAddressOf(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '[::]') return '127.0.0.1';
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
@@ -215,7 +220,7 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
     : undefined;
 
   return {
-    url: `mqtt://${connectHost(host)}:${port}`,
+    url: `mqtt://${clientAddressOf(host)}:${port}`,
     port,
     host,
     clients: () => aedes.connectedClients,

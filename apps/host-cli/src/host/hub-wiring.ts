@@ -9,7 +9,7 @@ import {
   resolvePassword,
 } from '@gw2race/app-shared';
 import { type EmbeddedBroker, startEmbeddedBroker } from '@gw2race/app-shared/hub';
-import { createRaceAccess, HOST_USERNAME } from '@gw2race/hub';
+import { clientAddressOf, createRaceAccess, HOST_USERNAME } from '@gw2race/hub';
 import type { MqttClient } from 'mqtt';
 
 const PORT_RANGE = { min: 0, max: 65535, integer: true };
@@ -106,13 +106,7 @@ export async function listenViewer(
   }
   const address = http.address();
   const port = typeof address === 'object' && address ? address.port : httpPort;
-  const shown =
-    listen === '0.0.0.0' || listen === '::'
-      ? '127.0.0.1'
-      : listen.includes(':') && !listen.startsWith('[')
-        ? `[${listen}]`
-        : listen;
-  return { http, webUrl: `http://${shown}:${port}/`, note };
+  return { http, webUrl: `http://${clientAddressOf(listen)}:${port}/`, note };
 }
 
 /** Options of {@link startRaceHub}. */

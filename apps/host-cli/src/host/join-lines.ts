@@ -1,4 +1,5 @@
 import type { NetworkInterfaceInfo } from 'node:os';
+import { clientAddressOf } from '@gw2race/hub';
 
 /** The hub the racer client connects to when it is given no `--broker`. */
 export const RACER_DEFAULT_BROKER = 'mqtt://127.0.0.1:1883';
@@ -30,8 +31,7 @@ function racerCommand(raceId: string, url: string): string {
 
 /** The hub URL for an address (IPv6 in brackets). */
 function hubUrl(address: string, port: number): string {
-  const host = address.includes(':') && !address.startsWith('[') ? `[${address}]` : address;
-  return `mqtt://${host === 'localhost' ? '127.0.0.1' : host}:${port}`;
+  return `mqtt://${address === 'localhost' ? '127.0.0.1' : clientAddressOf(address)}:${port}`;
 }
 
 /** Every non-internal IPv4 address, with its interface's name, in the list's order. */
