@@ -13,7 +13,7 @@ describe.concurrent('a whole race on the embedded hub', () => {
     expect(host.output()).toContain(`Recording: ${files.recording}`);
 
     // Re-judging the recording gives the live results, in both formats.
-    const rejudged = start('results', HOST_CLI, ['results', files.recording]);
+    const rejudged = start('results', HOST_CLI, ['results', files.recording, '--format', 'json']);
     expect(await rejudged.exited).toBe(0);
     expect(JSON.parse(rejudged.output())).toEqual(
       JSON.parse(readFileSync(files.resultsJson, 'utf8')),

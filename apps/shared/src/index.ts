@@ -13,5 +13,7 @@ export type { AskOptions } from './prompt';
 export { ask, canPrompt } from './prompt';
 export type { PasswordFlags } from './secrets';
 export { PASSWORD_ENV, resolvePassword } from './secrets';
+export type { Invocation } from './self-command';
+export { selfCommand } from './self-command';
 export type { Screen } from './terminal';
 export { createColors, createScreen } from './terminal';

@@ -129,4 +129,29 @@ describe('gw2race-host results', () => {
       message: expect.stringMatching(/has no track .*cannot be re-judged/),
     });
   });
+
+  it('prints a table for people by default, JSON with --format json', async () => {
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      expect(await resultsCommand([files.header as string])).toBe(0);
+      const table = String(out.mock.calls[0]?.[0]);
+      const judged = await rejudge(files.header as string);
+      const time = judged.results.racers[0]?.time as number;
+      expect(table).toMatch(/^Race .* on .*, 1 lap: /);
+      expect(table).toMatch(/#\s+racer\s+time\s+gap\s+checkpoints/);
+      expect(table).toMatch(new RegExp(`^1\\s+ann\\s+${time.toFixed(3)}\\s`, 'm'));
+      expect(table).toContain('No flags.');
+      out.mockClear();
+      expect(await resultsCommand([files.header as string, '--format', 'json'])).toBe(0);
+      expect(JSON.parse(String(out.mock.calls[0]?.[0]))).toEqual(judged.results);
+      await expect(
+        resultsCommand([files.header as string, '--format', 'xml']),
+      ).rejects.toMatchObject({
+        code: 'USAGE',
+        message: expect.stringMatching(/table, json, csv or splits, got "xml"/),
+      });
+    } finally {
+      out.mockRestore();
+    }
+  });
 });

@@ -7,14 +7,16 @@ import {
 import { encodeResultsCsv, encodeSplitsCsv } from '@gw2race/race-engine';
 import type { ReplayEntry } from '@gw2race/replay-format';
 import { readReplayFile } from '@gw2race/replay-format/node';
+import { resultsTable } from './results-table';
 
-const USAGE = `Usage: gw2race-host results FILE [--format json|csv|splits] [--strict]
+const USAGE = `Usage: gw2race-host results FILE [--format table|json|csv|splits] [--strict]
 
 Re-judges a recording (race_*.replay.jsonl.gz) with the race engine and prints the results.
 They are the results the host computed live: the same inputs, in the same order, on the
 recording's track (else the track its recorded race state describes), as the viewer does.
 
-  --format json     everything (default): ranking, crossings, splits, sectors, flags
+  --format table    for people (default): place, time, gap, checkpoints, best lap, flags
+  --format json     everything: ranking, crossings, splits, sectors, flags (as results.json)
   --format csv      one row per racer
   --format splits   one row per credited crossing (splits and sector times)
   --strict          exit 6 when any part of the recording could not be read (a protest needs
@@ -57,7 +59,16 @@ export async function rejudge(file: string): Promise<RejudgedRecording & { warni
   }
 }
 
-/** `gw2race-host results FILE [--format json|csv|splits]`. */
+const FORMATS = ['table', 'json', 'csv', 'splits'] as const;
+type Format = (typeof FORMATS)[number];
+
+function render(format: Format, results: RejudgedRecording['results']): string {
+  if (format === 'table') return resultsTable(results);
+  if (format === 'json') return `${JSON.stringify(results, null, 2)}\n`;
+  return format === 'csv' ? encodeResultsCsv(results) : encodeSplitsCsv(results);
+}
+
+/** `gw2race-host results FILE [--format table|json|csv|splits] [--strict]`. */
 export async function resultsCommand(args: string[]): Promise<number> {
   const command = parseCommandLine(
     args,
@@ -69,9 +80,12 @@ export async function resultsCommand(args: string[]): Promise<number> {
   const file = positionals[0];
   if (!file || positionals.length > 1)
     throw new AppError('USAGE', 'give one recording file', { hint: USAGE });
-  const format = values.format ?? 'json';
-  if (format !== 'json' && format !== 'csv' && format !== 'splits') {
-    throw new AppError('USAGE', `--format must be json, csv or splits, got "${format}"`);
+  const format = (values.format ?? 'table') as Format;
+  if (!FORMATS.includes(format)) {
+    throw new AppError(
+      'USAGE',
+      `--format must be table, json, csv or splits, got "${values.format}"`,
+    );
   }
   const { results, source, warnings } = await rejudge(file);
   for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
@@ -79,13 +93,7 @@ export async function resultsCommand(args: string[]): Promise<number> {
     process.stderr.write(
       'note: the recording has no track in its header; judged on the track its race state describes\n',
     );
-  process.stdout.write(
-    format === 'json'
-      ? `${JSON.stringify(results, null, 2)}\n`
-      : format === 'csv'
-        ? encodeResultsCsv(results)
-        : encodeSplitsCsv(results),
-  );
+  process.stdout.write(render(format, results));
   if (warnings.length === 0) return 0;
   process.stderr.write(lostPartsLine(warnings.length, values.strict ?? false));
   return values.strict ? LOST_PARTS_EXIT : 0;

@@ -14,6 +14,7 @@ import {
   listenKeys,
   parseCommandLine,
   parseHubUrl,
+  selfCommand,
 } from '@gw2race/app-shared';
 import { type EmbeddedBroker, MQTT_WS_PATH } from '@gw2race/app-shared/hub';
 import { createOffsetEstimator, type OffsetEstimator } from '@gw2race/clock-sync';
@@ -207,7 +208,10 @@ function printResults(race: HostSession, setup: RaceSetup, outcome: HostOutcome)
   process.stdout.write(
     `Recording: ${outcome.recording}\nResults:   ${outcome.resultsJson}\n           ${outcome.resultsCsv}\n           ${outcome.splitsCsv}\n`,
   );
-  process.stdout.write(`Re-judge:  gw2race-host results ${outcome.recording}\n`);
+  const self = selfCommand('gw2race-host', 'host', ['demo']);
+  process.stdout.write(
+    `Re-judge:  ${self} results ${outcome.recording}\nReplay:    ${self} replay ${outcome.recording}\n`,
+  );
 }
 
 /** What the race runs on: the hub, its connections and the viewer's server. */
