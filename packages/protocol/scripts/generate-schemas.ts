@@ -19,6 +19,8 @@ const dir = fileURLToPath(new URL('../schemas/', import.meta.url));
 const names: (JsonSchemaName | HttpApiSchemaName)[] = [
   ...MESSAGE_KINDS,
   'track',
+  'tournament',
+  'standings',
   ...(Object.keys(HTTP_API_SCHEMAS) as HttpApiSchemaName[]),
 ];
 const documentOf = (name: JsonSchemaName | HttpApiSchemaName) =>

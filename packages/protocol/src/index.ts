@@ -28,7 +28,7 @@ export {
 export type { IdRole } from './ids';
 export { assertId, ID_PATTERN, idSchema, MAX_ID_LENGTH, parseId } from './ids';
 export type { JsonSchemaName } from './json-schema';
-export { JSON_SCHEMA_BASE_URL, toJsonSchema } from './json-schema';
+export { FILE_SCHEMAS, JSON_SCHEMA_BASE_URL, toJsonSchema } from './json-schema';
 export type { ChatMessage } from './messages/chat';
 export { chatMessageSchema, chatSenderLabel } from './messages/chat';
 export type { CheckpointMessage } from './messages/checkpoint';
@@ -116,6 +116,15 @@ export {
   splitSignature,
   verifyMessage,
 } from './signature';
+export type { RaceOutcome, RaceScore, Standing, Standings, StandingsRace } from './standings';
+export {
+  parseStandings,
+  raceOutcomeSchema,
+  raceScoreSchema,
+  standingSchema,
+  standingsRaceSchema,
+  standingsSchema,
+} from './standings';
 export { RACE_RELATIVE_LIMIT, toEpochSeconds } from './time';
 export type { Channel, ParsedTopic, PlayerChannel } from './topics';
 export {
@@ -128,6 +137,24 @@ export {
   TOPIC_SETTINGS,
   topicFilter,
 } from './topics';
+export type {
+  RaceEntry,
+  TieBreak,
+  Tournament,
+  TournamentInput,
+  TournamentRace,
+} from './tournament';
+export {
+  DEFAULT_POINTS,
+  DEFAULT_TIE_BREAKS,
+  fixedEntrySchema,
+  parseTournament,
+  qualifiedEntrySchema,
+  raceEntrySchema,
+  TIE_BREAKS,
+  tournamentRaceSchema,
+  tournamentSchema,
+} from './tournament';
 export type { LastWill, LastWillOptions } from './will';
 export { lastWill } from './will';
 

@@ -8,7 +8,10 @@ import {
   MESSAGE_SCHEMAS,
   type MessageKind,
   PROTOCOL_ERROR_CODES,
+  standingsSchema,
   TOPIC_SETTINGS,
+  tournamentRaceSchema,
+  tournamentSchema,
   trackSchema,
 } from '../index';
 
@@ -116,6 +119,16 @@ describe('the README documents the whole contract', () => {
     for (const option of controlMessageSchema.options) {
       expect(controlRow, 'topic table, control row').toContain(option.shape.cmd.value);
     }
+  });
+
+  it.each([
+    ['Tournament file', tournamentSchema],
+    ['Tournament file', tournamentRaceSchema],
+    ['Standings file', standingsSchema],
+  ] as const)('documents every field of the %s', (heading, schema) => {
+    const rows = tableRows(section(heading)).join('\n');
+    const missing = Object.keys(schema.shape).filter((key) => !rows.includes(`\`${key}\``));
+    expect(missing).toEqual([]);
   });
 
   it('lists every error code', () => {
