@@ -64,6 +64,6 @@ export type {
   ReplayWriterOptions,
   ReplayWriterStats,
 } from './replay-writer';
-export { createReplayWriter, WRITER_NAME } from './replay-writer';
+export { continueReplayWriter, createReplayWriter, WRITER_NAME } from './replay-writer';
 export type { MemberScan, ScannedMember } from './scan-members';
 export { scanMembers } from './scan-members';

@@ -38,6 +38,8 @@ export const REPLAY_ERROR_CODES = {
   INDEX_MISMATCH: 'INDEX_MISMATCH',
   /** A caller passed an invalid argument (a bad race id, a non-positive interval, ...). */
   INVALID_ARGUMENT: 'INVALID_ARGUMENT',
+  /** A recording to carry on (`resumeReplayFile`) has its index trailer: it was closed, its race is over. */
+  CLOSED: 'CLOSED',
   /** `append` or `flush` was called after `close`. */
   WRITER_CLOSED: 'WRITER_CLOSED',
   /** The byte sink failed to write or sync; `cause` holds its error. The recording stops. */

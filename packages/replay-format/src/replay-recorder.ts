@@ -85,14 +85,34 @@ export class ReplayRecorder {
   private t0: number | null;
   private readonly racers = new Set<string>();
 
+  /**
+   * With `prior` (the index of a recording's intact members, already in the sink), the recorder
+   * carries on after them: no header member, offsets and totals counted on from the prior ones,
+   * and the first member a keyframe (nothing is decoded against what came before).
+   */
   constructor(
     private readonly sink: ReplaySink,
     readonly header: ReplayHeader,
     private readonly settings: RecorderSettings,
+    prior?: ReplayIndex,
   ) {
     this.buffer = new MemberBuffer(settings.schedule, header);
     this.t0 = header.t0;
-    this.emit(`${JSON.stringify(header)}\n`, metaInfo(MEMBER_FLAGS.header));
+    if (!prior) {
+      this.emit(`${JSON.stringify(header)}\n`, metaInfo(MEMBER_FLAGS.header));
+      return;
+    }
+    for (const member of prior.members) {
+      if (member.role === 'index') continue;
+      this.members.push(member);
+      this.bytes = Math.max(this.bytes, member.offset + member.length);
+    }
+    this.records = prior.records;
+    this.positions = prior.positions;
+    for (const racer of prior.racers) this.racers.add(racer);
+    if (prior.from !== null) this.from = prior.from;
+    if (prior.to !== null) this.to = prior.to;
+    this.t0 = prior.t0 ?? header.t0;
   }
 
   /** See {@link ReplayWriter.append}. */

@@ -104,6 +104,54 @@ export function createReplayWriter(
   };
 }
 
+/**
+ * A writer that carries on a recording whose writer stopped without closing it (a host that
+ * crashed and was restarted): `sink` appends after the recording's intact members, `header` is
+ * the recording's own header and `prior` the index of those members (what `recoverReplay` gives
+ * back, its trailer not written). It writes no header; its first member is a keyframe; its
+ * index trailer lists the prior members and its own, so the file reads, seeks and re-judges as
+ * one recording. Members are cut as the header says (`flushIntervalMs`, `keyframeIntervalMs`)
+ * unless `options` say otherwise; the quantization is always the header's.
+ *
+ * Throws {@link ReplayError} `INVALID_ARGUMENT` when `prior` is not of the header's race, or
+ * for bad options.
+ *
+ * @example
+ * const recovered = recoverReplay(bytes);
+ * if (recovered.ok) {
+ *   const writer = continueReplayWriter(appendingSink, recovered.value.header, recovered.value.index);
+ * }
+ */
+export function continueReplayWriter(
+  sink: ReplaySink,
+  header: ReplayHeader,
+  prior: ReplayIndex,
+  options: Omit<ReplayWriterOptions, 'quantization'> = {},
+): ReplayWriter {
+  if (prior.raceId !== header.raceId) {
+    throw new ReplayError(
+      'INVALID_ARGUMENT',
+      `the index is of race "${prior.raceId}", the header of "${header.raceId}"`,
+    );
+  }
+  // A header from another writer may not say how it cut members (0): the defaults then.
+  const settings = recorderSettings({
+    ...(header.flushIntervalMs > 0 ? { flushIntervalMs: header.flushIntervalMs } : {}),
+    ...(header.keyframeIntervalMs > 0 ? { keyframeIntervalMs: header.keyframeIntervalMs } : {}),
+    ...options,
+  });
+  const recorder = new ReplayRecorder(sink, header, settings, prior);
+  return {
+    header,
+    append: (message) => recorder.append(message),
+    flush: () => recorder.flush(),
+    close: () => recorder.close(),
+    get stats(): ReplayWriterStats {
+      return recorder.stats;
+    },
+  };
+}
+
 /** Validated options, defaults filled in. Throws {@link ReplayError} `INVALID_ARGUMENT`. */
 function recorderSettings(options: ReplayWriterOptions): RecorderSettings & {
   readonly flushIntervalMs: number;

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { type FileHandle, open, readFile, writeFile } from 'node:fs/promises';
+import { type FileHandle, open, readFile, rename, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { err, type Result } from '@gw2race/protocol';
@@ -12,6 +12,7 @@ import { ReplayError } from '../replay-error';
 import { replayFileName } from '../replay-file-name';
 import type { ReplayHeaderInit } from '../replay-header';
 import {
+  continueReplayWriter,
   createReplayWriter,
   type ReplaySink,
   type ReplayWriter,
@@ -330,4 +331,108 @@ export async function recoverReplayFile(
     return err(ioError('write the recovered recording to', target, cause));
   }
   return { ok: true, value: { ...recovered.value, path: target } };
+}
+
+/** A recording carried on by {@link resumeReplayFile}. */
+export interface ResumedReplayFile {
+  readonly path: string;
+  /** Appends after the recording's intact members; `close()` writes an index of them all. */
+  readonly writer: ReplayWriter;
+  /**
+   * The recording as it stood, made whole (`recoverReplay`): its `bytes` are what the file held
+   * that can be read (read them back with `readReplay` to rebuild what was recorded), its
+   * `report` what the crash cost (`truncated`, `lostBytes`, `lastAt`).
+   */
+  readonly recovered: RecoveredReplay;
+  /** Where the file as it was found went, when it had damage before its end; else undefined. */
+  readonly damagedCopy: string | undefined;
+}
+
+/** Whether `bytes` starts with `prefix`. */
+function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
+  if (bytes.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix[i]) return false;
+  return true;
+}
+
+/**
+ * Carries on a recording whose writer died (a host killed mid-race): keeps every intact member,
+ * drops the cut-off last one, and returns a writer that appends after them, so the file stays
+ * one recording that reads, seeks and re-judges whole once closed. The usual crash (a member
+ * cut short at the end) truncates the file to its intact members; damage before the end (a bad
+ * copy) keeps the file as found beside it (`….damaged-N`) and rewrites the intact members.
+ *
+ * Fails with {@link ReplayError} `CLOSED` when the file has its index trailer (its writer
+ * closed it: the race is over), `IO_FAILED` when it cannot be read or written, `NOT_A_REPLAY`
+ * or `INVALID_HEADER` when its header is lost.
+ *
+ * @example
+ * const resumed = await resumeReplayFile(path);
+ * if (resumed.ok) for await (const entry of readReplay(resumed.value.recovered.bytes)) rebuild(entry);
+ */
+export async function resumeReplayFile(
+  path: string,
+  options: Omit<ReplayFileWriterOptions, 'quantization' | 'exclusive'> = {},
+): Promise<Result<ResumedReplayFile, ReplayError>> {
+  const bytes = await readWhole(path);
+  if (!bytes.ok) return bytes;
+  const recovered = recoverReplay(bytes.value);
+  if (!recovered.ok) return recovered;
+  if (recovered.value.report.hadIndex) {
+    return err(new ReplayError('CLOSED', `${path} was closed by its writer: its race is over`, {}));
+  }
+  const { index } = recovered.value;
+  let end = 0;
+  for (const member of index.members) end = Math.max(end, member.offset + member.length);
+  const intact = recovered.value.bytes.subarray(0, end);
+  let damagedCopy: string | undefined;
+  try {
+    if (startsWith(bytes.value, intact)) {
+      if (bytes.value.length > end) await truncate(path, end);
+    } else {
+      damagedCopy = await keepDamagedCopy(path);
+      await writeFile(`${path}.tmp`, intact);
+      await rename(`${path}.tmp`, path);
+    }
+  } catch (cause) {
+    return err(ioError('carry on', path, cause));
+  }
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'a');
+  } catch (cause) {
+    return err(ioError('append to', path, cause));
+  }
+  const writer = continueReplayWriter(
+    sinkOf(handle, options),
+    recovered.value.header,
+    index,
+    options,
+  );
+  const idleFlushMs = options.idleFlushMs ?? recovered.value.header.flushIntervalMs ?? 5000;
+  return {
+    ok: true,
+    value: {
+      path,
+      writer:
+        idleFlushMs === false || !(idleFlushMs > 0)
+          ? writer
+          : withIdleFlush(writer, idleFlushMs, options.onError),
+      recovered: recovered.value,
+      damagedCopy,
+    },
+  };
+}
+
+/** Renames the file as found to the first free `….damaged-N` beside it. */
+async function keepDamagedCopy(path: string): Promise<string> {
+  for (let n = 1; ; n++) {
+    const target = `${path}.damaged-${n}`;
+    try {
+      await writeFile(target, await readFile(path), { flag: 'wx' });
+      return target;
+    } catch (cause) {
+      if (errorCode(cause) !== 'EEXIST' || n >= MAX_SEQUENCE) throw cause;
+    }
+  }
 }
