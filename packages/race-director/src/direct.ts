@@ -4,6 +4,7 @@ import type { DirectorEffect } from './director-effect';
 import type { DirectorInput } from './director-input';
 import type { DirectorState } from './director-state';
 import { onMessage } from './on-message';
+import { onRecorded, onReopen } from './rebuild';
 import { onTick } from './tick';
 import { publishControl, publishState, type Work } from './work';
 
@@ -22,8 +23,13 @@ export function direct(
   state: DirectorState,
   input: DirectorInput,
 ): readonly [DirectorState, readonly DirectorEffect[]] {
-  const at = input.type === 'message' ? input.received.at : input.at;
-  const w: Work = { s: { ...state }, at, effects: [] };
+  const at =
+    input.type === 'message'
+      ? input.received.at
+      : input.type === 'recorded'
+        ? input.entry.at
+        : input.at;
+  const w: Work = { s: { ...state }, at, effects: [], replaying: input.type === 'recorded' };
   switch (input.type) {
     case 'open':
       publishState(w);
@@ -36,6 +42,12 @@ export function direct(
     case 'tick':
       onTick(w);
       break;
+    case 'recorded':
+      onRecorded(w, input.entry);
+      break;
+    case 'reopen':
+      onReopen(w);
+      break;
     case 'command': {
       const result = checkCommand(state, input.command);
       if (result.ok) runCommand(w, input.command);
@@ -43,5 +55,5 @@ export function direct(
       break;
     }
   }
-  return [w.s, w.effects];
+  return [w.s, w.replaying ? [] : w.effects];
 }

@@ -30,4 +30,16 @@ export type DirectorInput =
   /** The clock reached a time the director asked to be woken at (or any later time). */
   | { readonly type: 'tick'; readonly at: number }
   /** An organizer's command. */
-  | { readonly type: 'command'; readonly at: number; readonly command: OrganizerCommand };
+  | { readonly type: 'command'; readonly at: number; readonly command: OrganizerCommand }
+  /**
+   * A line of this race's recording, fed back in recorded order to rebuild the state a host had
+   * when it stopped (a restart after a crash): judged as it was live, nothing published or
+   * recorded again, no effects. See {@link rebuildDirector}.
+   */
+  | { readonly type: 'recorded'; readonly entry: ReceivedMessage }
+  /**
+   * The race goes on live after a rebuild: every client is followed again, the outage does not
+   * count against anyone (silence counts from now), the state and ranking go out (recorded),
+   * and the ticks begin again.
+   */
+  | { readonly type: 'reopen'; readonly at: number };

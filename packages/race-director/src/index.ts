@@ -21,6 +21,7 @@ export { createDirector, initialStateMessage } from './director-state';
 export { endReasonAt } from './end-rules';
 export type { RaceDirectorErrorCode } from './errors';
 export { isRaceDirectorError, RACE_DIRECTOR_ERROR_CODES, RaceDirectorError } from './errors';
+export { rebuildDirector } from './rebuild-director';
 export type { PlacedEntry, RecordedOrder } from './recorded-order';
 export { EMPTY_RECORDED_ORDER, placeEntry } from './recorded-order';
 export { hostSubscriptions } from './subscriptions';

@@ -24,6 +24,11 @@ export interface Work {
   readonly s: Mutable<DirectorState>;
   readonly at: number;
   readonly effects: DirectorEffect[];
+  /**
+   * Rebuilding from the recording: what the director authors is already in it (and comes back
+   * as its own entry), so nothing is published or recorded.
+   */
+  readonly replaying?: boolean;
 }
 
 /** @internal */
@@ -42,7 +47,7 @@ export function ingest(w: Work, received: ReceivedMessage): void {
   if (w.s.closed) return;
   const placed = placeEntry(w.s.order, w.s.config.recording, received);
   w.s.order = placed.order;
-  w.effects.push({ type: 'record', entry: placed.entry });
+  if (!w.replaying) w.effects.push({ type: 'record', entry: placed.entry });
   w.s.unflushed = true;
   w.s.lastRecordAt = w.at;
   const input = engineInputOf(placed.recorded);
@@ -58,6 +63,7 @@ export function publish<K extends Exclude<MessageKind, 'pos' | 'pong'>>(
   kind: K,
   message: MessageOf<K>,
 ): void {
+  if (w.replaying) return;
   sendOut(w, kind, message);
   ingest(w, { kind, at: w.at, message } as ReceivedMessage);
 }
@@ -68,6 +74,7 @@ function sendOut<K extends Exclude<MessageKind, 'pos' | 'pong'>>(
   kind: K,
   message: MessageOf<K>,
 ): void {
+  if (w.replaying) return;
   const channel = CHANNEL_OF_KIND[kind] as Exclude<(typeof CHANNEL_OF_KIND)[K], 'pos' | 'pong'>;
   const settings = TOPIC_SETTINGS[channel];
   w.effects.push({
