@@ -25,6 +25,7 @@ import { checkHubFlags, connectHost, listenViewer, startRaceHub } from '../host/
 import { formatJoinLines, type JoinHub } from '../host/join-lines';
 import { BUNDLED_TRACKS, DEFAULT_TRACK } from '../host/load-track';
 import { type RaceSetup, setupRace } from '../host/race-setup';
+import { openResumePoint, type ResumePoint } from '../host/resume-recording';
 import { createHostSession, type HostOutcome, type HostSession } from '../host/session';
 import { type HostScreenInfo, renderHostScreen } from '../ui/host-screen';
 import { webAppDir } from '../web/static-dir';
@@ -52,6 +53,8 @@ Race:
   --rejoin-grace S     a racer whose connection dropped still counts as racing for S seconds, so
                        the race does not end while they reconnect (default ${DIRECTOR_DEFAULTS.rejoinGrace})
   --out DIR            where the recording and results go (default ./results)
+  --new                start the race afresh even when --out holds a recording of it (by default
+                       an unfinished one is resumed: see "If the host crashes" in the README)
 Hub:
   --broker URL         use an external hub (mqtt://, mqtts://, ws://, wss://) instead of the embedded one
   --username U, --password P, --ca FILE   credentials and certificate authority for --broker
@@ -86,6 +89,7 @@ const RUN_OPTIONS = {
   'finish-timeout': { type: 'string' },
   'rejoin-grace': { type: 'string' },
   out: { type: 'string' },
+  new: { type: 'boolean' },
   broker: { type: 'string' },
   'viewer-broker': { type: 'string' },
   username: { type: 'string' },
@@ -356,6 +360,19 @@ function announceRace(
     );
 }
 
+/** What the organizer is told about a race resumed from its recording. */
+function announceResume(screen: Screen, race: HostSession, resume: ResumePoint): void {
+  const resumed = race.resumed;
+  if (!resumed) return;
+  screen.log(
+    `RESUMED race ${race.options.raceId} from ${resume.path}: ${resumed.entries} recorded lines replayed; nothing was recorded for ${resumed.away.toFixed(1)} s (organizer clock)${resumed.truncated ? '; the cut-off last part of the file (what the host had not yet written out) was dropped' : ''}`,
+  );
+  if (resume.damagedCopy)
+    screen.log(
+      `the recording had damage before its end; the file as found is kept as ${resume.damagedCopy}`,
+    );
+}
+
 /** Closes what {@link openWiring} opened, once the final ranking had time to reach every client. */
 async function closeWiring(wiring: RaceWiring): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -371,6 +388,7 @@ export async function runCommand(args: string[], version: string): Promise<numbe
   if (!command) return 0;
   const { values } = command;
   const setup = await setupRace(values, canPrompt() && !values.yes);
+  const resume = values.new ? undefined : await openResumePoint(setup.outDir, setup);
   const screen = createScreen(process.stdout, { forcePlain: values.plain ?? false });
   const colors = createColors();
   const { clock, note: clockNote } = await organizerClock(values.ntp, values['no-ntp'] ?? false);
@@ -384,6 +402,7 @@ export async function runCommand(args: string[], version: string): Promise<numbe
     version,
     log: (line) => screen.log(`[${new Date().toLocaleTimeString()}] ${line}`),
     changed: () => redraw(),
+    resume,
   });
   wiring.refusals.session = race;
   for (const [clientId, topic, reason] of wiring.refusals.early.splice(0))
@@ -409,6 +428,7 @@ export async function runCommand(args: string[], version: string): Promise<numbe
   serveWebApp(race, setup, wiring, version, (line) => screen.log(line));
   await race.start();
   announceRace(screen, setup, wiring, shownHub, joinLines);
+  if (resume) announceResume(screen, race, resume);
 
   const keys = canPrompt() ? listenOrganizerKeys(race, screen, redraw) : undefined;
   const onSignal = () => void race.end('stopped by the organizer');

@@ -25,6 +25,7 @@ import {
   nameOf,
   type OrganizerCommand,
   readyRacers,
+  rebuildDirector,
 } from '@gw2race/race-director';
 import {
   encodeResultsCsv,
@@ -36,6 +37,7 @@ import {
 import type { ReplayWriter } from '@gw2race/replay-format';
 import { createReplayFileWriter } from '@gw2race/replay-format/node';
 import type { MqttClient } from 'mqtt';
+import type { ResumePoint } from './resume-recording';
 
 /** Options of {@link createHostSession}. */
 export interface HostSessionOptions {
@@ -71,6 +73,23 @@ export interface HostSessionOptions {
   log: (line: string) => void;
   /** The state changed (redraw). */
   changed: () => void;
+  /**
+   * The race's unfinished recording (a host restarted after a crash): the director is rebuilt
+   * from it and the race goes on, recorded in the same file.
+   */
+  resume?: ResumePoint | undefined;
+}
+
+/** How a resumed race came back. */
+export interface ResumeInfo {
+  /** Organizer clock (epoch s) when the race went on. */
+  readonly at: number;
+  /** Seconds on the organizer clock from the last thing recorded to the resume. */
+  readonly away: number;
+  /** Lines read back from the recording. */
+  readonly entries: number;
+  /** A cut-off last member (the messages of up to one member before the crash) was dropped. */
+  readonly truncated: boolean;
 }
 
 /** Where the results of a race were written. */
@@ -97,6 +116,8 @@ export class HostSession {
   readonly counters = { messages: 0, malformed: 0, positions: 0, hubRefused: 0 };
   readonly problems = new Map<string, number>();
   recordingPath = '';
+  /** Set when the race was resumed from its recording. */
+  resumed: ResumeInfo | undefined;
   /** Resolves when the race is over and the results are written. */
   readonly done: Promise<HostOutcome>;
   private director: DirectorState | undefined;
@@ -163,9 +184,12 @@ export class HostSession {
     return this.options.clock.now() / 1000;
   }
 
-  /** Starts recording, opens the race (state, SYNC_T0, ticks), and subscribes. */
+  /**
+   * Starts recording, opens the race (state, SYNC_T0, ticks), and subscribes. With `resume`,
+   * rebuilds the director from the recording instead and goes on in the same file.
+   */
   async start(): Promise<void> {
-    const { client, raceId, outDir } = this.options;
+    const { client, raceId, resume } = this.options;
     const config = {
       raceId,
       track: this.options.track,
@@ -173,17 +197,10 @@ export class HostSession {
       laps: this.options.laps,
       startRule: this.options.startRule,
     };
-    const { path, writer } = await createReplayFileWriter(outDir, {
-      raceId,
-      createdAt: this.now(),
-      track: this.options.track,
-      state: initialStateMessage(config),
-      laps: this.options.laps,
-      meta: { tournament: this.options.name, host: `gw2race-host ${this.options.version}` },
-    });
+    const { path, writer } = resume ?? (await this.createRecording(config));
     this.writer = writer;
     this.recordingPath = path;
-    this.director = createDirector({
+    const directorConfig = {
       ...config,
       startDelay: this.options.startDelay,
       autoStart: this.options.autoStart,
@@ -191,16 +208,53 @@ export class HostSession {
       finishTimeout: this.options.finishTimeout,
       rejoinGrace: this.options.rejoinGrace,
       recording: writer.header,
-    });
+    };
+    this.director = resume
+      ? rebuildDirector(directorConfig, resume.entries)
+      : createDirector(directorConfig);
     client.on('message', (topic, payload) => this.onMessage(topic, payload));
     const positionClients = this.options.positionClients ?? [];
     for (const positions of positionClients) {
       positions.on('message', (topic, payload) => this.onMessage(topic, payload));
     }
-    this.feed({ type: 'open', at: this.now() });
+    if (resume) this.reopen(resume);
+    else this.feed({ type: 'open', at: this.now() });
     await client.subscribeAsync(
       hostSubscriptions(raceId, { positionsPerPlayer: positionClients.length > 0 }),
     );
+  }
+
+  private async createRecording(config: Parameters<typeof initialStateMessage>[0]) {
+    return createReplayFileWriter(this.options.outDir, {
+      raceId: config.raceId,
+      createdAt: this.now(),
+      track: this.options.track,
+      state: initialStateMessage(config),
+      laps: this.options.laps,
+      meta: { tournament: this.options.name, host: `gw2race-host ${this.options.version}` },
+    });
+  }
+
+  /**
+   * Goes on live after the rebuild. The time away is measured on the organizer clock (the
+   * race's reference, disciplined by SNTP in both runs), from the last thing recorded.
+   */
+  private reopen(resume: ResumePoint): void {
+    const at = this.now();
+    const state = this.state;
+    this.resumed = {
+      at,
+      away: state.lastRecordAt > 0 ? at - state.lastRecordAt : 0,
+      entries: resume.entries.length,
+      truncated: resume.report.truncated,
+    };
+    if (state.stage === 'post') {
+      // It crashed while closing: the race was over; close the recording, write the results.
+      this.options.log('the race had ended before the host stopped: writing its results');
+      void this.writeResults();
+      return;
+    }
+    this.feed({ type: 'reopen', at });
   }
 
   /** Feeds the director one input and carries out its effects, in order. */

@@ -55,9 +55,15 @@ export function renderHostScreen(session: HostSession, info: HostScreenInfo, c: 
   lines.push(
     `Recording: ${session.recordingPath} · ${session.counters.messages} messages, ${session.counters.positions} positions, ${malformed + hubRefused} refused${hubRefused > 0 ? ` (${hubRefused} by the hub)` : ''}`,
   );
+  const now = session.now();
+  if (session.resumed)
+    lines.push(
+      c.yellow(
+        `Resumed after a crash ${formatRaceTime(now - session.resumed.at, 0)} s ago: the host was away ${session.resumed.away.toFixed(1)} s (nothing recorded meanwhile)`,
+      ),
+    );
   lines.push('');
 
-  const now = session.now();
   if (session.t0 === null && session.stage === 'active') {
     lines.push(c.bold(c.yellow('  COUNTDOWN HELD: resume to start a new one')));
     lines.push('');
