@@ -46,8 +46,8 @@ the organizer's, and sends positions and checkpoints to the race hub.
   --codec json|msgpack position encoding (default msgpack, about 40% smaller)
   --rate HZ            positions per second, 1 to 10 (default 10; lower it on hubs that cap a
                        client's publishes, e.g. 8 on a 10-per-second tier: presence takes 1)
-  --wait-for-race S    seconds to wait for the race to appear on the hub (default 15: the host
-                       republishes its state every 5 s for hubs that keep no retained message)
+  --wait-for-race S    seconds to wait for the race to appear on the hub (default 15: where the
+                       hub keeps no retained state, the racer asks the host for it)
   --stay               keep running after the race ends
   --plain              no screen redraw: print updates as lines
   -h, --help, --version`;

@@ -92,6 +92,8 @@ export async function runRacer(options: RacerOptions): Promise<number> {
     refusal = error;
     session.finish(error.exitCode);
   });
+  // Ticking from now on: without a retained state the core asks the host for it.
+  armWake(session);
   await waitForRace(session, client);
   session.run(session.core.handle({ type: 'begin' }));
   armWake(session);
@@ -271,7 +273,8 @@ const WAIT_PROGRESS_EVERY_MS = 3000;
 
 /**
  * The race must exist: its state is retained on the hub, or (a broker node or tier without the
- * retained message) republished by the host every few seconds. Shows progress while waiting.
+ * retained message) sent by the host on the core's request and every few seconds. Shows
+ * progress while waiting.
  */
 async function waitForRace(session: Session, client: MqttClient): Promise<void> {
   const { options, core } = session;
@@ -300,9 +303,13 @@ async function waitForRace(session: Session, client: MqttClient): Promise<void> 
   );
 }
 
-/** One timer, armed for whatever the core does next. */
+/** The longest the timer sleeps: a hub status change may bring the core's next task forward. */
+const MAX_WAKE_MS = 1000;
+
+/** One timer, armed for whatever the core does next (at least once a second). */
 function armWake(session: Session): void {
-  const delay = Math.max(0, session.core.nextWakeAt() - performance.now());
+  if (session.wake) clearTimeout(session.wake);
+  const delay = Math.min(MAX_WAKE_MS, Math.max(0, session.core.nextWakeAt() - performance.now()));
   session.wake = setTimeout(() => {
     session.run(session.core.handle({ type: 'tick' }));
     armWake(session);

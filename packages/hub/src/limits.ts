@@ -52,6 +52,8 @@ export const DEFAULT_HUB_LIMITS: HubLimits = {
     checkpoints: { perSecond: 20, burst: 200 },
     ping: { perSecond: 10, burst: 30 },
     chat: { perSecond: 2, burst: 10 },
+    // A client asks for the state about once a second while it has none, then less often.
+    request: { perSecond: 2, burst: 5 },
   },
   otherRate: { perSecond: 5, burst: 20 },
   maxConnectionsPerAddress: 50,

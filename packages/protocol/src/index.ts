@@ -76,6 +76,8 @@ export {
   MESSAGE_KINDS,
   MESSAGE_SCHEMAS,
 } from './messages/registry';
+export type { RequestMessage } from './messages/request';
+export { requestMessageSchema, requestWantSchema } from './messages/request';
 export type { Participant, RaceStage, StartRule, StateMessage } from './messages/state';
 export {
   participantSchema,

@@ -100,6 +100,18 @@ export const TOPIC_SETTINGS = {
     retain: false,
     queueOffline: true,
   },
+  /**
+   * A client without the race state asks for it again (the host answers on `state` and
+   * `ranking`, at most once a second). QoS 0: a lost request is repeated, a queued one is stale.
+   */
+  request: {
+    kind: 'request',
+    publisher: 'client',
+    perPlayer: false,
+    qos: 0,
+    retain: false,
+    queueOffline: false,
+  },
 } as const;
 
 /** A topic channel: the third level of `race/{raceId}/{channel}`. */
@@ -236,17 +248,17 @@ export function parseTopic(topic: unknown): Result<ParsedTopic, ProtocolError> {
 export const ROLE_TOPICS = {
   /** The organizer's host: the authority. */
   host: {
-    subscribe: ['presence', 'checkpoints', 'pos', 'ping', 'chat'],
+    subscribe: ['presence', 'checkpoints', 'pos', 'ping', 'chat', 'request'],
     publish: ['state', 'control', 'ranking', 'pong', 'flags', 'chat'],
   },
   /** A racer's client. */
   racer: {
     subscribe: ['state', 'control', 'ranking', 'pong', 'chat'],
-    publish: ['presence', 'pos', 'checkpoints', 'ping', 'chat'],
+    publish: ['presence', 'pos', 'checkpoints', 'ping', 'chat', 'request'],
   },
-  /** A spectator (also the web viewer): reads everything public, sends only presence. */
+  /** A spectator (also the web viewer): reads everything public, sends presence, pings and requests. */
   spectator: {
     subscribe: ['state', 'control', 'ranking', 'pos', 'flags', 'chat', 'presence', 'pong'],
-    publish: ['presence', 'ping'],
+    publish: ['presence', 'ping', 'request'],
   },
 } as const satisfies Record<string, { subscribe: readonly Channel[]; publish: readonly Channel[] }>;

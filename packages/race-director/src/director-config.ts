@@ -29,7 +29,8 @@ export interface DirectorConfig {
   /**
    * Seconds between republishes of the race state while nothing changes (it also goes out on
    * every change), so a racer on a broker node or tier without the retained state still finds
-   * the race. Default {@link DIRECTOR_DEFAULTS}.
+   * the race. 0: none, the state goes out again only on request (a `request` message, a client
+   * that joins or comes back). Default {@link DIRECTOR_DEFAULTS}.
    */
   readonly stateRepublish?: number | undefined;
   /** The recording's time grid (`writer.header`); judged entries are placed on it. */
@@ -44,6 +45,12 @@ export const DIRECTOR_DEFAULTS = {
   silentAfter: 5,
   /** Default {@link DirectorConfig.stateRepublish}. */
   stateRepublish: 5,
+  /**
+   * Requests for the state (a `request` message, a join, a comeback) are answered at most this
+   * often; those that come sooner are answered together when it is due, so a flood of requests
+   * makes at most one state and one ranking a second.
+   */
+  answerEvery: 1,
   /** The director asks to be woken this often. */
   tickInterval: 0.25,
   /** The ranking is published at least this often, even when nothing changed. */
@@ -69,7 +76,7 @@ export const DIRECTOR_OPTION_RANGES = {
   timeLimit: { min: 1 },
   finishTimeout: { min: 0 },
   rejoinGrace: { min: 0, max: 86_400 },
-  stateRepublish: { min: 1, max: 3600 },
+  stateRepublish: { min: 0, max: 3600 },
 } as const satisfies Record<string, OptionRange>;
 
 /** The name of a numeric rule in {@link DIRECTOR_OPTION_RANGES}. */

@@ -32,6 +32,10 @@ export interface DirectorState {
   readonly stateMessage: StateMessage;
   /** Host clock (epoch s) of the last state publish; null before the first. */
   readonly stateAt: number | null;
+  /** Host clock (epoch s) of the last answer to a request for the state; null before the first. */
+  readonly answeredAt: number | null;
+  /** A request for the state came too soon after the last answer: answered when one is due. */
+  readonly stateWanted: boolean;
   /** Where the recording stands on its time grid. */
   readonly order: RecordedOrder;
   /** Something changed the ranking since it was last published. */
@@ -93,6 +97,8 @@ export function createDirector(config: DirectorConfig): DirectorState {
     flags: [],
     stateMessage: initialStateMessage(config),
     stateAt: null,
+    answeredAt: null,
+    stateWanted: false,
     order: EMPTY_RECORDED_ORDER,
     rankingDirty: false,
     rankingAt: null,
@@ -101,7 +107,7 @@ export function createDirector(config: DirectorConfig): DirectorState {
   };
 }
 
-/** The state republish interval in force (s). */
+/** The state republish interval in force (s); 0: only on request. */
 export function stateRepublishOf(config: DirectorConfig): number {
   return config.stateRepublish ?? DIRECTOR_DEFAULTS.stateRepublish;
 }

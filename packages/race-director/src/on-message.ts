@@ -5,7 +5,7 @@ import {
   type ReceivedMessage,
 } from '@gw2race/protocol';
 import { type ClientInfo, getClient, putClient } from './client-table';
-import { ingest, log, publishState, republishState, type Work } from './work';
+import { ingest, log, publishState, type Work, wantState } from './work';
 
 /** @internal A message from the hub: the client table learns from it, then it is recorded and judged. */
 export function onMessage(w: Work, received: ReceivedMessage): void {
@@ -30,6 +30,10 @@ export function onMessage(w: Work, received: ReceivedMessage): void {
       if (info) w.s.clients = putClient(w.s.clients, { ...info, lastSeen: at });
       break;
     }
+    case 'request':
+      // Not recorded: it changes nothing a re-judgement needs, and a flood would fill the file.
+      wantState(w);
+      return;
     case 'state':
     case 'control':
     case 'ranking':
@@ -84,13 +88,13 @@ function onPresence(w: Work, message: PresenceMessage, at: number): void {
     });
     log(w, `${shown} joined as ${info.mode}`);
     if (info.mode === 'racer' && w.s.stage === 'pre') publishState(w);
-    // On request: a client that joins is sent the state even where the hub kept no retained one.
-    else if (w.s.stage !== 'post') republishState(w);
+    // A client that joins is sent the state even where the hub kept no retained one.
+    else wantState(w);
   } else if (before.connected && !connected) {
     log(w, `${shown} ${kind === 'leave' ? 'left' : 'disconnected'}`);
   } else if (!before.connected && connected) {
     log(w, `${shown} is back`);
     // Back, perhaps through another broker node: the state again, for it.
-    if (w.s.stage !== 'post') republishState(w);
+    wantState(w);
   }
 }

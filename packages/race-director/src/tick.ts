@@ -4,7 +4,7 @@ import { DIRECTOR_DEFAULTS } from './director-config';
 import { stateRepublishOf } from './director-state';
 import { endReasonAt } from './end-rules';
 import { readyRacers } from './views';
-import { log, publishRanking, republishState, type Work } from './work';
+import { answerDue, answerState, log, publishRanking, republishState, type Work } from './work';
 
 /**
  * @internal The clock moved: silence, auto-start, the ranking schedule, the end rules, the idle
@@ -17,7 +17,8 @@ export function onTick(w: Work): void {
   if (w.s.stage === 'pre' && autoStart !== undefined && readyRacers(w.s).length >= autoStart)
     startRace(w);
   if (rankingDue(w)) publishRanking(w);
-  if (w.s.stateAt !== null && w.at - w.s.stateAt >= stateRepublishOf(w.s.config)) republishState(w);
+  if (w.s.stateWanted && answerDue(w)) answerState(w);
+  if (republishDue(w)) republishState(w);
   const reason = endReasonAt(w.s, w.at);
   if (reason !== undefined) {
     endRace(w, reason, false);
@@ -31,6 +32,12 @@ export function onTick(w: Work): void {
     w.effects.push({ type: 'flush' });
   }
   w.effects.push({ type: 'schedule', at: w.at + DIRECTOR_DEFAULTS.tickInterval });
+}
+
+/** The steady republish of the state is due (never with an interval of 0). */
+function republishDue(w: Work): boolean {
+  const every = stateRepublishOf(w.s.config);
+  return every > 0 && w.s.stateAt !== null && w.at - w.s.stateAt >= every;
 }
 
 /** A client silent too long is shown as gone, dropped at its last message. */

@@ -10,6 +10,7 @@ import {
 } from '@gw2race/protocol';
 import { type EngineEvent, engineInputOf, step, toRankingMessage } from '@gw2race/race-engine';
 import { getClient, listClients } from './client-table';
+import { DIRECTOR_DEFAULTS } from './director-config';
 import type { DirectorEffect } from './director-effect';
 import type { DirectorState } from './director-state';
 import { placeEntry } from './recorded-order';
@@ -118,10 +119,35 @@ export function republishState(w: Work): void {
   sendOut(w, 'state', w.s.stateMessage);
 }
 
-/** @internal The ranking with the names racers gave, published (and recorded). */
-export function publishRanking(w: Work, final = false): void {
-  w.s.rankingDirty = false;
-  w.s.rankingAt = w.at;
+/**
+ * @internal Someone lacks the state (a `request`, a join, a comeback): answered now, or, within
+ * {@link DIRECTOR_DEFAULTS.answerEvery} of the last answer, by the tick when one is due. After the
+ * end nothing is answered.
+ */
+export function wantState(w: Work): void {
+  if (w.s.stage === 'post') return;
+  if (answerDue(w)) answerState(w);
+  else w.s.stateWanted = true;
+}
+
+/** @internal The last answer is far enough back for another. */
+export function answerDue(w: Work): boolean {
+  return w.s.answeredAt === null || w.at - w.s.answeredAt >= DIRECTOR_DEFAULTS.answerEvery;
+}
+
+/**
+ * @internal The answer to a request for the state: the state and the current ranking, neither
+ * recorded (nothing in them is new), for every client that waits.
+ */
+export function answerState(w: Work): void {
+  w.s.stateWanted = false;
+  w.s.answeredAt = w.at;
+  republishState(w);
+  sendOut(w, 'ranking', rankingNow(w));
+}
+
+/** The ranking with the names racers gave, on the host clock now. */
+function rankingNow(w: Work, final = false) {
   const ranking = toRankingMessage(w.s.engine, {
     t: w.at,
     splits: true,
@@ -131,7 +157,14 @@ export function publishRanking(w: Work, final = false): void {
     const name = getClient(w.s.clients, entry.playerId)?.name;
     if (name !== undefined && entry.name === undefined) entry.name = name;
   }
-  publish(w, 'ranking', ranking);
+  return ranking;
+}
+
+/** @internal The ranking with the names racers gave, published (and recorded). */
+export function publishRanking(w: Work, final = false): void {
+  w.s.rankingDirty = false;
+  w.s.rankingAt = w.at;
+  publish(w, 'ranking', rankingNow(w, final));
 }
 
 function onEngineEvents(w: Work, events: readonly EngineEvent[]): void {

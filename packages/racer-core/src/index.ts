@@ -22,6 +22,9 @@ export {
   PRESENCE_EVERY_MS,
   pingDelayMs,
   positionKeepAliveMs,
+  STATE_ASK_AFTER_MS,
+  STATE_ASK_MAX_MS,
+  stateAskDelayMs,
 } from './schedule';
 export type { SampleStamp } from './stamp-sample';
 export { clockBoundSeconds, MAX_CLOCK_BOUND_MS, stampNow, stampSample } from './stamp-sample';

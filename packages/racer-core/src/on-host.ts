@@ -10,6 +10,7 @@ import { createCrossingDetector, trackFromState } from '@gw2race/race-engine';
 import { controlNote } from './control-note';
 import type { GameSample } from './game-sample';
 import type { HubStatus } from './racer-effect';
+import { stateAskDelayMs } from './schedule';
 import { emit, note, type Session, sendPresence } from './session';
 
 type AnySession = Session<GameSample>;
@@ -60,8 +61,11 @@ export function onMessage(
 export function onHub(session: AnySession, status: HubStatus): void {
   const { schedule } = session;
   const reconnected = status === 'online' && schedule.connectedOnce;
+  const cameUp = status === 'online' && session.view.hub !== 'online';
   session.view.hub = status;
   if (status === 'online') schedule.connectedOnce = true;
+  // Perhaps through another broker node, which keeps no retained state: wait for one, then ask.
+  if (cameUp) awaitState(session);
   if (reconnected) {
     sendPresence(session, 'join');
     session.outbox.reconnected();
@@ -69,9 +73,19 @@ export function onHub(session: AnySession, status: HubStatus): void {
   } else if (status === 'offline') note(session, 'lost the hub; reconnecting…', 'warning');
 }
 
+/** From now on, ask for the state if none comes within a moment. */
+function awaitState(session: AnySession): void {
+  const { schedule } = session;
+  schedule.stateSinceOnline = false;
+  schedule.asks = 0;
+  schedule.askAt = session.clock.monotonicMs() + stateAskDelayMs(0);
+}
+
 function onState(session: AnySession, state: StateMessage): void {
-  const { race, view } = session;
+  const { race, view, schedule } = session;
   view.state = state;
+  schedule.stateSinceOnline = true;
+  schedule.askAt = Number.POSITIVE_INFINITY;
   const key = JSON.stringify([state.checkpoints, state.laps, state.circuit, state.startRule]);
   if (key !== race.trackKey && state.checkpoints.length >= 2) {
     race.trackKey = key;

@@ -1,6 +1,6 @@
 import type { GameSample } from './game-sample';
 import { sendPosition } from './on-game';
-import { OUTBOX_TICK_MS, PRESENCE_EVERY_MS, pingDelayMs } from './schedule';
+import { OUTBOX_TICK_MS, PRESENCE_EVERY_MS, pingDelayMs, stateAskDelayMs } from './schedule';
 import { publish, type Session, sendPresence } from './session';
 
 type AnySession = Session<GameSample>;
@@ -24,6 +24,7 @@ export function begin(session: AnySession): void {
 export function tick(session: AnySession): void {
   const { schedule, view, outbox } = session;
   const now = session.clock.monotonicMs();
+  if (now >= schedule.askAt) askForState(session, now);
   if (now >= schedule.presenceAt) {
     sendPresence(session, 'heartbeat');
     schedule.presenceAt = following(schedule.presenceAt, PRESENCE_EVERY_MS, now);
@@ -43,7 +44,28 @@ export function tick(session: AnySession): void {
 /** The monotonic instant the next periodic task is due. */
 export function nextWakeAt(session: AnySession): number {
   const { schedule } = session;
-  return Math.min(schedule.presenceAt, schedule.pingAt, schedule.positionAt, schedule.outboxAt);
+  return Math.min(
+    schedule.askAt,
+    schedule.presenceAt,
+    schedule.pingAt,
+    schedule.positionAt,
+    schedule.outboxAt,
+  );
+}
+
+/**
+ * No state since the connection came up (no retained one on this broker node or tier, and no
+ * republish yet): asks the host for it, then again, less and less often, until one comes.
+ */
+function askForState(session: AnySession, now: number): void {
+  const { schedule } = session;
+  if (schedule.stateSinceOnline || session.view.hub !== 'online') {
+    schedule.askAt = Number.POSITIVE_INFINITY;
+    return;
+  }
+  publish(session, 'request', 'request', { playerId: session.options.playerId, want: 'state' });
+  schedule.asks++;
+  schedule.askAt = now + stateAskDelayMs(schedule.asks);
 }
 
 function sendPing(session: AnySession, now: number): void {

@@ -23,7 +23,9 @@ export interface RacerCore<S extends GameSample = GameSample> {
   handle(input: RacerInput<S>): readonly RacerEffect[];
   /**
    * The monotonic instant (ms, the core's clock) at which a `tick` next has something to do;
-   * `Infinity` before `begin`. Arm one timer for it after every `tick`.
+   * `Infinity` when nothing is due (before `begin`, only a request for a state that has not come).
+   * Arm one timer for it after every `tick`, and again after any input that may move it sooner
+   * (`hub`, `begin`).
    */
   nextWakeAt(): number;
   /** The topics to subscribe to, with their QoS (from the protocol's racer role). */

@@ -30,3 +30,19 @@ export function pingDelayMs(sent: number, raceRunning: boolean): number {
 export function positionKeepAliveMs(gapSeconds = 1): number {
   return (gapSeconds * 1000) / 2;
 }
+
+/**
+ * A client that has been online this long without the race state asks the host for it (the
+ * retained one comes right after subscribing where the hub keeps it), ms.
+ */
+export const STATE_ASK_AFTER_MS = 1000;
+/** The longest wait between two requests for the state, ms. */
+export const STATE_ASK_MAX_MS = 5000;
+
+/**
+ * How long to wait before the next request for the state, having sent `sent` of them since the
+ * connection came up: 1 s, then 2 s, 4 s, then every 5 s until a state comes.
+ */
+export function stateAskDelayMs(sent: number): number {
+  return Math.min(STATE_ASK_AFTER_MS * 2 ** sent, STATE_ASK_MAX_MS);
+}

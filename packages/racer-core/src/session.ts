@@ -31,7 +31,7 @@ export type MutableView<S extends GameSample> = {
 };
 
 /** Channels the client publishes on. */
-type OwnChannel = 'presence' | 'checkpoints' | 'pos' | 'ping';
+type OwnChannel = 'presence' | 'checkpoints' | 'pos' | 'ping' | 'request';
 
 /** Everything one racer core holds; the input handlers read and update it. */
 export interface Session<S extends GameSample> {
@@ -74,6 +74,12 @@ export interface Session<S extends GameSample> {
     pingAt: number;
     positionAt: number;
     outboxAt: number;
+    /** A state has come since the hub connection last came up. */
+    stateSinceOnline: boolean;
+    /** Requests for the state sent since then. */
+    asks: number;
+    /** When to ask for the state if none has come (monotonic ms). */
+    askAt: number;
   };
 }
 
@@ -125,6 +131,7 @@ export function createSession<S extends GameSample>(options: RacerCoreOptions): 
       checkpoints: buildTopic(raceId, 'checkpoints'),
       pos: buildTopic(raceId, 'pos', playerId),
       ping: buildTopic(raceId, 'ping'),
+      request: buildTopic(raceId, 'request'),
     },
     codec: options.codec ?? 'msgpack',
     positionEveryMs: 1000 / positionRate,
@@ -147,6 +154,9 @@ export function createSession<S extends GameSample>(options: RacerCoreOptions): 
       pingAt: Number.POSITIVE_INFINITY,
       positionAt: Number.POSITIVE_INFINITY,
       outboxAt: Number.POSITIVE_INFINITY,
+      stateSinceOnline: false,
+      asks: 0,
+      askAt: Number.POSITIVE_INFINITY,
     },
   };
   return session;

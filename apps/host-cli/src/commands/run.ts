@@ -52,6 +52,9 @@ Race:
   --finish-timeout S   end the race S seconds after the first finisher
   --rejoin-grace S     a racer whose connection dropped still counts as racing for S seconds, so
                        the race does not end while they reconnect (default ${DIRECTOR_DEFAULTS.rejoinGrace})
+  --state-every S      republish the unchanged race state every S seconds, for racers on a broker
+                       node or tier that keeps no retained message (default ${DIRECTOR_DEFAULTS.stateRepublish}; 0: only
+                       when a racer asks for it or joins)
   --out DIR            where the recording and results go (default ./results)
   --new                start the race afresh even when --out holds a recording of it (by default
                        an unfinished one is resumed: see "If the host crashes" in the README)
@@ -88,6 +91,7 @@ const RUN_OPTIONS = {
   'time-limit': { type: 'string' },
   'finish-timeout': { type: 'string' },
   'rejoin-grace': { type: 'string' },
+  'state-every': { type: 'string' },
   out: { type: 'string' },
   new: { type: 'boolean' },
   broker: { type: 'string' },

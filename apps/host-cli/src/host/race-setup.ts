@@ -23,6 +23,7 @@ export interface RaceFlags {
   'time-limit'?: string | undefined;
   'finish-timeout'?: string | undefined;
   'rejoin-grace'?: string | undefined;
+  'state-every'?: string | undefined;
   out?: string | undefined;
 }
 
@@ -38,6 +39,8 @@ export interface RaceSetup {
   timeLimit: number | undefined;
   finishTimeout: number | undefined;
   rejoinGrace: number;
+  /** Seconds between unchanged republishes of the race state; 0: only on request. */
+  stateRepublish: number;
   outDir: string;
   trackWarnings: readonly TrackWarning[];
 }
@@ -174,6 +177,12 @@ export async function setupRace(flags: RaceFlags, interactive: boolean): Promise
       'rejoin-grace',
       'rejoinGrace',
       DIRECTOR_DEFAULTS.rejoinGrace,
+    ),
+    stateRepublish: ruleOption(
+      flags['state-every'],
+      'state-every',
+      'stateRepublish',
+      DIRECTOR_DEFAULTS.stateRepublish,
     ),
   };
   const outDir = flags.out ?? 'results';

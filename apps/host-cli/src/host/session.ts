@@ -64,6 +64,8 @@ export interface HostSessionOptions {
   finishTimeout: number | undefined;
   /** A dropped racer still counts as racing for this many seconds (the director's default: 30). */
   rejoinGrace?: number;
+  /** Seconds between unchanged republishes of the state; 0: only on request (the director's default: 5). */
+  stateRepublish?: number;
   /** Where the recording and results go. */
   outDir: string;
   /** The organizer's clock. */
@@ -207,6 +209,7 @@ export class HostSession {
       timeLimit: this.options.timeLimit,
       finishTimeout: this.options.finishTimeout,
       rejoinGrace: this.options.rejoinGrace,
+      stateRepublish: this.options.stateRepublish,
       recording: writer.header,
     };
     this.director = resume

@@ -52,15 +52,18 @@ describe('the race access table', () => {
     );
   });
 
-  it('lets a racer publish its own positions only, a spectator presence, pings and chat', () => {
-    for (const channel of ['presence', 'checkpoints', 'ping', 'chat'])
+  it('lets a racer publish its own positions only, a spectator presence, pings, chat and requests', () => {
+    for (const channel of ['presence', 'checkpoints', 'ping', 'chat', 'request'])
       expect(write(racer, `race/r1/${channel}`).allow).toBe(true);
     expect(write(racer, 'race/r1/pos/p1').allow).toBe(true);
     expect(reasonOf(write(racer, 'race/r1/pos/p2'))).toBe(
       'this connection sends positions for p1, not p2',
     );
-    for (const channel of ['presence', 'ping', 'chat'])
+    for (const channel of ['presence', 'ping', 'chat', 'request'])
       expect(write(spectator, `race/r1/${channel}`).allow).toBe(true);
+    expect(reasonOf(write(racer, 'race/r1/request', open, true))).toBe(
+      'only the host retains messages, on the race state and ranking',
+    );
     expect(reasonOf(write(spectator, 'race/r1/checkpoints'))).toBe(
       'a spectator does not publish on checkpoints',
     );

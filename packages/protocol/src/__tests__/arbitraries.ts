@@ -132,4 +132,5 @@ export const MESSAGE_ARBS: { [K in MessageKind]: fc.Arbitrary<MessageOf<K>> } = 
       ),
     })
     .map((m) => clean(m) as MessageOf<'flag'>),
+  request: fc.record({ playerId: idArb, want: fc.constant('state' as const) }),
 };

@@ -57,6 +57,7 @@ const SECTION_OF: Record<MessageKind | 'track', string> = {
   ping: 'ping / pong',
   pong: 'ping / pong',
   flag: 'flag',
+  request: 'request',
   track: 'Track file',
 };
 

@@ -8,6 +8,7 @@ import { pingMessageSchema, pongMessageSchema } from './ping';
 import { posMessageSchema } from './pos';
 import { presenceMessageSchema } from './presence';
 import { rankingMessageSchema } from './ranking';
+import { requestMessageSchema } from './request';
 import { stateMessageSchema } from './state';
 
 /** The schema of every message kind. One source of truth: JSON Schema files are generated from it. */
@@ -22,6 +23,7 @@ export const MESSAGE_SCHEMAS = {
   ping: pingMessageSchema,
   pong: pongMessageSchema,
   flag: flagMessageSchema,
+  request: requestMessageSchema,
 } as const;
 
 /** A message kind. */
@@ -48,6 +50,7 @@ export const CHANNEL_OF_KIND = {
   ping: 'ping',
   pong: 'pong',
   flag: 'flags',
+  request: 'request',
 } as const satisfies Record<MessageKind, Channel>;
 
 /**
@@ -68,6 +71,7 @@ export const MAX_MESSAGE_BYTES = {
   ping: 1024,
   pong: 1024,
   flag: 64 * 1024,
+  request: 1024,
 } as const satisfies Record<MessageKind, number>;
 
 /**

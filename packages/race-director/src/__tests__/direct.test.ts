@@ -50,6 +50,7 @@ describe('opening', () => {
       'race/unit/pos/+': { qos: 0 },
       'race/unit/ping': { qos: 0 },
       'race/unit/chat': { qos: 1 },
+      'race/unit/request': { qos: 0 },
     });
     expect(Object.keys(hostSubscriptions('unit', { positionsPerPlayer: true }))).not.toContain(
       'race/unit/pos/+',
@@ -355,7 +356,103 @@ describe('the state republish', () => {
   });
 
   it('refuses an interval out of range', () => {
-    expect(() => fakeRace({ stateRepublish: 0 })).toThrow(/stateRepublish must be at least 1/);
+    expect(() => fakeRace({ stateRepublish: -1 })).toThrow(
+      'stateRepublish must be at least 0, got -1',
+    );
+    expect(() => fakeRace({ stateRepublish: 3601 })).toThrow(/at most 3600/);
+  });
+
+  it('with an interval of 0 sends the unchanged state only on request', () => {
+    const race = fakeRace({ stateRepublish: 0 });
+    race.open();
+    race.advance(30);
+    expect(states(race)).toHaveLength(1);
+    race.send('request', { playerId: 'ann', want: 'state' });
+    expect(states(race)).toHaveLength(2);
+  });
+});
+
+describe('a request for the state', () => {
+  const publishes = (race: ReturnType<typeof fakeRace>, from = 0) =>
+    race.effects.slice(from).filter((e) => e.type === 'publish');
+
+  it('is answered with the state and the current ranking, neither recorded, the request neither', () => {
+    const race = fakeRace({ stateRepublish: 3600 });
+    race.open();
+    race.join('ann');
+    race.command({ action: 'start', delay: 0 });
+    race.advance(2);
+    const from = race.effects.length;
+    const out = race.send('request', { playerId: 'zed', want: 'state' });
+    expect(out.filter((e) => e.type === 'record')).toEqual([]);
+    const answer = publishes(race, from);
+    expect(answer.map((e) => e.type === 'publish' && [e.topic, e.kind])).toEqual([
+      ['race/unit/state', 'state'],
+      ['race/unit/ranking', 'ranking'],
+    ]);
+    for (const e of answer) {
+      if (e.type !== 'publish') continue;
+      const decoded = decodeTopicMessage(e.topic, e.payload);
+      expect(decoded.ok && decoded.value.message).toEqual(e.message);
+    }
+    const [state, ranking] = answer.map((e) => (e.type === 'publish' ? e.message : undefined));
+    expect(state).toMatchObject({ stage: 'active', t0: T, serverClock: T + 2 });
+    expect(ranking).toMatchObject({ t: T + 2, entries: [{ playerId: 'ann', name: 'ANN' }] });
+  });
+
+  it('a flood is answered at most once a second, and the last asker is still served', () => {
+    const race = fakeRace({ stateRepublish: 3600 });
+    race.open();
+    race.advance(1);
+    const from = race.effects.length;
+    // 500 requests over 5 s (one every 10 ms), from ever new ids.
+    for (let i = 0; i < 500; i++) {
+      race.send('request', { playerId: `flood${i}`, want: 'state' });
+      race.advance(0.01);
+    }
+    const states = () =>
+      publishes(race, from).filter((e) => e.type === 'publish' && e.kind === 'state');
+    const times = states().map(
+      (e) => (e.type === 'publish' ? e.message : {}) as { serverClock: number },
+    );
+    expect(times.length).toBeGreaterThanOrEqual(4);
+    expect(times.length).toBeLessThanOrEqual(6);
+    for (let i = 1; i < times.length; i++)
+      expect(
+        (times[i]?.serverClock as number) - (times[i - 1]?.serverClock as number),
+      ).toBeGreaterThanOrEqual(1 - 1e-9);
+    // The requests of the last second are answered by the next due tick.
+    const before = states().length;
+    race.advance(1.25);
+    expect(states()).toHaveLength(before + 1);
+    race.advance(5);
+    expect(states()).toHaveLength(before + 1);
+  });
+
+  it('joins and comebacks share the limit with requests', () => {
+    const race = fakeRace({ stateRepublish: 3600 });
+    race.open();
+    race.join('ann');
+    race.command({ action: 'start', delay: 0 });
+    race.advance(1);
+    const count = race.effects.filter((e) => e.type === 'publish' && e.kind === 'state').length;
+    race.send('request', { playerId: 'zed', want: 'state' });
+    race.join('bob');
+    race.join('cat');
+    const now = () => race.effects.filter((e) => e.type === 'publish' && e.kind === 'state').length;
+    expect(now()).toBe(count + 1);
+    race.advance(1);
+    expect(now()).toBe(count + 2);
+  });
+
+  it('is not answered after the end', () => {
+    const race = fakeRace();
+    race.open();
+    race.command({ action: 'end' });
+    const from = race.effects.length;
+    race.send('request', { playerId: 'ann', want: 'state' });
+    race.advance(3);
+    expect(publishes(race, from)).toEqual([]);
   });
 });
 

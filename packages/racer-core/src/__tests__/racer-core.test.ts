@@ -26,18 +26,20 @@ describe('the racer core: joining', () => {
     expect(racerSubscriptions('r2', 'p9')).toHaveProperty(['race/r2/pong/p9']);
   });
 
-  it('does nothing on its own before begin, then joins and pings at once', () => {
+  it('does nothing on its own before begin once it has the state, then joins and pings at once', () => {
     const h = createHarness();
     h.connect();
+    h.deliver('state', 'state', state);
+    expect(h.effects.map((e) => e.effect.type)).toEqual(['course']);
+    h.effects.length = 0;
     expect(h.core.nextWakeAt()).toBe(Number.POSITIVE_INFINITY);
     expect(h.run(5000)).toBeGreaterThan(4900);
     expect(h.effects).toEqual([]);
-    h.deliver('state', 'state', state);
     h.begin();
     const first = h.effects.map((e) =>
       e.effect.type === 'publish' ? e.effect.kind : e.effect.type,
     );
-    expect(first).toEqual(['course', 'presence', 'ping']);
+    expect(first).toEqual(['presence', 'ping']);
     expect(presences(h)[0]).toMatchObject({
       playerId,
       event: 'join',
@@ -195,5 +197,70 @@ describe('the racer core: positions', () => {
     const b = h.sample(0);
     expect(a).toBe(b);
     expect(a).toHaveLength(0);
+  });
+});
+
+describe('the racer core: asking for the state', () => {
+  const requests = (h: ReturnType<typeof createHarness>) => h.published('request');
+
+  it('asks after a moment without the state, then less and less often, until one comes', () => {
+    const h = createHarness();
+    h.connect();
+    h.run(900);
+    expect(requests(h)).toEqual([]);
+    h.run(20_000);
+    const times = requests(h).map((r) => r.at - 10_000);
+    // 1 s after connecting, then 2 s, 4 s, then every 5 s (to a 60 Hz tick).
+    const spacing = times.slice(1).map((t, i) => Math.round((t - (times[i] as number)) / 100));
+    expect(Math.round((times[0] as number) / 100)).toBe(10);
+    expect(spacing.slice(0, 4)).toEqual([20, 40, 50, 50]);
+    expect(requests(h)[0]?.effect).toMatchObject({
+      kind: 'request',
+      channel: 'request',
+      topic: 'race/unit/request',
+      message: { playerId: 'p1', want: 'state' },
+      qos: 0,
+      queueOffline: false,
+    });
+    h.deliver('state', 'state', state);
+    const count = requests(h).length;
+    h.run(20_000);
+    expect(requests(h)).toHaveLength(count);
+    expect(h.core.view.state).toEqual(state);
+  });
+
+  it('does not ask when the retained state comes at once', () => {
+    const h = createHarness();
+    h.connect();
+    h.deliver('state', 'state', state);
+    h.begin();
+    h.run(10_000);
+    expect(requests(h)).toEqual([]);
+  });
+
+  it('asks nothing while offline, and asks again after a reconnect that brings no state', () => {
+    const h = createHarness();
+    h.connect();
+    h.deliver('state', 'state', state);
+    h.begin();
+    h.run(2000);
+    h.take(h.core.handle({ type: 'hub', status: 'offline' }));
+    h.run(10_000);
+    expect(requests(h)).toEqual([]);
+    // Back through another broker node: no retained state there, no republish yet.
+    h.connect();
+    h.run(1500);
+    expect(requests(h)).toHaveLength(1);
+    h.deliver('state', 'state', { ...state, stage: 'active', t0: h.hostNow() - 5 });
+    h.run(10_000);
+    expect(requests(h)).toHaveLength(1);
+    expect(h.core.view.clock).toBeDefined();
+  });
+
+  it('a spectator asks too', () => {
+    const h = createHarness({ mode: 'spectator' });
+    h.connect();
+    h.run(1100);
+    expect(requests(h).map((r) => r.effect.message)).toEqual([{ playerId: 'p1', want: 'state' }]);
   });
 });
