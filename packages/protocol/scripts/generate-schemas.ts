@@ -21,6 +21,7 @@ const names: (JsonSchemaName | HttpApiSchemaName)[] = [
   'track',
   'tournament',
   'standings',
+  'invitation',
   ...(Object.keys(HTTP_API_SCHEMAS) as HttpApiSchemaName[]),
 ];
 const documentOf = (name: JsonSchemaName | HttpApiSchemaName) =>

@@ -33,6 +33,8 @@ export const PROTOCOL_ERROR_CODES = {
   BAD_SIGNATURE: 'BAD_SIGNATURE',
   /** A signed message has no `seq`, or one that is not a non-negative safe integer. */
   MISSING_SEQUENCE: 'MISSING_SEQUENCE',
+  /** An invitation code is not one: another format, damaged (cut short, mistyped) or invalid. */
+  INVALID_INVITATION: 'INVALID_INVITATION',
 } as const;
 
 /** One of {@link PROTOCOL_ERROR_CODES}. */

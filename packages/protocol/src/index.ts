@@ -27,6 +27,18 @@ export {
 } from './http-api';
 export type { IdRole } from './ids';
 export { assertId, ID_PATTERN, idSchema, MAX_ID_LENGTH, parseId } from './ids';
+export type { Invitation } from './invitation';
+export {
+  connectCredential,
+  decodeInvitation,
+  deriveSpectatorKey,
+  encodeInvitation,
+  INVITATION_PREFIX,
+  INVITATION_VERSION,
+  invitationKey,
+  invitationSchema,
+  keyToHex,
+} from './invitation';
 export type { JsonSchemaName } from './json-schema';
 export { FILE_SCHEMAS, JSON_SCHEMA_BASE_URL, toJsonSchema } from './json-schema';
 export type { ChatMessage } from './messages/chat';
@@ -127,6 +139,8 @@ export {
   standingsRaceSchema,
   standingsSchema,
 } from './standings';
+export type { HmacSha256, SyncSigning } from './sync-signing';
+export { createSyncSigning } from './sync-signing';
 export { RACE_RELATIVE_LIMIT, toEpochSeconds } from './time';
 export type { Channel, ParsedTopic, PlayerChannel } from './topics';
 export {

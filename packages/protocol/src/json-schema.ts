@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { invitationSchema } from './invitation';
 import { MESSAGE_SCHEMAS, type MessageKind } from './messages/registry';
 import { trackSchema } from './messages/track';
 import { standingsSchema } from './standings';
@@ -6,15 +7,17 @@ import { tournamentSchema } from './tournament';
 
 /**
  * Names of the JSON Schema documents shipped in `schemas/`: every message kind, the track file,
- * the tournament file and the standings a tournament produces.
+ * the tournament file, the standings a tournament produces and the invitation (the JSON inside an
+ * invitation code).
  */
-export type JsonSchemaName = MessageKind | 'track' | 'tournament' | 'standings';
+export type JsonSchemaName = MessageKind | 'track' | 'tournament' | 'standings' | 'invitation';
 
 /** The file formats (not messages) with a JSON Schema document. */
 export const FILE_SCHEMAS = {
   track: trackSchema,
   tournament: tournamentSchema,
   standings: standingsSchema,
+  invitation: invitationSchema,
 } as const;
 
 /** Where the published schemas live; each document's `$id`. */

@@ -71,7 +71,8 @@ export async function derivePlayerKey(raceKey: Uint8Array, playerId: string): Pr
   return new Uint8Array(mac);
 }
 
-function signedBytes(topic: string, message: Uint8Array): Uint8Array<ArrayBuffer> {
+/** @internal The bytes a MAC covers: UTF-8 topic, a newline, the message. */
+export function signedBytes(topic: string, message: Uint8Array): Uint8Array<ArrayBuffer> {
   const topicBytes = textEncoder.encode(topic);
   const out = new Uint8Array(topicBytes.byteLength + 1 + message.byteLength);
   out.set(topicBytes, 0);
@@ -109,6 +110,14 @@ export async function signMessage(
 ): Promise<Uint8Array> {
   const cryptoKey = await asCryptoKey(key);
   const mac = new Uint8Array(await subtle().sign('HMAC', cryptoKey, signedBytes(topic, message)));
+  return attachSignature(message, mac);
+}
+
+/**
+ * @internal The payload that carries `mac` for `message`: JSON gets `,"sig":"…"` before its last
+ * `}`, MessagePack a `bin 8` trailer. Throws for JSON that does not end with `}`.
+ */
+export function attachSignature(message: Uint8Array, mac: Uint8Array): Uint8Array {
   if (sniffCodec(message) === 'json') {
     let end = message.byteLength;
     while (end > 0 && message[end - 1] !== 0x7d) end--;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   CHANNELS,
   controlMessageSchema,
+  invitationSchema,
   MESSAGE_KINDS,
   MESSAGE_SCHEMAS,
   type MessageKind,
@@ -46,7 +47,7 @@ function topLevelKeys(schema: z.ZodType): string[] {
   throw new Error(`no keys for a ${schema.constructor.name}`);
 }
 
-const SECTION_OF: Record<MessageKind | 'track', string> = {
+const SECTION_OF: Record<MessageKind | 'track' | 'invitation', string> = {
   state: 'state',
   control: 'control',
   presence: 'presence',
@@ -59,14 +60,16 @@ const SECTION_OF: Record<MessageKind | 'track', string> = {
   flag: 'flag',
   request: 'request',
   track: 'Track file',
+  invitation: 'Invitation codes',
 };
 
 /** Documented once for every message, in "Messages" and "Signatures". */
 const INTEGRITY_KEYS = new Set(['seq', 'sig']);
 
-const schemas: [MessageKind | 'track', z.ZodType][] = [
+const schemas: [MessageKind | 'track' | 'invitation', z.ZodType][] = [
   ...MESSAGE_KINDS.map((kind) => [kind, MESSAGE_SCHEMAS[kind]] as [MessageKind, z.ZodType]),
   ['track', trackSchema],
+  ['invitation', invitationSchema],
 ];
 
 describe('the README documents the whole contract', () => {

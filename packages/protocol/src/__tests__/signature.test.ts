@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   buildTopic,
   createSequenceTracker,
+  createSyncSigning,
   decodeMessage,
   decodeVerifiedMessage,
   derivePlayerKey,
@@ -268,6 +269,58 @@ describe('the README test vector', () => {
     );
     expect(new TextDecoder().decode(wire)).toBe(
       '{"raceId":"abc123","playerId":"p1","cp":5,"ts":1724312355.842,"seq":3,"sig":"w8DaNPwkseie62-EwgSsVsfqiISqf1TyFSyspena4-M"}',
+    );
+  });
+});
+
+describe('synchronous signing (createSyncSigning)', () => {
+  const signing = createSyncSigning((key, data) => createHmac('sha256', key).update(data).digest());
+  const vectorRaceKey = Buffer.from(
+    '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f',
+    'hex',
+  );
+  const vectorTopic = 'race/abc123/checkpoints';
+  const vectorMessage = '{"raceId":"abc123","playerId":"p1","cp":5,"ts":1724312355.842,"seq":3}';
+  const vectorPayload =
+    '{"raceId":"abc123","playerId":"p1","cp":5,"ts":1724312355.842,"seq":3,"sig":"w8DaNPwkseie62-EwgSsVsfqiISqf1TyFSyspena4-M"}';
+
+  it('derives the README test vector key and signs its payload byte for byte', () => {
+    const key = signing.derivePlayerKey(vectorRaceKey, 'p1');
+    expect(Buffer.from(key).toString('hex')).toBe(
+      'e25c3c85b271dd8a1e1f287ed31dde36cdc156ed0faa9ce6a942f749836ab061',
+    );
+    const payload = signing.sign(vectorTopic, new TextEncoder().encode(vectorMessage), key);
+    expect(new TextDecoder().decode(payload)).toBe(vectorPayload);
+  });
+
+  it('verifies the README payload, and refuses it moved to another topic or altered', () => {
+    const key = signing.derivePlayerKey(vectorRaceKey, 'p1');
+    const payload = new TextEncoder().encode(vectorPayload);
+    const verified = signing.verify(vectorTopic, payload, key);
+    expect(verified.ok && new TextDecoder().decode(verified.value)).toBe(vectorMessage);
+    const moved = signing.verify('race/abc123/presence', payload, key);
+    expect(!moved.ok && moved.error.code).toBe('BAD_SIGNATURE');
+    const altered = new TextEncoder().encode(vectorPayload.replace('"cp":5', '"cp":6'));
+    expect(signing.verify(vectorTopic, altered, key).ok).toBe(false);
+    const unsigned = signing.verify(vectorTopic, new TextEncoder().encode(vectorMessage), key);
+    expect(!unsigned.ok && unsigned.error.code).toBe('MISSING_SIGNATURE');
+  });
+
+  it('agrees with the WebCrypto functions on any position, JSON and MessagePack (property)', async () => {
+    const key = await derivePlayerKey(raceKey, 'p1');
+    await fc.assert(
+      fc.asyncProperty(
+        mumblePosArb,
+        fc.integer({ min: 0, max: 2 ** 48 }),
+        fc.constantFrom('json' as const, 'msgpack' as const),
+        async (message, seq, codec) => {
+          const sync = signing.encodeSigned('pos', topic, message, seq, key, { codec });
+          const webCrypto = await encodeSignedMessage('pos', topic, message, seq, key, { codec });
+          expect(Buffer.from(sync).equals(Buffer.from(webCrypto))).toBe(true);
+          expect((await verifyMessage(topic, sync, key)).ok).toBe(true);
+        },
+      ),
+      { numRuns: 50 },
     );
   });
 });

@@ -59,7 +59,7 @@ describe('the spec examples', () => {
 });
 
 describe('the generated JSON Schema files', () => {
-  it.each([...MESSAGE_KINDS, 'track'] as JsonSchemaName[])(
+  it.each([...MESSAGE_KINDS, 'track', 'invitation'] as JsonSchemaName[])(
     'schemas/%s.schema.json is up to date',
     (name) => {
       expect(loadSchema(name)).toEqual(JSON.parse(JSON.stringify(toJsonSchema(name))));
