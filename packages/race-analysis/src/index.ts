@@ -13,8 +13,8 @@ export {
   heatPixels,
   heatRange,
 } from './heatmap';
-export type { LiveRacer, LogLine } from './live-race';
-export { LiveRace, TRAIL_LENGTH } from './live-race';
+export type { LiveRacer, LogLine, RecordedMessage } from './live-race';
+export { LiveRace, messageKey, TRAIL_LENGTH } from './live-race';
 export type { Playback, PlaybackSpeed } from './playback-clock';
 export {
   createPlayback,
@@ -33,7 +33,22 @@ export {
   stopPlayback,
   togglePlayback,
 } from './playback-clock';
-export { approachRadius, liveStageText, rankingSplit, STATUS_LABEL } from './race-text';
+export type { CourseCounts, RacePhase } from './race-text';
+export {
+  approachRadius,
+  checkpointText,
+  courseCounts,
+  courseSummary,
+  lapText,
+  livePhase,
+  liveStageText,
+  PHASE_TEXT,
+  rankingHasOrder,
+  rankingSplit,
+  rankingValue,
+  replayPhase,
+  STATUS_LABEL,
+} from './race-text';
 export type { RacerRun } from './racer-runs';
 export { pathSlice, racerRuns, runOf } from './racer-runs';
 export type {

@@ -30,12 +30,45 @@ export interface LiveRacer {
 
 /** A line of the race log (announcements, commands, flags, presence). */
 export interface LogLine {
-  /** Local monotonic ms when it arrived. */
+  /**
+   * Local monotonic ms when it arrived; for a line from the recording ({@link source}
+   * `'recording'`), organizer-clock epoch ms when the host received it.
+   */
   readonly at: number;
-  /** Local wall-clock epoch ms when it arrived: only to show the time of day. */
+  /**
+   * Epoch ms to show the time of day: the local wall clock when it arrived, or the organizer's
+   * clock when the host received it (a line from the recording).
+   */
   readonly wall: number;
   readonly text: string;
   readonly level: 'info' | 'warning' | 'important';
+  /** `'live'`: arrived on this page; `'recording'`: from the race's recording so far. */
+  readonly source: 'live' | 'recording';
+}
+
+/** A recorded message as the race's recording gives it back (replay-format's `ReceivedMessage`). */
+export interface RecordedMessage {
+  readonly kind: string;
+  /** Organizer clock (epoch s) when the host received it. */
+  readonly at: number;
+  readonly message: unknown;
+}
+
+/** JSON with object keys sorted: the same message gives the same text however it was parsed. */
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** The identity of a message for matching the live stream against the recording. */
+export function messageKey(kind: string, message: unknown): string {
+  return `${kind} ${stableJson(message)}`;
 }
 
 /** How many trail points each racer keeps (30 s at 10 Hz). */
@@ -63,7 +96,18 @@ export class LiveRace {
   readonly trails = new Map<string, number[]>();
   readonly names = new Map<string, string>();
   readonly presence = new Map<string, { status: string; mode: string | undefined; at: number }>();
-  readonly log: LogLine[] = [];
+  /** The log shown: the recording's lines so far (see {@link loadHistory}), then the live ones. */
+  log: LogLine[] = [];
+  /** Bumped whenever {@link log} changes (a line added, the history merged in). */
+  logVersion = 0;
+  /** Lines that arrived on this page, with the key of the message each came from. */
+  private readonly liveLines: { line: LogLine; key: string; retained: boolean }[] = [];
+  /** Messages of the recording not yet matched by a live one: key → their receive times, in order. */
+  private unmatched = new Map<string, number[]>();
+  /** The message being applied (its key is computed only when it makes a log line). */
+  private current: { kind: string; message: unknown; retained: boolean } | undefined;
+  /** Organizer epoch s (less the clock's bound) from which live messages were sent: see {@link markSubscribed}. */
+  private liveFrom = Number.NEGATIVE_INFINITY;
   readonly flags: FlagMessage[] = [];
   /** Messages applied, and refused by the decoder. */
   received = 0;
@@ -84,9 +128,23 @@ export class LiveRace {
     this.clock = estimator ?? createOffsetEstimator({ clock: localClock });
   }
 
-  /** Applies a message arriving now (read on {@link localClock}). */
-  receive(decoded: TopicMessage): void {
-    this.apply(decoded, this.localClock.monotonicMs(), this.localClock.wallMs());
+  /**
+   * Applies a message arriving now (read on {@link localClock}); `retained` when the hub handed
+   * it over on subscribing (MQTT's retain flag) rather than as it was sent.
+   */
+  receive(decoded: TopicMessage, options: { retained?: boolean } = {}): void {
+    this.apply(decoded, this.localClock.monotonicMs(), this.localClock.wallMs(), options.retained);
+  }
+
+  /**
+   * Notes that the page subscribed now: a message that then arrives live (not retained) was
+   * received by the host from this instant on, less the organizer clock's bound and a second for
+   * the way through the hub. Only a recorded message from then on can be the same one.
+   */
+  markSubscribed(): void {
+    const now = this.clock.referenceTime(this.localClock.monotonicMs());
+    const bound = Number.isFinite(now.boundMs) ? now.boundMs : Number.POSITIVE_INFINITY;
+    this.liveFrom = (now.timeMs - bound - 1000) / 1000;
   }
 
   /** Race time (s) now, or null before START. */
@@ -119,17 +177,82 @@ export class LiveRace {
   private wallNow = 0;
 
   private note(at: number, text: string, level: LogLine['level'] = 'info') {
-    this.log.push({ at, wall: this.wallNow, text, level });
+    const line: LogLine = { at, wall: this.wallNow, text, level, source: 'live' };
+    const current = this.current;
+    const key = current ? messageKey(current.kind, current.message) : '';
+    const retained = current?.retained ?? false;
+    this.liveLines.push({ line, key, retained });
+    if (this.liveLines.length > LOG_LENGTH) this.liveLines.splice(0, 1);
+    // A message the recording already had (a retained one, or one the host recorded before the
+    // page fetched it) is in the history: not shown twice.
+    if (this.consume(key, retained)) return;
+    this.log.push(line);
     if (this.log.length > LOG_LENGTH) this.log.splice(0, this.log.length - LOG_LENGTH);
+    this.logVersion++;
+  }
+
+  /**
+   * Takes the recorded message a live one is, if the recording has it: for a retained message
+   * the latest recorded with its key, else the first recorded since the page subscribed (an
+   * announcement made again later is a new line). True when one was taken.
+   */
+  private consume(key: string, retained: boolean): boolean {
+    const times = this.unmatched.get(key);
+    if (!times) return false;
+    const i = retained ? times.length - 1 : times.findIndex((at) => at >= this.liveFrom);
+    if (i < 0) return false;
+    times.splice(i, 1);
+    if (times.length === 0) this.unmatched.delete(key);
+    return true;
+  }
+
+  /**
+   * Puts the race's history so far in the log, for a page opened (or reloaded) after events: the
+   * messages of the host's recording as it stands (`GET /api/recording`), in the order the host
+   * received them, with the time of day it received them. A message that also arrived live (a
+   * retained one, or one both recorded and delivered around the fetch) is shown once. Loading a
+   * newer recording again replaces the history. Only the log and names change: the race's state,
+   * ranking and positions stay what the hub said last.
+   */
+  loadHistory(messages: Iterable<RecordedMessage>): void {
+    const scratch = new LiveRace(this.raceId, this.localClock);
+    const counts = new Map<string, number[]>();
+    for (const entry of messages) {
+      if (entry.kind === 'pos') continue;
+      const decoded = {
+        kind: entry.kind,
+        topic: { raceId: this.raceId },
+        message: entry.message,
+      } as unknown as TopicMessage;
+      scratch.apply(decoded, entry.at * 1000, entry.at * 1000);
+      const key = messageKey(entry.kind, entry.message);
+      const times = counts.get(key) ?? [];
+      times.push(entry.at);
+      counts.set(key, times);
+    }
+    for (const [id, name] of scratch.names) if (!this.names.has(id)) this.names.set(id, name);
+    const history = scratch.log.map((line) => ({ ...line, source: 'recording' as const }));
+    this.unmatched = counts;
+    const live = this.liveLines
+      .filter(({ key, retained }) => !this.consume(key, retained))
+      .map(({ line }) => line);
+    this.log = [...history, ...live].slice(-LOG_LENGTH);
+    this.logVersion++;
   }
 
   /**
    * Applies one decoded message that arrived at local monotonic time `localMs` (and wall time
-   * `wallMs`, shown in the log).
+   * `wallMs`, shown in the log); `retained` as for {@link receive}.
    */
-  apply(decoded: TopicMessage, localMs: number, wallMs = this.localClock.wallMs()): void {
+  apply(
+    decoded: TopicMessage,
+    localMs: number,
+    wallMs = this.localClock.wallMs(),
+    retained = false,
+  ): void {
     if (decoded.topic.raceId !== this.raceId) return;
     this.wallNow = wallMs;
+    this.current = { kind: decoded.kind, message: decoded.message, retained };
     this.received++;
     switch (decoded.kind) {
       case 'state':

@@ -1,6 +1,7 @@
 /**
- * Racer colours: distinct on the dark map and on a stream, assigned in order of first appearance
- * so the first racers never share one; a colour the organizer gave (`participants[].color`) wins.
+ * Racer colours: distinct on the dark map and on a stream. A racer's colour comes from their
+ * player id alone ({@link racerColor}), so the live view, the overlay and every replay of the race
+ * show them in the same one; a colour the organizer gave (`participants[].color`) wins.
  */
 export const RACER_PALETTE = [
   '#ff5d5d',
@@ -15,6 +16,14 @@ export const RACER_PALETTE = [
   '#9575cd',
   '#ffb74d',
   '#e0e0e0',
+  '#4db6ac',
+  '#e57373',
+  '#7986cb',
+  '#dce775',
+  '#ff8a65',
+  '#90caf9',
+  '#ce93d8',
+  '#fff176',
 ] as const;
 
 const CSS_HEX = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
@@ -24,13 +33,37 @@ export function isCssHexColor(value: unknown): value is string {
   return typeof value === 'string' && CSS_HEX.test(value);
 }
 
+/** FNV-1a (32 bit) of a string's UTF-16 code units: a small, stable spread of ids. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+/**
+ * The colour of a player, from their id alone: the same in every view of every race, whoever else
+ * is in it. Two of many racers may share one (20 colours); their names tell them apart.
+ *
+ * @example
+ * racerColor('alice'); // the same '#rrggbb' live, on the overlay and in the replay
+ */
+export function racerColor(playerId: string): string {
+  return RACER_PALETTE[fnv1a(playerId) % RACER_PALETTE.length] as string;
+}
+
 /** Hands out racer colours; the same player always gets the same one. */
 export interface ColorAssigner {
   /** The player's colour; `preferred` (from the race state) is used when it is a valid hex colour. */
   colorOf(playerId: string, preferred?: string): string;
 }
 
-/** Creates a {@link ColorAssigner}. */
+/**
+ * Creates a {@link ColorAssigner}: the organizer's colour when it is a valid hex colour (kept for
+ * the player once seen), else {@link racerColor}.
+ */
 export function createColorAssigner(): ColorAssigner {
   const given = new Map<string, string>();
   return {
@@ -39,15 +72,7 @@ export function createColorAssigner(): ColorAssigner {
         given.set(playerId, preferred);
         return preferred;
       }
-      let color = given.get(playerId);
-      if (color === undefined) {
-        const used = new Set(given.values());
-        color =
-          RACER_PALETTE.find((c) => !used.has(c)) ??
-          (RACER_PALETTE[given.size % RACER_PALETTE.length] as string);
-        given.set(playerId, color);
-      }
-      return color;
+      return given.get(playerId) ?? racerColor(playerId);
     },
   };
 }

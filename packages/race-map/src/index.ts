@@ -1,8 +1,11 @@
 export type { ColorAssigner } from './colors';
-export { createColorAssigner, hexToRgb, isCssHexColor, RACER_PALETTE } from './colors';
-export { drawDeltaPlot } from './delta-plot';
+export { createColorAssigner, hexToRgb, isCssHexColor, RACER_PALETTE, racerColor } from './colors';
+export type { AxisLabel } from './delta-plot';
+export { axisLabels, drawDeltaPlot, formatDelta } from './delta-plot';
 export type { Hud, HudRow } from './hud';
 export { drawHud } from './hud';
+export type { LabelBox, LabelRequest } from './label-layout';
+export { LABEL_HEIGHT, placeLabels } from './label-layout';
 export type { DrawOptions, RacerMark, Scene, WorldImage, WorldLine } from './map-renderer';
 export {
   checkpointCenter,

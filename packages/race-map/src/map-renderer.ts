@@ -1,5 +1,6 @@
 import type { GateCheckpoint, Track, TrackCheckpoint } from '@gw2race/protocol';
 import { type View, worldToScreen } from '@gw2race/race-analysis';
+import { type LabelBox, placeLabels } from './label-layout';
 
 /** A racer marker. */
 export interface RacerMark {
@@ -12,6 +13,11 @@ export interface RacerMark {
   readonly faded?: boolean;
   /** Drawn as a hollow ghost marker (comparison of another recording). */
   readonly ghost?: boolean;
+  /**
+   * Ranking position (lower first): when labels would overlap, the better ranked keeps the place
+   * beside its marker and the worst ranked is left out. Unranked marks come after ranked ones.
+   */
+  readonly rank?: number;
 }
 
 /** A polyline in the world (flat or columnar). */
@@ -326,20 +332,52 @@ function drawTrack(ctx: CanvasRenderingContext2D, view: View, track: Track, labe
 /** Radius of a racer marker, CSS pixels. */
 export const MARKER_RADIUS = 7;
 
-function drawRacerLabel(ctx: CanvasRenderingContext2D, view: View, racer: RacerMark) {
-  const [sx, sy] = worldToScreen(view, racer.x, racer.z);
+const LABEL_FONT = '600 12px system-ui, sans-serif';
+
+/** Every racer's label box, placed so that none covers another (see {@link placeLabels}). */
+function layoutLabels(
+  ctx: CanvasRenderingContext2D,
+  view: View,
+  racers: readonly RacerMark[],
+): (LabelBox | null)[] {
+  ctx.save();
+  ctx.font = LABEL_FONT;
+  const requests = racers.map((racer, i) => {
+    const [sx, sy] = worldToScreen(view, racer.x, racer.z);
+    const rank = (racer.rank ?? 1e6) + (racer.faded ? 1e7 : 0) + i / 1e3;
+    return { sx, sy, width: ctx.measureText(racer.label).width, rank };
+  });
+  ctx.restore();
+  return placeLabels(requests, MARKER_RADIUS);
+}
+
+function drawRacerLabel(
+  ctx: CanvasRenderingContext2D,
+  view: View,
+  racer: RacerMark,
+  box: LabelBox,
+) {
   ctx.save();
   ctx.globalAlpha = racer.faded ? 0.45 : 1;
-  ctx.font = '600 12px system-ui, sans-serif';
+  if (box.moved) {
+    // A label moved off its marker's line keeps a thin leader to it.
+    const [sx, sy] = worldToScreen(view, racer.x, racer.z);
+    const toX = box.x > sx ? box.x : box.x + box.w;
+    ctx.strokeStyle = racer.color;
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    ctx.moveTo(sx, sy);
+    ctx.lineTo(toX, box.y + box.h / 2);
+    ctx.stroke();
+  }
+  ctx.font = LABEL_FONT;
   ctx.textBaseline = 'middle';
-  const w = ctx.measureText(racer.label).width;
-  const lx = sx + MARKER_RADIUS + 5;
   ctx.fillStyle = 'rgba(11,14,19,0.78)';
-  ctx.fillRect(lx - 3, sy - 9, w + 6, 18);
+  ctx.fillRect(box.x, box.y, box.w, box.h);
   ctx.fillStyle = racer.color;
-  ctx.fillRect(lx - 3, sy - 9, 2, 18);
+  ctx.fillRect(box.x, box.y, 2, box.h);
   ctx.fillStyle = '#ffffff';
-  ctx.fillText(racer.label, lx + 1, sy);
+  ctx.fillText(racer.label, box.x + 4, box.y + box.h / 2);
   ctx.restore();
 }
 
@@ -366,13 +404,16 @@ function drawRacerMarker(ctx: CanvasRenderingContext2D, view: View, racer: Racer
 /**
  * Draws the map: background, tiles, grid, heatmap, ghost paths, the track, trails and racers, in
  * that order (later on top). `ctx` is in CSS pixels (scale it for the device pixel ratio first).
+ * Returns where each racer's name label went (`null`: left out of a bunch, or labels off), in
+ * the order of `scene.racers`.
  */
 export function drawScene(
   ctx: CanvasRenderingContext2D,
   view: View,
   scene: Scene,
   options: DrawOptions,
-): void {
+): (LabelBox | null)[] {
+  let boxes: (LabelBox | null)[] = scene.racers.map(() => null);
   ctx.save();
   if (options.background === null) ctx.clearRect(0, 0, view.width, view.height);
   else {
@@ -386,8 +427,15 @@ export function drawScene(
   if (scene.track) drawTrack(ctx, view, scene.track, options.labels);
   for (const trail of scene.trails ?? []) drawLine(ctx, view, trail);
   // Labels first, markers over them: a racer is never hidden behind another's name.
-  if (options.labels) for (const racer of scene.racers) drawRacerLabel(ctx, view, racer);
+  if (options.labels) {
+    boxes = layoutLabels(ctx, view, scene.racers);
+    scene.racers.forEach((racer, i) => {
+      const box = boxes[i];
+      if (box) drawRacerLabel(ctx, view, racer, box);
+    });
+  }
   for (const racer of scene.racers) drawRacerMarker(ctx, view, racer);
   drawScaleBar(ctx, view);
   ctx.restore();
+  return boxes;
 }

@@ -205,9 +205,10 @@ export class AnalysisPanel {
       ),
     );
     this.sectors.replaceChildren(
+      // Every sector is reachable: the table scrolls sideways with the racer column kept.
       h(
         'div',
-        { style: 'overflow-x:auto' },
+        { class: 'table-scroll', 'data-testid': 'sectors-scroll', tabindex: 0 },
         h('table', { class: 'sectors' }, h('thead', {}, head), h('tbody', {}, ...rows, bestRow)),
       ),
       h(

@@ -9,12 +9,14 @@ export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'off
  * Joins the race's hub at `url` (see `hubUrlOf`) as a spectator over MQTT-over-WebSocket (mqtt.js's browser build, loaded
  * only here), subscribes to the spectator's channels (protocol's `ROLE_TOPICS.spectator`) and
  * feeds every valid message to `race`. The viewer publishes nothing: it is invisible to racers
- * and to the host's ranking.
+ * and to the host's ranking. `onSubscribed` runs each time the subscription is in place (after
+ * every reconnect too).
  */
 export async function connectSpectator(
   race: LiveRace,
   url: string,
   onState: (state: ConnectionState, detail?: string) => void,
+  onSubscribed?: () => void,
 ): Promise<{ close(): void }> {
   const { default: mqtt } = await import('mqtt');
   onState('connecting');
@@ -36,6 +38,7 @@ export async function connectSpectator(
     );
     client.subscribe(filters, { qos: 1 }, (error) => {
       if (error) onState('offline', `subscribe failed: ${error.message}`);
+      else onSubscribed?.();
     });
   });
   client.on('reconnect', () => onState('reconnecting'));
@@ -47,9 +50,10 @@ export async function connectSpectator(
     } else onState('offline');
   });
   client.on('error', (error) => onState('offline', error.message));
-  client.on('message', (topic, payload) => {
+  client.on('message', (topic, payload, packet) => {
     const decoded = decodeTopicMessage(topic, payload);
-    if (decoded.ok) race.receive(decoded.value);
+    // Retained: the hub's copy handed over on subscribing, not a message sent just now.
+    if (decoded.ok) race.receive(decoded.value, { retained: packet.retain === true });
     else race.rejected++;
   });
   return { close: () => client.end(true) };

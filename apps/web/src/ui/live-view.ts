@@ -1,9 +1,14 @@
 import type { Track } from '@gw2race/protocol';
 import {
   boundsOf,
+  type CourseCounts,
+  courseCounts,
+  courseSummary,
   formatRaceTime,
   LiveRace,
-  liveStageText,
+  livePhase,
+  PHASE_TEXT,
+  rankingHasOrder,
   unionBounds,
 } from '@gw2race/race-analysis';
 import { trackFromState } from '@gw2race/race-engine';
@@ -18,6 +23,7 @@ import { type HostInfo, hubUrlOf } from '../core/host-info';
 import { ControlsPanel, type TokenStore } from './controls-panel';
 import { createTabs, h } from './dom';
 import { type ConnectionState, connectSpectator } from './live-connection';
+import { followRaceHistory } from './live-history';
 import { MapView } from './map-view';
 import { RankingTable } from './ranking-table';
 import { hook } from './test-hook';
@@ -36,10 +42,40 @@ export function liveTrack(info: HostInfo, race: LiveRace): Track | null {
   return race.state ? trackFromState(race.state) : null;
 }
 
+/**
+ * What the live race's course asks (crossings per lap, laps), as the race engine counts them,
+ * with the laps and circuit the race state says; computed again only when the track or the
+ * state changes.
+ */
+export function liveCounts(info: HostInfo, race: LiveRace): () => CourseCounts | undefined {
+  let track: Track | null = null;
+  let state: unknown = null;
+  let counts: CourseCounts | undefined;
+  return () => {
+    const next = liveTrack(info, race);
+    if (next !== track || race.state !== state) {
+      track = next;
+      state = race.state;
+      counts = next
+        ? courseCounts(next, { laps: race.state?.laps, circuit: race.state?.circuit })
+        : undefined;
+    }
+    return counts;
+  };
+}
+
+/** Ranking positions by player (to rank name labels on the map); none before anyone leads. */
+export function ranksOf(race: LiveRace): Map<string, number> {
+  const entries = race.ranking?.entries ?? [];
+  if (!rankingHasOrder(entries)) return new Map();
+  return new Map(entries.map((e) => [e.playerId, e.position]));
+}
+
 /** The live page's header: race name, stage, connection, race clock and links. */
 function liveHeader(info: HostInfo, raceId: string) {
   const clock = h('div', { class: 'clock', 'data-testid': 'clock' }, '–');
   const stage = h('span', { class: 'badge live', 'data-testid': 'stage' }, 'live');
+  const course = h('span', { 'data-testid': 'course' });
   const conn = h('span', { class: 'conn', 'data-testid': 'connection' }, 'connecting…');
   const replayLink = h(
     'a',
@@ -59,7 +95,12 @@ function liveHeader(info: HostInfo, raceId: string) {
       'div',
       { class: 'title' },
       h('span', {}, h('span', { class: 'name' }, info.name ?? 'race'), stage),
-      h('span', { class: 'sub' }, `race ${raceId}${info.track ? ` · ${info.track.name}` : ''}`),
+      h(
+        'span',
+        { class: 'sub' },
+        `race ${raceId}${info.track ? ` · ${info.track.name}` : ''}`,
+        course,
+      ),
     ),
     h('div', { class: 'spacer' }),
     conn,
@@ -71,7 +112,7 @@ function liveHeader(info: HostInfo, raceId: string) {
       h('a', { href: '/overlay', target: '_blank', rel: 'noopener' }, 'Overlay'),
     ),
   );
-  return { element, clock, stage, conn };
+  return { element, clock, stage, conn, course };
 }
 
 /** The map's buttons: fit, names, trails. */
@@ -95,29 +136,44 @@ function mapTools(map: MapView, layers: { trails: boolean }): HTMLElement {
   );
 }
 
-/** The race log, newest first, with the time of day each line arrived. */
+/**
+ * The race log, newest first, with the time of day each line arrived (for lines from the
+ * recording, when the host received them). Text nodes only: the lines carry wire text.
+ */
 function renderLog(log: HTMLElement, race: LiveRace): void {
+  if (race.log.length === 0) {
+    log.replaceChildren(h('p', { class: 'hint' }, 'Nothing has happened yet.'));
+    return;
+  }
   log.replaceChildren(
     ...[...race.log]
       .reverse()
       .map((line) =>
-        h('div', { class: line.level }, `${new Date(line.wall).toLocaleTimeString()} ${line.text}`),
+        h(
+          'div',
+          { class: `${line.level} from-${line.source}` },
+          `${new Date(line.wall).toLocaleTimeString()} ${line.text}`,
+        ),
       ),
   );
 }
 
-/** Names and colours of racers on the live page. */
+/** Names and colours of racers on the live page, and the course's counts. */
 interface Look {
   nameOf(playerId: string): string;
   colorOf(playerId: string): string;
+  counts(): CourseCounts | undefined;
 }
 
 /** Every racer's mark and, with trails on, its recent trail. */
 function racerMarks(race: LiveRace, look: Look, trails: boolean) {
   const marks: RacerMark[] = [];
   const lines: WorldLine[] = [];
+  const ranks = ranksOf(race);
   for (const racer of race.racers.values()) {
+    const rank = ranks.get(racer.playerId);
     marks.push({
+      ...(rank === undefined ? {} : { rank }),
       playerId: racer.playerId,
       x: racer.x,
       z: racer.z,
@@ -166,12 +222,26 @@ function connect(
     conn.textContent = 'no hub reachable from a browser (the host runs on a hub without WebSocket)';
     return;
   }
-  void connectSpectator(race, hubUrl, (state, detail) => {
-    onState(state);
-    hook.connection = state;
-    conn.className = `conn ${state}`;
-    conn.textContent = detail ? `${state}: ${detail}` : state;
-  });
+  void connectSpectator(
+    race,
+    hubUrl,
+    (state, detail) => {
+      onState(state);
+      hook.connection = state;
+      conn.className = `conn ${state}`;
+      conn.textContent = detail ? `${state}: ${detail}` : state;
+    },
+    // Subscribed (again): what happened before comes from the recording so far.
+    () => {
+      if (!info.recording) return;
+      followRaceHistory(race, (result) => {
+        hook.history = result.ok
+          ? { lines: result.lines }
+          : { lines: race.log.length, error: result.error };
+        if (!result.ok) console.warn(`gw2race: the race so far is not shown: ${result.error}`);
+      });
+    },
+  );
 }
 
 /**
@@ -185,9 +255,11 @@ export function startLiveView(app: HTMLElement, info: HostInfo, options: LiveVie
   // The race clock on the organizer's clock: round trips to the host's /api/time.
   syncWithHost(race.clock, { done: () => race.ended !== null });
   const colors = createColorAssigner();
+  const counts = liveCounts(info, race);
   const look: Look = {
     nameOf: (id) => race.nameOf(id),
     colorOf: (id) => colors.colorOf(id, race.colorOf(id)),
+    counts,
   };
   const header = liveHeader(info, raceId);
   app.replaceChildren(header.element);
@@ -195,7 +267,11 @@ export function startLiveView(app: HTMLElement, info: HostInfo, options: LiveVie
   const layers = { trails: true };
   const ranking = new RankingTable(look);
   const controls = new ControlsPanel(race, options);
-  const log = h('div', { class: 'log', 'data-testid': 'log' });
+  const log = h(
+    'div',
+    { class: 'log', 'data-testid': 'log' },
+    h('p', { class: 'hint' }, 'Loading the race so far…'),
+  );
   const tabs: [string, HTMLElement][] = [
     ['Ranking', ranking.element],
     ['Organizer', controls.element],
@@ -227,7 +303,7 @@ export function startLiveView(app: HTMLElement, info: HostInfo, options: LiveVie
     connection = state;
   });
 
-  let logShown = 0;
+  let logShown = -1;
   let lastStateSeen = race.state;
   let racersSeen = 0;
   const frame = () => {
@@ -246,10 +322,15 @@ export function startLiveView(app: HTMLElement, info: HostInfo, options: LiveVie
     }
     const raceTime = race.raceTimeNow();
     header.clock.textContent = raceTime === null ? '–' : formatRaceTime(raceTime, 1);
-    header.stage.textContent = `live · ${liveStageText(race)}`;
+    const phase = livePhase(race);
+    header.stage.textContent = `live · ${PHASE_TEXT[phase]}`;
+    header.stage.dataset.phase = phase;
+    hook.phase = phase;
+    const summary = counts();
+    header.course.textContent = summary ? ` · ${courseSummary(summary)}` : '';
     ranking.update(race.ranking);
-    if (race.log.length !== logShown) {
-      logShown = race.log.length;
+    if (race.logVersion !== logShown) {
+      logShown = race.logVersion;
       renderLog(log, race);
       controls.refreshRacers();
     }

@@ -18,6 +18,7 @@ import {
 } from '@gw2race/race-map';
 import { browserTileEnv } from '../render/tile-env';
 import { h, sizeCanvas } from './dom';
+import { hook } from './test-hook';
 
 /** Options of the map view. */
 export interface MapViewOptions {
@@ -181,7 +182,11 @@ export class MapView {
       );
     }
     const ctx = sizeCanvas(this.canvas, width, height);
-    drawScene(ctx, this.view, scene, { ...this.drawOptions(true), background: null });
+    const boxes = drawScene(ctx, this.view, scene, { ...this.drawOptions(true), background: null });
+    hook.labels = scene.racers.flatMap((racer, i) => {
+      const box = boxes[i];
+      return box ? [{ playerId: racer.playerId, x: box.x, y: box.y, w: box.w, h: box.h }] : [];
+    });
   }
 
   /**

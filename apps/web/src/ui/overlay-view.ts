@@ -1,23 +1,230 @@
+import type { RankingMessage, Track } from '@gw2race/protocol';
 import {
   boundsOf,
-  formatGap,
+  type CourseCounts,
+  courseCounts,
+  createReplayData,
   formatRaceTime,
   LiveRace,
-  liveStageText,
+  livePhase,
+  PHASE_TEXT,
+  type RacePhase,
+  type ReplayData,
+  rankingHasOrder,
+  rankingValue,
+  replayPhase,
 } from '@gw2race/race-analysis';
-import { checkpointCenter, createColorAssigner } from '@gw2race/race-map';
+import { checkpointCenter, createColorAssigner, type RacerMark } from '@gw2race/race-map';
+import { openReplay } from '@gw2race/replay-format';
 import { syncWithHost } from '../core/host-clock';
 import { type HostInfo, hubUrlOf } from '../core/host-info';
+import { followedTime, parseReplayPosition, REPLAY_CHANNEL } from '../core/replay-follow';
 import { h } from './dom';
 import { connectSpectator } from './live-connection';
-import { liveTrack } from './live-view';
+import { liveCounts, liveTrack } from './live-view';
 import { MapView } from './map-view';
 import { hook } from './test-hook';
 
+/** What the overlay shows on one frame, live or replayed. */
+interface OverlayFrame {
+  readonly raceTimeS: number | null;
+  readonly phase: RacePhase;
+  readonly ranking: RankingMessage | null;
+  readonly racers: readonly RacerMark[];
+}
+
+/** The overlay's elements and how it draws a frame. */
+function overlayScreen(
+  root: HTMLElement,
+  title: string,
+  params: URLSearchParams,
+  track: () => Track | null,
+  look: { nameOf(id: string): string; colorOf(id: string): string },
+  counts: () => CourseCounts | undefined,
+) {
+  const rows = Math.min(Math.max(Number(params.get('rows')) || 10, 1), 50);
+  const clock = h('span', { class: 'o-clock', 'data-testid': 'overlay-clock' }, '–');
+  const stage = h('span', { class: 'o-stage', 'data-testid': 'overlay-stage' });
+  const body = h('tbody', { 'data-testid': 'overlay-ranking' });
+  root.append(
+    h('div', { class: 'o-head' }, h('span', { class: 'o-title' }, title), clock, stage),
+    h('table', {}, body),
+  );
+  let map: MapView | undefined;
+  if (params.get('map') === '1') {
+    map = new MapView({ tiles: false, transparent: true, grid: false });
+    map.labels = false;
+    root.append(h('div', { class: 'o-map' }, map.element));
+    map.setBounds(
+      boundsOf(
+        track()?.checkpoints.map((cp) => ({
+          ...checkpointCenter(cp),
+          r: cp.kind === 'gate' ? 10 : cp.r,
+        })) ?? [],
+      ),
+    );
+  }
+  let shown: unknown;
+  return (frame: OverlayFrame) => {
+    clock.textContent = frame.raceTimeS === null ? '–' : formatRaceTime(frame.raceTimeS, 1);
+    stage.textContent = PHASE_TEXT[frame.phase];
+    stage.dataset.phase = frame.phase;
+    hook.phase = frame.phase;
+    if (frame.ranking !== shown) {
+      shown = frame.ranking;
+      const all = frame.ranking?.entries ?? [];
+      const ordered = rankingHasOrder(all);
+      const entries = all.slice(0, rows);
+      body.replaceChildren(
+        ...entries.map((e) =>
+          h(
+            'tr',
+            { 'data-player': e.playerId },
+            h('td', { class: 'o-bar', style: `background:${look.colorOf(e.playerId)}` }),
+            h('td', { class: 'o-pos' }, ordered ? e.position : '–'),
+            h('td', { class: 'o-name' }, e.name ?? look.nameOf(e.playerId)),
+            h('td', { class: 'o-time' }, rankingValue(e, ordered, counts())),
+          ),
+        ),
+      );
+      hook.ranking = entries.map((e) => ({
+        playerId: e.playerId,
+        position: e.position,
+        status: e.status,
+      }));
+    }
+    map?.render({ track: track(), racers: frame.racers });
+    hook.raceTimeMs = frame.raceTimeS === null ? null : frame.raceTimeS * 1000;
+    hook.frames++;
+  };
+}
+
+/** The overlay of a live race: the hub's ranking and positions, on the organizer's clock. */
+function liveOverlay(root: HTMLElement, info: HostInfo, params: URLSearchParams, hubUrl: string) {
+  const race = new LiveRace(info.raceId ?? '');
+  syncWithHost(race.clock, { done: () => race.ended !== null });
+  const colors = createColorAssigner();
+  const look = {
+    nameOf: (id: string) => race.nameOf(id),
+    colorOf: (id: string) => colors.colorOf(id, race.colorOf(id)),
+  };
+  const title = params.get('title') ?? info.name ?? info.raceId ?? 'race';
+  const draw = overlayScreen(
+    root,
+    title,
+    params,
+    () => liveTrack(info, race),
+    look,
+    liveCounts(info, race),
+  );
+  void connectSpectator(race, hubUrl, (state) => {
+    hook.connection = state;
+  });
+  const frame = () => {
+    draw({
+      raceTimeS: race.raceTimeNow(),
+      phase: livePhase(race),
+      ranking: race.ranking,
+      racers: [...race.racers.values()].map((r) => ({
+        playerId: r.playerId,
+        x: r.x,
+        z: r.z,
+        color: look.colorOf(r.playerId),
+        label: race.nameOf(r.playerId),
+      })),
+    });
+    hook.ready = race.received > 0;
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+}
+
 /**
- * The streaming overlay (`/overlay`): a transparent page with the race clock and the ranking in
- * large type, for OBS's browser source. Query: `rows=N` (default 10), `scale=1.5`, `map=1` for a
- * small transparent map of the racers, `title=…` to replace the race name.
+ * The overlay of a recording (`gw2race-host replay FILE`, or a race's recording so far): it
+ * follows the replay page open in the same browser (where it is, playing or paused, its speed,
+ * over {@link REPLAY_CHANNEL}); with none, it plays the recording at 1x from `from=` race seconds
+ * (default: the recording's start).
+ */
+async function replayOverlay(root: HTMLElement, info: HostInfo, params: URLSearchParams) {
+  let data: ReplayData;
+  try {
+    const response = await fetch('/api/recording', { cache: 'no-store' });
+    if (!response.ok) throw new Error(`the host answered ${response.status}`);
+    const opened = openReplay(new Uint8Array(await response.arrayBuffer()));
+    if (!opened.ok) throw opened.error;
+    data = createReplayData(opened.value);
+  } catch (error) {
+    root.append(
+      notice(`gw2race overlay: the recording did not load (${(error as Error).message})`),
+    );
+    return;
+  }
+  const colors = createColorAssigner();
+  const look = {
+    nameOf: (id: string) => data.names.get(id) ?? id,
+    colorOf: (id: string) => colors.colorOf(id, data.colors.get(id)),
+  };
+  const raceId = data.replay.header.raceId;
+  const track = data.track;
+  const counts = track
+    ? courseCounts(track, { laps: data.replay.header.state?.laps, circuit: track.circuit })
+    : undefined;
+  const title = params.get('title') ?? info.name ?? raceId;
+  const draw = overlayScreen(
+    root,
+    title,
+    params,
+    () => track,
+    look,
+    () => counts,
+  );
+  const from = Number(params.get('from'));
+  let position = {
+    raceTimeMs: Number.isFinite(from) && params.has('from') ? from * 1000 : data.startMs,
+    playing: true,
+    speed: 1,
+  };
+  let since = performance.now();
+  hook.following = false;
+  const channel = new BroadcastChannel(REPLAY_CHANNEL);
+  channel.onmessage = (event) => {
+    const next = parseReplayPosition(event.data);
+    if (!next || next.raceId !== raceId) return;
+    position = next;
+    since = performance.now();
+    hook.following = true;
+  };
+  const frame = () => {
+    const ms = followedTime(position, performance.now() - since, data.startMs, data.endMs);
+    const shown = data.frame(ms);
+    draw({
+      raceTimeS: ms / 1000,
+      phase: replayPhase(ms, data.replay.t0 !== null, shown.ranking),
+      ranking: shown.ranking,
+      racers: shown.racers.map((r) => ({
+        playerId: r.playerId,
+        x: r.x,
+        z: r.z,
+        color: look.colorOf(r.playerId),
+        label: look.nameOf(r.playerId),
+      })),
+    });
+    hook.ready = true;
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+}
+
+function notice(text: string): HTMLElement {
+  return h('div', { class: 'o-head' }, h('span', { class: 'o-title' }, text));
+}
+
+/**
+ * The streaming overlay (`/overlay`): a transparent page with the race clock, the phase and the
+ * ranking in large type, for OBS's browser source: of the live race, or of the recording the
+ * host serves (following the replay page). Query: `rows=N` (default 10), `scale=1.5`, `map=1`
+ * for a small transparent map of the racers, `title=…` to replace the race name, `from=S` (a
+ * replay: race seconds to play from when no replay page leads).
  */
 export function startOverlay(
   app: HTMLElement,
@@ -27,100 +234,11 @@ export function startOverlay(
   hook.view = 'overlay';
   document.body.classList.add('overlay');
   document.documentElement.style.background = 'transparent';
-  const rows = Math.min(Math.max(Number(params.get('rows')) || 10, 1), 50);
   const scale = Math.min(Math.max(Number(params.get('scale')) || 1, 0.5), 4);
   const root = h('div', { class: 'overlay-root', style: `--scale:${scale}` });
   app.replaceChildren(root);
   const hubUrl = info ? hubUrlOf(info, window.location) : undefined;
-  if (info?.mode !== 'live' || !hubUrl || !info.raceId) {
-    root.append(
-      h(
-        'div',
-        { class: 'o-head' },
-        h('span', { class: 'o-title' }, 'gw2race overlay: no live race on this host'),
-      ),
-    );
-    return;
-  }
-  const race = new LiveRace(info.raceId);
-  // The race clock on the organizer's clock: round trips to the host's /api/time.
-  syncWithHost(race.clock, { done: () => race.ended !== null });
-  const colors = createColorAssigner();
-  const title = h('span', { class: 'o-title' }, params.get('title') ?? info.name ?? info.raceId);
-  const clock = h('span', { class: 'o-clock', 'data-testid': 'overlay-clock' }, '–');
-  const stage = h('span', { class: 'o-stage' });
-  const body = h('tbody', { 'data-testid': 'overlay-ranking' });
-  root.append(h('div', { class: 'o-head' }, title, clock, stage), h('table', {}, body));
-  let map: MapView | undefined;
-  if (params.get('map') === '1') {
-    map = new MapView({ tiles: false, transparent: true, grid: false });
-    map.labels = false;
-    const holder = h('div', { class: 'o-map' }, map.element);
-    root.append(holder);
-    const track = info.track;
-    map.setBounds(
-      boundsOf(
-        track?.checkpoints.map((cp) => ({
-          ...checkpointCenter(cp),
-          r: cp.kind === 'gate' ? 10 : cp.r,
-        })) ?? [],
-      ),
-    );
-  }
-  void connectSpectator(race, hubUrl, (state) => {
-    hook.connection = state;
-  });
-  let shown: unknown;
-  const frame = () => {
-    const t = race.raceTimeNow();
-    clock.textContent = t === null ? '–' : formatRaceTime(t, 1);
-    stage.textContent = liveStageText(race);
-    if (race.ranking !== shown) {
-      shown = race.ranking;
-      const entries = (race.ranking?.entries ?? []).slice(0, rows);
-      body.replaceChildren(
-        ...entries.map((e) => {
-          const color = colors.colorOf(e.playerId, race.colorOf(e.playerId));
-          const value =
-            e.status === 'finished' && e.time !== undefined
-              ? formatRaceTime(e.time, 3)
-              : e.status === 'racing'
-                ? e.position === 1
-                  ? `CP ${e.checkpoints}`
-                  : formatGap(e.gapToLeader ?? undefined, 1)
-                : e.status.toUpperCase();
-          return h(
-            'tr',
-            { 'data-player': e.playerId },
-            h('td', { class: 'o-bar', style: `background:${color}` }),
-            h('td', { class: 'o-pos' }, e.position),
-            h('td', { class: 'o-name' }, e.name ?? race.nameOf(e.playerId)),
-            h('td', { class: 'o-time' }, value),
-          );
-        }),
-      );
-      hook.ranking = entries.map((e) => ({
-        playerId: e.playerId,
-        position: e.position,
-        status: e.status,
-      }));
-    }
-    if (map) {
-      map.render({
-        track: liveTrack(info, race),
-        racers: [...race.racers.values()].map((r) => ({
-          playerId: r.playerId,
-          x: r.x,
-          z: r.z,
-          color: colors.colorOf(r.playerId, race.colorOf(r.playerId)),
-          label: race.nameOf(r.playerId),
-        })),
-      });
-    }
-    hook.raceTimeMs = t === null ? null : t * 1000;
-    hook.frames++;
-    hook.ready = race.received > 0;
-    requestAnimationFrame(frame);
-  };
-  requestAnimationFrame(frame);
+  if (info?.mode === 'live' && hubUrl && info.raceId) liveOverlay(root, info, params, hubUrl);
+  else if (info?.recording) void replayOverlay(root, info, params);
+  else root.append(notice('gw2race overlay: no race or recording on this host'));
 }

@@ -1,16 +1,28 @@
 import type { RankingMessage } from '@gw2race/protocol';
-import { formatGap, formatRaceTime, rankingSplit, STATUS_LABEL } from '@gw2race/race-analysis';
+import {
+  type CourseCounts,
+  checkpointText,
+  formatGap,
+  formatRaceTime,
+  lapText,
+  rankingHasOrder,
+  rankingSplit,
+  STATUS_LABEL,
+} from '@gw2race/race-analysis';
 import { h } from './dom';
 
 /** How names and colours are looked up. */
 export interface RacerLook {
   nameOf(playerId: string): string;
   colorOf(playerId: string): string;
+  /** What the course asks (crossings per lap, laps), when known: `CP 5/13`, `Lap 2/3`. */
+  counts?(): CourseCounts | undefined;
 }
 
 /**
- * The live ranking: position, racer, laps, last checkpoint, split, gap to the leader, flags. Rows
- * are rebuilt only when the ranking message changes.
+ * The live ranking: position, racer, the lap they are on, checkpoints crossed on it out of the
+ * lap's, split, gap to the leader, flags. Before anyone crossed a checkpoint nobody leads: the
+ * positions show `–`. Rows are rebuilt only when the ranking message changes.
  */
 export class RankingTable {
   readonly element: HTMLTableElement;
@@ -34,8 +46,16 @@ export class RankingTable {
           {},
           h('th', { class: 'num', title: 'position' }, '#'),
           h('th', {}, 'Racer'),
-          h('th', { class: 'num', title: 'completed laps' }, 'Lap'),
-          h('th', { class: 'num', title: 'last checkpoint' }, 'CP'),
+          h('th', { class: 'num', title: 'the lap the racer is on' }, 'Lap'),
+          h(
+            'th',
+            {
+              class: 'num',
+              title:
+                'checkpoints crossed on this lap, of the lap’s (the finish counted, the start not)',
+            },
+            'CP',
+          ),
           h(
             'th',
             { class: 'num', title: 'finish time, else race time at the last checkpoint' },
@@ -70,12 +90,17 @@ export class RankingTable {
       );
       return;
     }
+    const counts = this.look.counts?.();
+    const ordered = rankingHasOrder(entries);
     this.body.replaceChildren(
       ...entries.map((entry) => {
         const split = rankingSplit(entry);
         const status = entry.status;
         const gap =
-          entry.position === 1 || entry.gapToLeader === undefined || entry.gapToLeader === null
+          !ordered ||
+          entry.position === 1 ||
+          entry.gapToLeader === undefined ||
+          entry.gapToLeader === null
             ? ''
             : formatGap(entry.gapToLeader);
         return h(
@@ -85,7 +110,11 @@ export class RankingTable {
             'data-player': entry.playerId,
             onclick: () => this.onSelect?.(entry.playerId),
           },
-          h('td', { class: 'num pos' }, entry.position),
+          h(
+            'td',
+            { class: 'num pos', title: ordered ? '' : 'nobody has crossed a checkpoint yet' },
+            ordered ? entry.position : '–',
+          ),
           h(
             'td',
             { class: 'racer' },
@@ -98,8 +127,16 @@ export class RankingTable {
               ? h('span', { class: `badge ${status}` }, STATUS_LABEL[status] ?? status)
               : null,
           ),
-          h('td', { class: 'num' }, entry.lap),
-          h('td', { class: 'num' }, entry.lastCp ?? (entry.checkpoints > 0 ? '' : '–')),
+          h('td', { class: 'num', 'data-col': 'lap' }, lapText(entry, counts)),
+          h(
+            'td',
+            {
+              class: 'num',
+              'data-col': 'cp',
+              title: entry.lastCp === undefined ? '' : `last: checkpoint id ${entry.lastCp}`,
+            },
+            entry.status === 'waiting' ? '–' : checkpointText(entry, counts),
+          ),
           h(
             'td',
             {

@@ -1,5 +1,7 @@
 import {
   boundsOf,
+  type CourseCounts,
+  courseCounts,
   createPlayback,
   createReplayData,
   formatRaceTime,
@@ -11,6 +13,8 @@ import {
   playbackTime,
   type ReplayData,
   type ReplayFrame,
+  rankingHasOrder,
+  rankingValue,
   replayTimeText,
   seekPlayback,
   setPlaybackSpeed,
@@ -34,6 +38,7 @@ import {
 } from '@gw2race/race-map';
 import { openReplay, type Replay } from '@gw2race/replay-format';
 import type { HostInfo } from '../core/host-info';
+import { REPLAY_CHANNEL, type ReplayPosition } from '../core/replay-follow';
 import { AnalysisPanel } from './analysis-panel';
 import { ComparePanel } from './compare-panel';
 import { createTabs, h, isTyping } from './dom';
@@ -236,6 +241,11 @@ class ReplayScreen implements ReplaySession {
   private analysed = false;
   private selected: string | undefined;
   private readonly onKey = (e: KeyboardEvent) => this.key(e);
+  /** Overlays of this browser follow the instant shown (see `core/replay-follow`). */
+  private readonly channel =
+    typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel(REPLAY_CHANNEL);
+  private lastPosted = { at: Number.NEGATIVE_INFINITY, playing: false, speed: 0, ms: 0 };
+  private readonly counts: CourseCounts | undefined;
 
   constructor(
     readonly data: ReplayData,
@@ -245,6 +255,9 @@ class ReplayScreen implements ReplaySession {
     const now = performance.now();
     this.playback = createPlayback(data.startMs, data.endMs, now);
     const track = data.track;
+    this.counts = track
+      ? courseCounts(track, { laps: replay.header.state?.laps, circuit: track.circuit })
+      : undefined;
     parts.title.textContent = replay.header.track?.name ?? track?.name ?? 'Replay';
     parts.sub.textContent = `race ${replay.header.raceId} · ${parts.label}${replay.complete ? '' : ' · unfinished recording'}`;
     hook.raceId = replay.header.raceId;
@@ -367,6 +380,7 @@ class ReplayScreen implements ReplaySession {
   readonly look = {
     nameOf: (playerId: string) => this.data.names.get(playerId) ?? playerId,
     colorOf: (playerId: string) => this.colors.colorOf(playerId, this.data.colors.get(playerId)),
+    counts: () => this.counts,
   };
 
   get replay(): Replay {
@@ -384,6 +398,7 @@ class ReplayScreen implements ReplaySession {
 
   dispose(): void {
     this.disposed = true;
+    this.channel?.close();
     cancelAnimationFrame(this.raf);
     document.removeEventListener('keydown', this.onKey);
   }
@@ -676,7 +691,12 @@ class ReplayScreen implements ReplaySession {
   /** The scene at a race time: the track, layers, and racers where the recording puts them. */
   sceneAt(ms: number, frame: ReplayFrame = this.frameAt(ms)): Scene {
     const time = this.replay.timeOf(ms);
+    const entries = frame.ranking?.entries ?? [];
+    const ranks = rankingHasOrder(entries)
+      ? new Map(entries.map((e) => [e.playerId, e.position]))
+      : new Map<string, number>();
     const racers: RacerMark[] = frame.racers.map((r) => ({
+      ...(ranks.has(r.playerId) ? { rank: ranks.get(r.playerId) as number } : {}),
       playerId: r.playerId,
       x: r.x,
       z: r.z,
@@ -727,18 +747,11 @@ class ReplayScreen implements ReplaySession {
     return {
       title: `${this.data.track?.name ?? 'race'} · ${this.replay.header.raceId}`,
       clock: formatRaceTime(ms / 1000, 1),
-      rows: (frame.ranking?.entries ?? []).map((e) => ({
+      rows: (frame.ranking?.entries ?? []).map((e, _, all) => ({
         position: e.position,
         name: e.name ?? this.look.nameOf(e.playerId),
         color: this.look.colorOf(e.playerId),
-        value:
-          e.status === 'finished' && e.time !== undefined
-            ? formatRaceTime(e.time, 3)
-            : e.status === 'racing'
-              ? e.gapToLeader
-                ? `+${e.gapToLeader.toFixed(1)}`
-                : `CP ${e.checkpoints}`
-              : e.status.toUpperCase(),
+        value: rankingValue(e, rankingHasOrder(all), this.counts),
       })),
     };
   }
@@ -762,11 +775,35 @@ class ReplayScreen implements ReplaySession {
     if (withHud) drawHud(ctx, width, this.hudAt(ms, frame), Math.max(1, width / 1280));
   }
 
+  /**
+   * Tells overlays of this browser where the replay is: on play, pause, a change of speed or a
+   * jump, and once a second while playing (so they never drift).
+   */
+  private postPosition(ms: number, now: number) {
+    if (!this.channel) return;
+    const { playing, speed } = this.playback;
+    const last = this.lastPosted;
+    const expected = last.playing ? last.ms + (now - last.at) * last.speed : last.ms;
+    const changed =
+      playing !== last.playing || speed !== last.speed || Math.abs(ms - expected) > 250;
+    if (!changed && !(playing && now - last.at >= 1000)) return;
+    this.lastPosted = { at: now, playing, speed, ms };
+    const position: ReplayPosition = {
+      type: 'gw2race-replay-position',
+      raceId: this.replay.header.raceId,
+      raceTimeMs: ms,
+      playing,
+      speed,
+    };
+    this.channel.postMessage(position);
+  }
+
   private loop() {
     if (this.disposed) return;
     const now = performance.now();
     this.playback = settlePlayback(this.playback, now);
     const ms = playbackTime(this.playback, now);
+    this.postPosition(ms, now);
     const dirty = this.map.takeDirty();
     if (ms !== this.lastDrawnMs || dirty) {
       this.lastDrawnMs = ms;

@@ -26,6 +26,14 @@ export interface ViewerHook {
   ranking: { playerId: string; position: number; status: string }[];
   /** Live: the MQTT connection. */
   connection: string | undefined;
+  /** The race's phase shown (waiting, countdown, racing, paused, finished, aborted). */
+  phase: string | undefined;
+  /** Live: the race's history from the recording, once fetched (lines in the log then). */
+  history: { lines: number; error?: string } | null;
+  /** Overlay of a recording: true once it follows a replay page of this browser. */
+  following?: boolean;
+  /** Racers' name labels drawn on the map (those left out of a bunch are not). */
+  labels: { playerId: string; x: number; y: number; w: number; h: number }[];
   /** Frames drawn. */
   frames: number;
   /** Milliseconds the last seek (index lookup + frame) took. */
@@ -67,6 +75,9 @@ export const hook: ViewerHook = {
   racers: [],
   ranking: [],
   connection: undefined,
+  phase: undefined,
+  history: null,
+  labels: [],
   frames: 0,
   lastSeekMs: null,
   analysis: null,

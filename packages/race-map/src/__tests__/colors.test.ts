@@ -1,13 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { createColorAssigner, hexToRgb, isCssHexColor, RACER_PALETTE } from '../colors';
+import { createColorAssigner, hexToRgb, isCssHexColor, RACER_PALETTE, racerColor } from '../colors';
 
 describe('racer colours', () => {
-  it('gives distinct colours in order, the organizer’s when valid, the same one again', () => {
+  it('come from the player id alone: the same in any view, whoever came first', () => {
+    const live = createColorAssigner();
+    const replay = createColorAssigner();
+    const ids = ['alice', 'bob', 'carol', 'dave', 'brakk'];
+    const liveColors = ids.map((id) => live.colorOf(id));
+    // Another view meets the racers in another order.
+    const replayColors = [...ids].reverse().map((id) => replay.colorOf(id));
+    expect(replayColors.reverse()).toEqual(liveColors);
+    for (const [i, id] of ids.entries()) {
+      expect(liveColors[i]).toBe(racerColor(id));
+      expect(RACER_PALETTE).toContain(liveColors[i]);
+    }
+  });
+
+  it('spread ids over the palette', () => {
+    const used = new Set(Array.from({ length: 200 }, (_, i) => racerColor(`racer-${i}`)));
+    expect(used.size).toBe(RACER_PALETTE.length);
+  });
+
+  it('use the organizer’s colour when it is a hex colour, and refuse anything else', () => {
     const colors = createColorAssigner();
-    expect(colors.colorOf('a')).toBe(RACER_PALETTE[0]);
     expect(colors.colorOf('b', '#00ff00')).toBe('#00ff00');
-    expect(colors.colorOf('c', 'red;background:url(x)')).toBe(RACER_PALETTE[1]);
-    expect(colors.colorOf('a')).toBe(RACER_PALETTE[0]);
+    expect(colors.colorOf('b')).toBe('#00ff00');
+    expect(colors.colorOf('c', 'red;background:url(x)')).toBe(racerColor('c'));
     expect(isCssHexColor('#abc')).toBe(true);
     expect(isCssHexColor('abc')).toBe(false);
     expect(hexToRgb('#ff8000')).toEqual([255, 128, 0]);

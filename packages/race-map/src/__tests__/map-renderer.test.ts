@@ -121,7 +121,8 @@ describe('drawHud and drawDeltaPlot', () => {
       { reference: 'Ann', compared: 'Bob', color: '#4fc3f7' },
     );
     const lines = plot.calls.filter((c) => c.name === 'lineTo' && c.strokeStyle === '#4fc3f7');
-    expect(lines.map((c) => c.args[0])).toEqual([48 + 121, 48 + 242]);
+    // The left margin fits the widest axis label (`+1.08 s`: 7 characters of 6 px) and 10 px.
+    expect(lines.map((c) => c.args[0])).toEqual([52 + 119, 52 + 238]);
     const title = plot.calls.filter((c) => c.name === 'fillText').at(-1);
     expect(title?.args[0]).toBe('Bob vs Ann: final +1.000 s (above 0 = behind)');
   });
