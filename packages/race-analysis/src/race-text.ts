@@ -35,17 +35,17 @@ export function liveStageText(race: LiveRace): string {
 }
 
 /**
- * The phase of a recorded race at race time `raceTimeMs`: waiting before a start the recording
- * never announces, countdown before t0, finished once the ranking shown is final or the race
- * is over, else racing.
+ * The phase of a recorded race at race time `raceTimeMs`: waiting until START was announced
+ * (`startAnnouncedMs`, race-time ms; null when the recording has none), a countdown from there
+ * to t0, finished once the ranking shown is final or the race is over, else racing.
  */
 export function replayPhase(
   raceTimeMs: number,
-  hasStart: boolean,
+  startAnnouncedMs: number | null,
   ranking: Pick<RankingMessage, 'final' | 'stage'> | null,
 ): RacePhase {
   if (ranking?.final || ranking?.stage === 'post') return 'finished';
-  if (!hasStart) return 'waiting';
+  if (startAnnouncedMs === null || raceTimeMs < startAnnouncedMs) return 'waiting';
   return raceTimeMs < 0 ? 'countdown' : 'racing';
 }
 

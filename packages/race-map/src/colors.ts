@@ -4,26 +4,21 @@
  * show them in the same one; a colour the organizer gave (`participants[].color`) wins.
  */
 export const RACER_PALETTE = [
-  '#ff5d5d',
-  '#4fc3f7',
-  '#ffd54f',
-  '#81c784',
-  '#ba68c8',
-  '#ff9f43',
-  '#4dd0e1',
-  '#f06292',
-  '#aed581',
-  '#9575cd',
-  '#ffb74d',
-  '#e0e0e0',
-  '#4db6ac',
-  '#e57373',
-  '#7986cb',
-  '#dce775',
-  '#ff8a65',
-  '#90caf9',
-  '#ce93d8',
-  '#fff176',
+  '#ff5252',
+  '#40c4ff',
+  '#ffd740',
+  '#69f0ae',
+  '#ea80fc',
+  '#ff9800',
+  '#18ffff',
+  '#ff4081',
+  '#c6ff00',
+  '#b388ff',
+  '#eeeeee',
+  '#448aff',
+  '#ff8a80',
+  '#64dd17',
+  '#bcaaa4',
 ] as const;
 
 const CSS_HEX = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
@@ -45,7 +40,8 @@ function fnv1a(text: string): number {
 
 /**
  * The colour of a player, from their id alone: the same in every view of every race, whoever else
- * is in it. Two of many racers may share one (20 colours); their names tell them apart.
+ * is in it. Two of many racers may share one (15 colours, as far apart as a dark map allows);
+ * their names tell them apart.
  *
  * @example
  * racerColor('alice'); // the same '#rrggbb' live, on the overlay and in the replay

@@ -178,6 +178,8 @@ async function replayOverlay(root: HTMLElement, info: HostInfo, params: URLSearc
     look,
     () => counts,
   );
+  const start = data.entries.find((e) => e.kind === 'control' && e.message.cmd === 'START');
+  const startAnnouncedMs = start ? data.replay.raceTimeMs(start.at) : null;
   const from = Number(params.get('from'));
   let position = {
     raceTimeMs: Number.isFinite(from) && params.has('from') ? from * 1000 : data.startMs,
@@ -199,7 +201,7 @@ async function replayOverlay(root: HTMLElement, info: HostInfo, params: URLSearc
     const shown = data.frame(ms);
     draw({
       raceTimeS: ms / 1000,
-      phase: replayPhase(ms, data.replay.t0 !== null, shown.ranking),
+      phase: replayPhase(ms, startAnnouncedMs, shown.ranking),
       ranking: shown.ranking,
       racers: shown.racers.map((r) => ({
         playerId: r.playerId,

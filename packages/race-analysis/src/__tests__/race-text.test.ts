@@ -120,9 +120,11 @@ describe('the phase a viewer shows', () => {
   });
 
   it('of a replay follows the instant shown', () => {
-    expect(replayPhase(-2000, true, null)).toBe('countdown');
-    expect(replayPhase(-2000, false, null)).toBe('waiting');
-    expect(replayPhase(3000, true, { stage: 'active' })).toBe('racing');
-    expect(replayPhase(30_000, true, { final: true })).toBe('finished');
+    // START announced 5 s before t0.
+    expect(replayPhase(-9000, -5000, null)).toBe('waiting');
+    expect(replayPhase(-2000, -5000, null)).toBe('countdown');
+    expect(replayPhase(-2000, null, null)).toBe('waiting');
+    expect(replayPhase(3000, -5000, { stage: 'active' })).toBe('racing');
+    expect(replayPhase(30_000, -5000, { final: true })).toBe('finished');
   });
 });
