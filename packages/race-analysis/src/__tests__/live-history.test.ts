@@ -127,7 +127,7 @@ describe('the live log of a page opened after events', () => {
     receive(race, 'race/r1/control', 'control', RECORDED[3]!.message);
     // The same words as before the page opened, announced again: a new line.
     clocks.advance(4000);
-    const again = { cmd: 'MSG', text: 'Good luck, racers' };
+    const again = { cmd: 'MSG' as const, text: 'Good luck, racers' };
     receive(race, 'race/r1/control', 'control', again);
     expect(race.log.map((l) => `${l.source} ${l.text}`)).toEqual([
       'recording Alice joined',
