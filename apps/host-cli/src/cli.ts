@@ -2,6 +2,7 @@ import { AppError, runMain } from '@gw2race/app-shared';
 import { replayCommand } from './commands/replay';
 import { resultsCommand } from './commands/results';
 import { RUN_USAGE, runCommand } from './commands/run';
+import { standingsCommand } from './commands/standings';
 
 declare const __VERSION__: string;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0';
@@ -11,6 +12,8 @@ const USAGE = `Usage: gw2race-host <command> [options]
   gw2race-host [run] [options]          host a race (default; see gw2race-host run --help)
   gw2race-host results FILE [--format json|csv]
                                         re-judge a recording and print the results
+  gw2race-host standings TOURNAMENT.json DIR|FILE... [--json|--csv]
+                                        re-judge a tournament's recordings, print the standings
   gw2race-host replay FILE [--http-port N]
                                         watch a recording in the race viewer
   gw2race-host track record|show|export|import  make, check, convert tracks (see track --help)
@@ -27,6 +30,7 @@ async function main(): Promise<number> {
     return 0;
   }
   if (first === 'results') return resultsCommand(rest);
+  if (first === 'standings') return standingsCommand(rest);
   if (first === 'replay') return replayCommand(rest, VERSION);
   if (first === 'run') return runCommand(rest, VERSION);
   if (first === 'track') return (await import('./commands/track')).trackCommand(rest);
