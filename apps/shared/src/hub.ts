@@ -5,6 +5,7 @@ import {
   type HubOptions,
   isHubError,
   MQTT_WS_PATH,
+  probeListen,
   startHub,
 } from '@gw2race/hub';
 import { AppError } from './errors';
@@ -42,6 +43,38 @@ export function portTakenHint(host: string, port: number, free: number | undefin
   return `listen on ${another}, or, if a race hub already runs there, race on it with --broker mqtt://${clientAddressOf(host)}:${port}`;
 }
 
+/** A hub's listen error as an {@link AppError} that says what to do with the options. */
+async function embeddedHubError(error: unknown, host: string, port: number): Promise<unknown> {
+  if (!isHubError(error)) return error;
+  if (error.code === 'BAD_ADDRESS')
+    return new AppError('USAGE', error.message, {
+      hint: 'use 0.0.0.0 for every network interface, 127.0.0.1 for this machine only, or one of its own addresses',
+      cause: error,
+    });
+  if (error.message.startsWith('not allowed'))
+    return new AppError('PORT_IN_USE', error.message, {
+      hint: 'use a port above 1024 with --port',
+      cause: error,
+    });
+  return new AppError(
+    'PORT_IN_USE',
+    `port ${port} on ${host} is already in use (another broker or gw2race-host?)`,
+    { hint: portTakenHint(host, port, await freePort(host)), cause: error },
+  );
+}
+
+/**
+ * Checks that the embedded hub could listen on `host:port` (default 127.0.0.1:1883) now, with
+ * {@link startEmbeddedBroker}'s errors, so a CLI reports a taken port before its questions.
+ */
+export async function checkEmbeddedHubPort(host = '127.0.0.1', port = 1883): Promise<void> {
+  try {
+    await probeListen(host, port);
+  } catch (error) {
+    throw await embeddedHubError(error, host, port);
+  }
+}
+
 /**
  * Starts the embedded hub for a CLI: `@gw2race/hub`'s `startHub`, with its errors as
  * {@link AppError}s that say what to do with the command-line options (a taken port is
@@ -55,21 +88,6 @@ export async function startEmbeddedBroker(
   try {
     return await startHub(options);
   } catch (error) {
-    if (!isHubError(error)) throw error;
-    if (error.code === 'BAD_ADDRESS')
-      throw new AppError('USAGE', error.message, {
-        hint: 'use 0.0.0.0 for every network interface, 127.0.0.1 for this machine only, or one of its own addresses',
-        cause: error,
-      });
-    if (error.message.startsWith('not allowed'))
-      throw new AppError('PORT_IN_USE', error.message, {
-        hint: 'use a port above 1024 with --port',
-        cause: error,
-      });
-    throw new AppError(
-      'PORT_IN_USE',
-      `port ${port} on ${host} is already in use (another broker or gw2race-host?)`,
-      { hint: portTakenHint(host, port, await freePort(host)), cause: error },
-    );
+    throw await embeddedHubError(error, host, port);
   }
 }

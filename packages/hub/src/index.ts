@@ -23,6 +23,6 @@ export { describePrincipal, PRINCIPAL_KINDS, playerOf, samePrincipal } from './p
 export type { CredentialCheck, RaceAccessOptions } from './race-access';
 export { createRaceAccess, HOST_USERNAME } from './race-access';
 export type { Hub, HubOptions } from './start-hub';
-export { clientAddressOf, startHub } from './start-hub';
+export { clientAddressOf, probeListen, startHub } from './start-hub';
 export { filterCovers } from './topic-match';
 export { MQTT_WS_PATH } from './websocket';

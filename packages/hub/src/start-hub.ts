@@ -72,6 +72,18 @@ function listenError(error: NodeJS.ErrnoException, host: string, port: number): 
   });
 }
 
+/**
+ * Checks that the hub could listen on `host:port` now, by listening and closing at once, so a
+ * program can report a taken port or a foreign address before it asks its user anything. The
+ * errors are {@link startHub}'s (`PORT_IN_USE`, `BAD_ADDRESS`). Port 0 always passes.
+ */
+export async function probeListen(host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  const probe = createServer();
+  await listenTcp(probe, host, port);
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+}
+
 async function listenTcp(tcp: Server, host: string, port: number): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     tcp.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, host, port)));

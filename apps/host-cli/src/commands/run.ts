@@ -21,10 +21,16 @@ import { createOffsetEstimator, type OffsetEstimator } from '@gw2race/clock-sync
 import { DEFAULT_SNTP_SERVERS, pollSntp } from '@gw2race/clock-sync/node';
 import { closeClient, redactUrl } from '@gw2race/hub-client';
 import { DIRECTOR_DEFAULTS } from '@gw2race/race-director';
-import { checkHubFlags, connectHost, listenViewer, startRaceHub } from '../host/hub-wiring';
+import {
+  checkHubFlags,
+  checkHubPort,
+  connectHost,
+  listenViewer,
+  startRaceHub,
+} from '../host/hub-wiring';
 import { formatJoinLines, type JoinHub } from '../host/join-lines';
 import { BUNDLED_TRACKS, DEFAULT_TRACK } from '../host/load-track';
-import { type RaceSetup, setupRace } from '../host/race-setup';
+import { checkRaceFlags, type RaceSetup, setupRace } from '../host/race-setup';
 import { openResumePoint, type ResumePoint } from '../host/resume-recording';
 import { createHostSession, type HostOutcome, type HostSession } from '../host/session';
 import { type HostScreenInfo, renderHostScreen } from '../ui/host-screen';
@@ -391,7 +397,10 @@ export async function runCommand(args: string[], version: string): Promise<numbe
   const command = parseCommandLine(args, RUN_OPTIONS, RUN_USAGE);
   if (!command) return 0;
   const { values } = command;
-  const setup = await setupRace(values, canPrompt() && !values.yes);
+  // Check every option and the hub's port first, then ask: no questions before a one-line error.
+  const checked = await checkRaceFlags(values);
+  await checkHubPort(values);
+  const setup = await setupRace(values, canPrompt() && !values.yes, checked);
   const resume = values.new ? undefined : await openResumePoint(setup.outDir, setup);
   const screen = createScreen(process.stdout, { forcePlain: values.plain ?? false });
   const colors = createColors();

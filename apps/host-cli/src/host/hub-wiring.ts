@@ -8,7 +8,11 @@ import {
   parseHubUrl,
   resolvePassword,
 } from '@gw2race/app-shared';
-import { type EmbeddedBroker, startEmbeddedBroker } from '@gw2race/app-shared/hub';
+import {
+  checkEmbeddedHubPort,
+  type EmbeddedBroker,
+  startEmbeddedBroker,
+} from '@gw2race/app-shared/hub';
 import { clientAddressOf, createRaceAccess, HOST_USERNAME } from '@gw2race/hub';
 import type { MqttClient } from 'mqtt';
 
@@ -117,6 +121,18 @@ export interface RaceHubOptions {
   http: Server | undefined;
   onRefused: (clientId: string, topic: string, reason: string) => void;
   log: (line: string) => void;
+}
+
+/**
+ * Before any question: the embedded hub's port is free on the listen address (a taken port or a
+ * foreign address is the error starting the hub would give). Nothing to check with `--broker`.
+ */
+export async function checkHubPort(flags: HubFlags) {
+  if (flags.broker !== undefined) return;
+  await checkEmbeddedHubPort(
+    flags.listen ?? '127.0.0.1',
+    numberOption(flags.port, 'port', 1883, PORT_RANGE),
+  );
 }
 
 /** The embedded hub with the race's access rules. */

@@ -102,16 +102,8 @@ async function askTrack(options: { mapId?: number }): Promise<Track> {
   }
 }
 
-/** The track from `--track`, a question, or the default; asks for a map id the file lacks. */
-async function setupTrack(flags: RaceFlags, interactive: boolean): Promise<Track> {
-  const mapId = flags.map === undefined ? undefined : numberOption(flags.map, 'map', 0, MAP_RANGE);
-  const mapOption = mapId !== undefined ? { mapId } : {};
-  const track =
-    flags.track !== undefined
-      ? await loadTrack(flags.track, mapOption)
-      : interactive
-        ? await askTrack(mapOption)
-        : await loadTrack(DEFAULT_TRACK, mapOption);
+/** The map id for a track file that names none: asked, when interactive. */
+async function askMapId(track: Track, interactive: boolean): Promise<Track> {
   const noMap =
     track.mapId === undefined && track.checkpoints.every((cp) => cp.mapId === undefined);
   if (!interactive || !noMap) return track;
@@ -125,72 +117,113 @@ async function setupTrack(flags: RaceFlags, interactive: boolean): Promise<Track
   return answer === '' ? track : { ...track, mapId: numberOption(answer, 'map', 0, MAP_RANGE) };
 }
 
-/** The server code from `--race`, a question, or a generated one. */
-async function setupRaceId(flags: RaceFlags, interactive: boolean): Promise<string> {
-  let text = flags.race;
-  if (text === undefined && interactive) {
-    text = await ask('Server code (racers type it)', {
-      fallback: generateRaceId(),
-      validate: (answer) => {
-        const id = parseId('race id', answer);
-        return id.ok ? undefined : id.error.message;
-      },
-    });
-  }
-  const raceId = parseId('race id', text ?? generateRaceId());
+/** `--race` checked, or undefined when not given. */
+function givenRaceId(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const raceId = parseId('race id', text);
   if (!raceId.ok) throw new AppError('USAGE', `--race: ${raceId.error.message}`);
   return raceId.value;
 }
 
+/** The server code from a question, or a generated one. */
+async function askRaceId(interactive: boolean): Promise<string> {
+  if (!interactive) return generateRaceId();
+  const text = await ask('Server code (racers type it)', {
+    fallback: generateRaceId(),
+    validate: (answer) => {
+      const id = parseId('race id', answer);
+      return id.ok ? undefined : id.error.message;
+    },
+  });
+  return givenRaceId(text) as string;
+}
+
+/** Every option given on the command line, checked (no questions yet), and the results folder made. */
+async function givenOptions(flags: RaceFlags) {
+  const mapId = flags.map === undefined ? undefined : numberOption(flags.map, 'map', 0, MAP_RANGE);
+  const mapOption = mapId !== undefined ? { mapId } : {};
+  const given = {
+    mapOption,
+    track: flags.track !== undefined ? await loadTrack(flags.track, mapOption) : undefined,
+    raceId: givenRaceId(flags.race),
+    laps: flags.laps !== undefined ? ruleOption(flags.laps, 'laps', 'laps', 1) : undefined,
+    startDelay:
+      flags['start-delay'] !== undefined
+        ? ruleOption(flags['start-delay'], 'start-delay', 'startDelay', DEFAULT_START_DELAY)
+        : undefined,
+    rules: {
+      autoStart: optionalRule(flags['auto-start'], 'auto-start', 'autoStart'),
+      timeLimit: optionalRule(flags['time-limit'], 'time-limit', 'timeLimit'),
+      finishTimeout: optionalRule(flags['finish-timeout'], 'finish-timeout', 'finishTimeout'),
+      rejoinGrace: ruleOption(
+        flags['rejoin-grace'],
+        'rejoin-grace',
+        'rejoinGrace',
+        DIRECTOR_DEFAULTS.rejoinGrace,
+      ),
+      stateRepublish: ruleOption(
+        flags['state-every'],
+        'state-every',
+        'stateRepublish',
+        DIRECTOR_DEFAULTS.stateRepublish,
+      ),
+    },
+    outDir: flags.out ?? 'results',
+  };
+  try {
+    await mkdir(given.outDir, { recursive: true });
+  } catch (cause) {
+    throw new AppError('BAD_FILE', `cannot create the results folder ${given.outDir}`, { cause });
+  }
+  return given;
+}
+
+/** Every option given on the command line, checked, without asking anything. */
+export type GivenOptions = Awaited<ReturnType<typeof givenOptions>>;
+
 /**
- * The race, from flags first, then questions for what is missing (when `interactive`); every
- * rule is checked against the director's ranges. Creates the results folder.
+ * Checks every race option given on the command line (a missing track file, a bad number, an
+ * unwritable results folder fail here, before any question). Call it first, then bind the hub,
+ * then {@link setupRace} asks for the rest.
  */
-export async function setupRace(flags: RaceFlags, interactive: boolean): Promise<RaceSetup> {
+export function checkRaceFlags(flags: RaceFlags): Promise<GivenOptions> {
+  return givenOptions(flags);
+}
+
+/**
+ * The race from the checked options ({@link checkRaceFlags}), with questions for what is missing
+ * (when `interactive`); every rule is checked against the director's ranges.
+ */
+export async function setupRace(
+  flags: RaceFlags,
+  interactive: boolean,
+  checked?: GivenOptions,
+): Promise<RaceSetup> {
+  const given = checked ?? (await givenOptions(flags));
   const name =
     flags.name ?? (interactive ? await ask('Tournament name', { fallback: 'gw2race' }) : 'gw2race');
-  const track = await setupTrack(flags, interactive);
-  const raceId = await setupRaceId(flags, interactive);
+  const picked =
+    given.track ??
+    (interactive
+      ? await askTrack(given.mapOption)
+      : await loadTrack(DEFAULT_TRACK, given.mapOption));
+  const track = await askMapId(picked, interactive);
+  const raceId = given.raceId ?? (await askRaceId(interactive));
   const laps =
-    flags.laps !== undefined
-      ? ruleOption(flags.laps, 'laps', 'laps', 1)
-      : interactive
-        ? await askRule('Laps', String(track.laps ?? 1), 'laps', 'laps')
-        : (track.laps ?? 1);
+    given.laps ??
+    (interactive
+      ? await askRule('Laps', String(track.laps ?? 1), 'laps', 'laps')
+      : (track.laps ?? 1));
   const startDelay =
-    flags['start-delay'] !== undefined
-      ? ruleOption(flags['start-delay'], 'start-delay', 'startDelay', DEFAULT_START_DELAY)
-      : interactive
-        ? await askRule(
-            'Start delay in seconds',
-            String(DEFAULT_START_DELAY),
-            'start-delay',
-            'startDelay',
-          )
-        : DEFAULT_START_DELAY;
-  const rules = {
-    autoStart: optionalRule(flags['auto-start'], 'auto-start', 'autoStart'),
-    timeLimit: optionalRule(flags['time-limit'], 'time-limit', 'timeLimit'),
-    finishTimeout: optionalRule(flags['finish-timeout'], 'finish-timeout', 'finishTimeout'),
-    rejoinGrace: ruleOption(
-      flags['rejoin-grace'],
-      'rejoin-grace',
-      'rejoinGrace',
-      DIRECTOR_DEFAULTS.rejoinGrace,
-    ),
-    stateRepublish: ruleOption(
-      flags['state-every'],
-      'state-every',
-      'stateRepublish',
-      DIRECTOR_DEFAULTS.stateRepublish,
-    ),
-  };
-  const outDir = flags.out ?? 'results';
-  try {
-    await mkdir(outDir, { recursive: true });
-  } catch (cause) {
-    throw new AppError('BAD_FILE', `cannot create the results folder ${outDir}`, { cause });
-  }
+    given.startDelay ??
+    (interactive
+      ? await askRule(
+          'Start delay in seconds',
+          String(DEFAULT_START_DELAY),
+          'start-delay',
+          'startDelay',
+        )
+      : DEFAULT_START_DELAY);
   return {
     name,
     raceId,
@@ -198,8 +231,8 @@ export async function setupRace(flags: RaceFlags, interactive: boolean): Promise
     laps,
     startRule: flags['time-trial'] ? 'timeTrial' : 'mass',
     startDelay,
-    ...rules,
-    outDir,
+    ...given.rules,
+    outDir: given.outDir,
     trackWarnings: validateTrack({ ...track, laps }),
   };
 }

@@ -4,7 +4,7 @@ import { createRaceAccess, HOST_USERNAME } from '@gw2race/hub';
 import { HubClientError } from '@gw2race/hub-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isAppError } from '../errors';
-import { portTakenHint, startEmbeddedBroker } from '../hub';
+import { checkEmbeddedHubPort, portTakenHint, startEmbeddedBroker } from '../hub';
 import { connectHub, hubClientAppError } from '../hub-connection';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -102,6 +102,21 @@ describe('embedded broker and hub connection', () => {
     const second = await startEmbeddedBroker({ port: free });
     cleanups.push(() => second.close());
     expect(second.port).toBe(free);
+  });
+
+  it('checks a port before the hub starts, with the same errors, and leaves a free port free', async () => {
+    const first = await startEmbeddedBroker({ port: 0 });
+    cleanups.push(() => first.close());
+    const error = await checkEmbeddedHubPort('127.0.0.1', first.port).catch((e: unknown) => e);
+    expect(isAppError(error) && error.code).toBe('PORT_IN_USE');
+    expect(isAppError(error) && error.hint).toMatch(/--port \d+.*--broker mqtt:\/\/127\.0\.0\.1:/);
+    const foreign = await checkEmbeddedHubPort('192.0.2.1', 1883).catch((e: unknown) => e);
+    expect(isAppError(foreign) && foreign.code).toBe('USAGE');
+    const free = await freePortClosed();
+    await checkEmbeddedHubPort('127.0.0.1', free);
+    const hub = await startEmbeddedBroker({ port: free });
+    cleanups.push(() => hub.close());
+    expect(hub.port).toBe(free);
   });
 
   it('on a taken port of 0.0.0.0 suggests an address to connect to, never 0.0.0.0', async () => {
