@@ -21,7 +21,7 @@ export { createPacketSizeGuard } from './packet-size-guard';
 export type { Principal, PrincipalKind } from './principal';
 export { describePrincipal, PRINCIPAL_KINDS, playerOf, samePrincipal } from './principal';
 export type { CredentialCheck, RaceAccessOptions } from './race-access';
-export { createRaceAccess, HOST_USERNAME } from './race-access';
+export { createRaceAccess, HOST_USERNAME, secretEquals } from './race-access';
 export type { Hub, HubOptions } from './start-hub';
 export { clientAddressOf, probeListen, startHub } from './start-hub';
 export { filterCovers } from './topic-match';

@@ -10,9 +10,12 @@ export const HOST_USERNAME = 'gw2race-host';
 
 /**
  * Checks a player's credential at CONNECT (a closed race): the user name is the player id, the
- * password a credential derived from that player's key. Return true to let the player in.
+ * password a credential derived from that player's key. Return true to let the player in (as a
+ * racer or a spectator, as its last will says), `'spectator'` to let it in only to watch (a
+ * spectator invitation: it cannot publish what racers publish, whatever its will says), false to
+ * refuse it.
  */
-export type CredentialCheck = (playerId: string, credential: string) => boolean;
+export type CredentialCheck = (playerId: string, credential: string) => boolean | 'spectator';
 
 /** Options of {@link createRaceAccess}. */
 export interface RaceAccessOptions {
@@ -70,7 +73,8 @@ function identify(request: ConnectRequest, options: RaceAccessOptions): ConnectV
       reason: `race ${options.raceId} is closed: connect with your player id and invitation`,
     };
   }
-  if (request.password === undefined || !check(playerId, request.password))
+  const verdict = request.password === undefined ? false : check(playerId, request.password);
+  if (verdict === false)
     return {
       ok: false,
       returnCode: request.password === undefined ? 5 : 4,
@@ -82,7 +86,10 @@ function identify(request: ConnectRequest, options: RaceAccessOptions): ConnectV
       returnCode: 5,
       reason: `the last will names player "${will.playerId}", the credential is for "${playerId}"`,
     };
-  return { ok: true, principal: { kind, playerId, verified: true } };
+  return {
+    ok: true,
+    principal: { kind: verdict === 'spectator' ? 'spectator' : kind, playerId, verified: true },
+  };
 }
 
 /**

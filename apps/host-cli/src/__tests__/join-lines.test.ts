@@ -1,6 +1,12 @@
 import type { NetworkInterfaceInfo } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { formatJoinLines, type InterfaceList, joinLines, lanAddresses } from '../host/join-lines';
+import {
+  formatJoinLines,
+  type InterfaceList,
+  invitationHubUrl,
+  joinLines,
+  lanAddresses,
+} from '../host/join-lines';
 
 const entry = (address: string, family: 'IPv4' | 'IPv6', internal: boolean): NetworkInterfaceInfo =>
   ({
@@ -89,5 +95,20 @@ describe('joinLines', () => {
       '  this machine: gw2race-racer --race r1',
       '  (no network address found: only racers on this machine can join)',
     ]);
+  });
+});
+
+describe('the hub address an invitation carries', () => {
+  it('is the first LAN address on every interface, the one listened on, or the external hub without credentials', () => {
+    const embedded = (listen: string) => ({ embedded: true as const, listen, port: 1883 });
+    expect(invitationHubUrl(embedded('0.0.0.0'), INTERFACES)).toBe('mqtt://192.168.1.20:1883');
+    expect(invitationHubUrl(embedded('0.0.0.0'), { lo: INTERFACES.lo })).toBe(
+      'mqtt://127.0.0.1:1883',
+    );
+    expect(invitationHubUrl(embedded('127.0.0.1'), INTERFACES)).toBe('mqtt://127.0.0.1:1883');
+    expect(invitationHubUrl(embedded('10.0.0.7'), INTERFACES)).toBe('mqtt://10.0.0.7:1883');
+    expect(
+      invitationHubUrl({ embedded: false, url: 'mqtts://org:secret@hub.example:8883' }, INTERFACES),
+    ).toBe('mqtts://hub.example:8883');
   });
 });

@@ -19,8 +19,10 @@ import {
 import { type EmbeddedBroker, MQTT_WS_PATH } from '@gw2race/app-shared/hub';
 import { createOffsetEstimator, type OffsetEstimator } from '@gw2race/clock-sync';
 import { DEFAULT_SNTP_SERVERS, pollSntp } from '@gw2race/clock-sync/node';
+import type { CredentialCheck } from '@gw2race/hub';
 import { closeClient, redactUrl } from '@gw2race/hub-client';
 import { DIRECTOR_DEFAULTS } from '@gw2race/race-director';
+import { closeRace, inviteLines, readInvitedPlayers } from '../host/closed-race';
 import {
   checkHubFlags,
   checkHubPort,
@@ -28,7 +30,7 @@ import {
   listenViewer,
   startRaceHub,
 } from '../host/hub-wiring';
-import { formatJoinLines, type JoinHub } from '../host/join-lines';
+import { formatJoinLines, invitationHubUrl, type JoinHub } from '../host/join-lines';
 import { BUNDLED_TRACKS, DEFAULT_TRACK } from '../host/load-track';
 import { checkRaceFlags, type RaceSetup, setupRace } from '../host/race-setup';
 import { openResumePoint, type ResumePoint } from '../host/resume-recording';
@@ -64,6 +66,14 @@ Race:
   --out DIR            where the recording and results go (default ./results)
   --new                start the race afresh even when --out holds a recording of it (by default
                        an unfinished one is resumed: see "If the host crashes" in the README)
+Who races (see "Closed races and invitations" in the README):
+  --players "Ann,Bob"  a closed race: one invitation code per player (printed, and written to
+                       {out}/race_{id}.invitations.json), plus a code for spectators; nobody else
+                       joins, and the host verifies every racer's signatures
+  --players-file FILE  the same, one name per line
+  --invite-hub URL     the hub address the codes carry (default: this machine's first LAN address
+                       on --listen 0.0.0.0, else the --listen address, or --broker)
+  --open               anyone who has the server code joins (the default without --players)
 Hub:
   --broker URL         use an external hub (mqtt://, mqtts://, ws://, wss://) instead of the embedded one
   --username U, --password P, --ca FILE   credentials and certificate authority for --broker
@@ -99,6 +109,10 @@ const RUN_OPTIONS = {
   'rejoin-grace': { type: 'string' },
   'state-every': { type: 'string' },
   out: { type: 'string' },
+  players: { type: 'string' },
+  'players-file': { type: 'string' },
+  'invite-hub': { type: 'string' },
+  open: { type: 'boolean' },
   new: { type: 'boolean' },
   broker: { type: 'string' },
   'viewer-broker': { type: 'string' },
@@ -248,7 +262,12 @@ interface RaceWiring {
 type RunValues = Parameters<typeof checkHubFlags>[0];
 
 /** Opens the viewer's server, the hub (embedded unless `--broker`) and the host's connections. */
-async function openWiring(values: RunValues, raceId: string, screen: Screen): Promise<RaceWiring> {
+async function openWiring(
+  values: RunValues,
+  raceId: string,
+  screen: Screen,
+  checkCredential: CredentialCheck | undefined,
+): Promise<RaceWiring> {
   const hostToken = randomBytes(12).toString('base64url');
   const { viewerBroker } = checkHubFlags(values);
   const listen = values.listen ?? '127.0.0.1';
@@ -268,6 +287,7 @@ async function openWiring(values: RunValues, raceId: string, screen: Screen): Pr
             else refusals.early.push([clientId, topic, reason]);
           },
           log: (line) => screen.log(line),
+          checkCredential,
         })
       : undefined;
   const hubUrl = broker?.url ?? (values.broker as string);
@@ -351,12 +371,18 @@ function announceRace(
   wiring: RaceWiring,
   shownHub: string,
   joinLines: readonly string[],
+  access: readonly string[] | undefined,
 ) {
   const { raceId } = setup;
   for (const warning of setup.trackWarnings)
     screen.log(`track warning ${warning.code}: ${warning.message}`);
-  screen.log(`race ${raceId} is open on ${shownHub}: racers join with`);
-  for (const line of joinLines) screen.log(line);
+  if (access) for (const line of access) screen.log(line);
+  else {
+    screen.log(
+      `race ${raceId} is open (anyone with the server code joins) on ${shownHub}: racers join with`,
+    );
+    for (const line of joinLines) screen.log(line);
+  }
   if (wiring.httpNote) screen.log(wiring.httpNote);
   if (!wiring.webUrl) return;
   screen.log(
@@ -399,13 +425,15 @@ export async function runCommand(args: string[], version: string): Promise<numbe
   const { values } = command;
   // Check every option and the hub's port first, then ask: no questions before a one-line error.
   const checked = await checkRaceFlags(values);
+  const invited = readInvitedPlayers(values);
   await checkHubPort(values);
   const setup = await setupRace(values, canPrompt() && !values.yes, checked);
+  const closed = invited ? await closeRace(setup, invited) : undefined;
   const resume = values.new ? undefined : await openResumePoint(setup.outDir, setup);
   const screen = createScreen(process.stdout, { forcePlain: values.plain ?? false });
   const colors = createColors();
   const { clock, note: clockNote } = await organizerClock(values.ntp, values['no-ntp'] ?? false);
-  const wiring = await openWiring(values, setup.raceId, screen);
+  const wiring = await openWiring(values, setup.raceId, screen, closed?.checkCredential);
   const shownHub = redactUrl(parseHubUrl(wiring.hubUrl));
   const race = createHostSession({
     ...setup,
@@ -421,6 +449,14 @@ export async function runCommand(args: string[], version: string): Promise<numbe
   for (const [clientId, topic, reason] of wiring.refusals.early.splice(0))
     race.hubRefused(clientId, topic, reason);
   const joinLines = formatJoinLines(setup.raceId, joinHub(wiring, shownHub), networkInterfaces());
+  const access = closed
+    ? await inviteLines(closed, setup, {
+        hub:
+          values['invite-hub'] ?? invitationHubUrl(joinHub(wiring, shownHub), networkInterfaces()),
+        embedded: wiring.broker !== undefined,
+        interactive: screen.interactive,
+      })
+    : undefined;
   const organizerUrl = wiring.webUrl ? `${wiring.webUrl}?token=${wiring.hostToken}` : undefined;
   const info: HostScreenInfo = {
     hubUrl: shownHub,
@@ -432,7 +468,9 @@ export async function runCommand(args: string[], version: string): Promise<numbe
     trackWarnings: setup.trackWarnings,
     clockNote,
     keys: '',
-    join: joinLines,
+    join: access
+      ? ["gw2race-racer --invite CODE (each player's code is above and in the invitations file)"]
+      : joinLines,
   };
   function redraw() {
     info.keys = keysLine(race, setup);
@@ -440,7 +478,7 @@ export async function runCommand(args: string[], version: string): Promise<numbe
   }
   serveWebApp(race, setup, wiring, version, (line) => screen.log(line));
   await race.start();
-  announceRace(screen, setup, wiring, shownHub, joinLines);
+  announceRace(screen, setup, wiring, shownHub, joinLines, access);
   if (resume) announceResume(screen, race, resume);
 
   const keys = canPrompt() ? listenOrganizerKeys(race, screen, redraw) : undefined;

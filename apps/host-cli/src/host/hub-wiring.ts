@@ -13,7 +13,12 @@ import {
   type EmbeddedBroker,
   startEmbeddedBroker,
 } from '@gw2race/app-shared/hub';
-import { clientAddressOf, createRaceAccess, HOST_USERNAME } from '@gw2race/hub';
+import {
+  type CredentialCheck,
+  clientAddressOf,
+  createRaceAccess,
+  HOST_USERNAME,
+} from '@gw2race/hub';
 import type { MqttClient } from 'mqtt';
 
 const PORT_RANGE = { min: 0, max: 65535, integer: true };
@@ -121,6 +126,8 @@ export interface RaceHubOptions {
   http: Server | undefined;
   onRefused: (clientId: string, topic: string, reason: string) => void;
   log: (line: string) => void;
+  /** A closed race: who may connect as which player (see `createClosedRace`). */
+  checkCredential?: CredentialCheck | undefined;
 }
 
 /**
@@ -141,7 +148,11 @@ export function startRaceHub(flags: HubFlags, options: RaceHubOptions): Promise<
     host: options.listen,
     port: numberOption(flags.port, 'port', 1883, PORT_RANGE),
     ...(options.http ? { httpServer: options.http } : {}),
-    access: createRaceAccess({ raceId: options.raceId, hostToken: options.hostToken }),
+    access: createRaceAccess({
+      raceId: options.raceId,
+      hostToken: options.hostToken,
+      ...(options.checkCredential ? { checkCredential: options.checkCredential } : {}),
+    }),
     onRefused: options.onRefused,
     onRefusedClient: (clientId, reason) =>
       options.log(`hub: refused the connection of ${clientId}: ${reason}`),

@@ -77,3 +77,21 @@ export function formatJoinLines(raceId: string, hub: JoinHub, interfaces: Interf
     out.push('  (no network address found: only racers on this machine can join)');
   return out;
 }
+
+/**
+ * The hub address an invitation carries: the one address racers on other machines are likeliest
+ * to reach (the first LAN address of a hub on every interface, the interface it listens on, or
+ * the external hub's URL without credentials); 127.0.0.1 when there is no other.
+ */
+export function invitationHubUrl(hub: JoinHub, interfaces: InterfaceList): string {
+  if (!hub.embedded) {
+    const url = new URL(hub.url);
+    url.username = '';
+    url.password = '';
+    return url.href.replace(/\/$/, '');
+  }
+  if (LOOPBACK.has(hub.listen)) return hubUrl('127.0.0.1', hub.port);
+  if (!ANY_ADDRESS.has(hub.listen)) return hubUrl(hub.listen, hub.port);
+  const lan = lanAddresses(interfaces)[0];
+  return hubUrl(lan?.address ?? '127.0.0.1', hub.port);
+}

@@ -174,6 +174,25 @@ describe('the embedded hub access rules', () => {
       ).toMatchObject({ ok: false, returnCode: 5 });
     });
 
+    it('lets a spectator credential in only as a spectator, whatever its will says', () => {
+      const a = access({
+        checkCredential: (playerId, credential) =>
+          credential === 'watch' ? 'spectator' : check(playerId, credential),
+      });
+      const verdict = a.authenticate(
+        request({ username: 's1', password: 'watch', will: willOf('s1') }),
+      );
+      expect(verdict).toEqual({
+        ok: true,
+        principal: { kind: 'spectator', playerId: 's1', verified: true },
+      });
+      if (!verdict.ok) return;
+      const spectator = connection('c-s1', verdict.principal);
+      expect(a.authorizePublish(spectator, 'race/r1/pos/s1', false).allow).toBe(false);
+      expect(a.authorizePublish(spectator, 'race/r1/checkpoints', false).allow).toBe(false);
+      expect(a.authorizePublish(spectator, 'race/r1/presence', false).allow).toBe(true);
+    });
+
     it('lets an anonymous viewer in to read, not to write', () => {
       const a = closed();
       expect(a.authenticate(request())).toEqual({ ok: true, principal: { kind: 'anonymous' } });
