@@ -176,7 +176,7 @@ describe('the embedded hub access rules', () => {
 
     it('lets a spectator credential in only as a spectator, whatever its will says', () => {
       const a = access({
-        checkCredential: (playerId, credential) =>
+        checkCredential: (playerId: string, credential: string) =>
           credential === 'watch' ? 'spectator' : check(playerId, credential),
       });
       const verdict = a.authenticate(
