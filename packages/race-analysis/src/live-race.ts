@@ -95,6 +95,12 @@ export class LiveRace {
   /** Recent positions per racer, oldest first, as flat `[x, z, x, z, …]`. */
   readonly trails = new Map<string, number[]>();
   readonly names = new Map<string, string>();
+  /**
+   * The race's racers in the order the states first listed them (the host's order of arrival):
+   * what race-map's `racerColor` picks colours by, so a replay of the race shows the same ones.
+   */
+  readonly field: string[] = [];
+  private readonly inField = new Set<string>();
   readonly presence = new Map<string, { status: string; mode: string | undefined; at: number }>();
   /** The log shown: the recording's lines so far (see {@link loadHistory}), then the live ones. */
   log: LogLine[] = [];
@@ -342,7 +348,13 @@ export class LiveRace {
   private applyState(m: StateMessage) {
     this.state = m;
     if (m.t0 !== undefined) this.t0 = m.t0;
-    for (const p of m.participants ?? []) if (p.name) this.names.set(p.playerId, p.name);
+    for (const p of m.participants ?? []) {
+      if (p.name) this.names.set(p.playerId, p.name);
+      if (!this.inField.has(p.playerId)) {
+        this.inField.add(p.playerId);
+        this.field.push(p.playerId);
+      }
+    }
     if (m.stage === 'post' && this.ended === null) this.ended = 'ended';
   }
 

@@ -122,6 +122,12 @@ export interface ReplayData {
   /** Colours the organizer gave (`state.participants[].color`). */
   readonly colors: ReadonlyMap<string, string>;
   /**
+   * The race's racers in the order the recorded states first list them (the host's order of
+   * arrival): what race-map's `racerColor` picks colours by, as the live page does
+   * ({@link LiveRace.field}).
+   */
+  readonly field: readonly string[];
+  /**
    * The engine's final state and results over the whole recording, by {@link rejudgeRecording}
    * (the rule `gw2race-host results` follows); null when the recording names no track.
    */
@@ -136,8 +142,10 @@ export interface ReplayData {
 function collectNames(entries: readonly ReplayEntry[], replay: Replay) {
   const names = new Map<string, string>();
   const colors = new Map<string, string>();
+  const field = new Set<string>();
   const fromState = (state: StateMessage | null | undefined) => {
     for (const p of state?.participants ?? []) {
+      field.add(p.playerId);
       if (p.name) names.set(p.playerId, p.name);
       if (p.color) colors.set(p.playerId, p.color);
     }
@@ -150,7 +158,7 @@ function collectNames(entries: readonly ReplayEntry[], replay: Replay) {
     else if (entry.kind === 'ranking')
       for (const e of entry.message.entries) if (e.name) names.set(e.playerId, e.name);
   }
-  return { names, colors };
+  return { names, colors, field: [...field] };
 }
 
 /**
@@ -234,6 +242,9 @@ export function createReplayData(replay: Replay): ReplayData {
     },
     get names() {
       return names().names;
+    },
+    get field() {
+      return names().field;
     },
     get colors() {
       return names().colors;

@@ -1,7 +1,8 @@
 /**
- * Racer colours: distinct on the dark map and on a stream. A racer's colour comes from their
- * player id alone ({@link racerColor}), so the live view, the overlay and every replay of the race
- * show them in the same one; a colour the organizer gave (`participants[].color`) wins.
+ * Racer colours: distinct on the dark map and on a stream. A racer's colour comes from their place
+ * in the race's field, else their player id ({@link racerColor}), so the live view, the overlay
+ * and every replay of the race show them in the same one; a colour the organizer gave
+ * (`participants[].color`) wins.
  */
 export const RACER_PALETTE = [
   '#ff5252',
@@ -39,15 +40,19 @@ function fnv1a(text: string): number {
 }
 
 /**
- * The colour of a player, from their id alone: the same in every view of every race, whoever else
- * is in it. Two of many racers may share one (15 colours, as far apart as a dark map allows);
- * their names tell them apart.
+ * The colour of a player: by their place in the race's `field` (its racers in the host's order of
+ * arrival, as the race state lists them: race-analysis `LiveRace.field`, `ReplayData.field`), so
+ * that the first 15 racers never share one and the live view, the overlay and every replay of
+ * the race agree; for a player not in it, from their id alone.
  *
  * @example
- * racerColor('alice'); // the same '#rrggbb' live, on the overlay and in the replay
+ * racerColor('alice', ['bob', 'alice']); // RACER_PALETTE[1], live and in the replay
+ * racerColor('alice'); // from the id: the same everywhere
  */
-export function racerColor(playerId: string): string {
-  return RACER_PALETTE[fnv1a(playerId) % RACER_PALETTE.length] as string;
+export function racerColor(playerId: string, field?: readonly string[]): string {
+  const i = field ? field.indexOf(playerId) : -1;
+  const index = i >= 0 ? i : fnv1a(playerId);
+  return RACER_PALETTE[index % RACER_PALETTE.length] as string;
 }
 
 /** Hands out racer colours; the same player always gets the same one. */
@@ -58,9 +63,9 @@ export interface ColorAssigner {
 
 /**
  * Creates a {@link ColorAssigner}: the organizer's colour when it is a valid hex colour (kept for
- * the player once seen), else {@link racerColor}.
+ * the player once seen), else {@link racerColor} by the race's field as `field()` gives it now.
  */
-export function createColorAssigner(): ColorAssigner {
+export function createColorAssigner(field?: () => readonly string[]): ColorAssigner {
   const given = new Map<string, string>();
   return {
     colorOf(playerId, preferred) {
@@ -68,7 +73,7 @@ export function createColorAssigner(): ColorAssigner {
         given.set(playerId, preferred);
         return preferred;
       }
-      return given.get(playerId) ?? racerColor(playerId);
+      return given.get(playerId) ?? racerColor(playerId, field?.());
     },
   };
 }

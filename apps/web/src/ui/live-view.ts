@@ -254,7 +254,7 @@ export function startLiveView(app: HTMLElement, info: HostInfo, options: LiveVie
   const race = new LiveRace(raceId);
   // The race clock on the organizer's clock: round trips to the host's /api/time.
   syncWithHost(race.clock, { done: () => race.ended !== null });
-  const colors = createColorAssigner();
+  const colors = createColorAssigner(() => race.field);
   const counts = liveCounts(info, race);
   const look: Look = {
     nameOf: (id) => race.nameOf(id),

@@ -103,7 +103,7 @@ function overlayScreen(
 function liveOverlay(root: HTMLElement, info: HostInfo, params: URLSearchParams, hubUrl: string) {
   const race = new LiveRace(info.raceId ?? '');
   syncWithHost(race.clock, { done: () => race.ended !== null });
-  const colors = createColorAssigner();
+  const colors = createColorAssigner(() => race.field);
   const look = {
     nameOf: (id: string) => race.nameOf(id),
     colorOf: (id: string) => colors.colorOf(id, race.colorOf(id)),
@@ -159,7 +159,7 @@ async function replayOverlay(root: HTMLElement, info: HostInfo, params: URLSearc
     );
     return;
   }
-  const colors = createColorAssigner();
+  const colors = createColorAssigner(() => data.field);
   const look = {
     nameOf: (id: string) => data.names.get(id) ?? id,
     colorOf: (id: string) => colors.colorOf(id, data.colors.get(id)),

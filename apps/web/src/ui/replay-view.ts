@@ -228,7 +228,7 @@ class ReplayScreen implements ReplaySession {
   private readonly playButton: HTMLButtonElement;
   private readonly speedSelect: HTMLSelectElement;
   private readonly markers: HTMLElement;
-  private readonly colors = createColorAssigner();
+  private readonly colors = createColorAssigner(() => this.data.field);
   private readonly layers: Layers = { trails: true, ghosts: false, ghostPlayers: new Set() };
   private readonly analysis: AnalysisPanel;
   private readonly compare: ComparePanel;

@@ -3,6 +3,7 @@ import { decodeTopicMessage, encodeMessage, type ReceivedMessage } from '@gw2rac
 import { createReplayWriter, openReplay } from '@gw2race/replay-format';
 import { describe, expect, it } from 'vitest';
 import { LiveRace } from '../live-race';
+import { createReplayData } from '../replay-data';
 
 const AT = 1_800_000_000;
 
@@ -156,5 +157,39 @@ describe('the live log of a page opened after events', () => {
     race.loadHistory(await recordedSoFar(RECORDED));
     expect(race.t0).toBeNull();
     expect(race.racers.size).toBe(0);
+  });
+});
+
+describe('the race’s field (what racer colours go by)', () => {
+  it('is the racers in the order the states first list them, live and in the recording alike', async () => {
+    const { race } = pageOpenedAt(AT);
+    const state = (ids: string[]) => {
+      const decoded = decodeTopicMessage(
+        'race/r1/state',
+        encodeMessage('state', {
+          raceId: 'r1',
+          trackId: 't',
+          checkpoints: [],
+          participants: ids.map((playerId) => ({ playerId })),
+        }),
+      );
+      if (!decoded.ok || decoded.value.kind !== 'state') throw new Error('not a state');
+      race.receive(decoded.value, { retained: true });
+      return decoded.value.message;
+    };
+    const first = state(['bob', 'alice']);
+    const later = state(['bob', 'alice', 'carol']);
+    expect(race.field).toEqual(['bob', 'alice', 'carol']);
+    const parts: Uint8Array[] = [];
+    const writer = createReplayWriter(
+      { write: (bytes) => void parts.push(bytes) },
+      { raceId: 'r1', createdAt: AT },
+    );
+    writer.append({ kind: 'state', at: AT + 1, message: first });
+    writer.append({ kind: 'state', at: AT + 2, message: later });
+    await writer.close();
+    const opened = openReplay(Buffer.concat(parts));
+    if (!opened.ok) throw opened.error;
+    expect(createReplayData(opened.value).field).toEqual(race.field);
   });
 });

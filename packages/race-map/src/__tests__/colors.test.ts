@@ -2,7 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { createColorAssigner, hexToRgb, isCssHexColor, RACER_PALETTE, racerColor } from '../colors';
 
 describe('racer colours', () => {
-  it('come from the player id alone: the same in any view, whoever came first', () => {
+  it('follow the race’s field: distinct for its first racers, the same in any view', () => {
+    const field = ['alice', 'bob', 'carol'];
+    const live = createColorAssigner(() => field);
+    // The replay meets the racers in another order; its field is the same.
+    const replay = createColorAssigner(() => [...field, 'dave']);
+    expect(['carol', 'bob', 'alice'].map((id) => replay.colorOf(id))).toEqual(
+      ['carol', 'bob', 'alice'].map((id) => live.colorOf(id)),
+    );
+    expect(field.map((id) => live.colorOf(id))).toEqual(RACER_PALETTE.slice(0, 3));
+    const many = Array.from({ length: RACER_PALETTE.length }, (_, i) => `r${i}`);
+    expect(new Set(many.map((id) => racerColor(id, many))).size).toBe(RACER_PALETTE.length);
+  });
+
+  it('come from the player id alone for a player outside the field, whoever came first', () => {
     const live = createColorAssigner();
     const replay = createColorAssigner();
     const ids = ['alice', 'bob', 'carol', 'dave', 'brakk'];
