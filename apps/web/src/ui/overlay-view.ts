@@ -27,7 +27,8 @@ import { hook } from './test-hook';
 
 /** What the overlay shows on one frame, live or replayed. */
 interface OverlayFrame {
-  readonly raceTimeS: number | null;
+  /** Race time shown (ms), null before START. */
+  readonly raceTimeMs: number | null;
   readonly phase: RacePhase;
   readonly ranking: RankingMessage | null;
   readonly racers: readonly RacerMark[];
@@ -66,7 +67,8 @@ function overlayScreen(
   }
   let shown: unknown;
   return (frame: OverlayFrame) => {
-    clock.textContent = frame.raceTimeS === null ? '–' : formatRaceTime(frame.raceTimeS, 1);
+    clock.textContent =
+      frame.raceTimeMs === null ? '–' : formatRaceTime(frame.raceTimeMs / 1000, 1);
     stage.textContent = PHASE_TEXT[frame.phase];
     stage.dataset.phase = frame.phase;
     hook.phase = frame.phase;
@@ -94,9 +96,14 @@ function overlayScreen(
       }));
     }
     map?.render({ track: track(), racers: frame.racers });
-    hook.raceTimeMs = frame.raceTimeS === null ? null : frame.raceTimeS * 1000;
+    hook.raceTimeMs = frame.raceTimeMs;
     hook.frames++;
   };
+}
+
+/** Race seconds (or null) as ms. */
+function raceTimeMsOf(seconds: number | null): number | null {
+  return seconds === null ? null : seconds * 1000;
 }
 
 /** The overlay of a live race: the hub's ranking and positions, on the organizer's clock. */
@@ -122,7 +129,7 @@ function liveOverlay(root: HTMLElement, info: HostInfo, params: URLSearchParams,
   });
   const frame = () => {
     draw({
-      raceTimeS: race.raceTimeNow(),
+      raceTimeMs: raceTimeMsOf(race.raceTimeNow()),
       phase: livePhase(race),
       ranking: race.ranking,
       racers: [...race.racers.values()].map((r) => ({
@@ -200,7 +207,7 @@ async function replayOverlay(root: HTMLElement, info: HostInfo, params: URLSearc
     const ms = followedTime(position, performance.now() - since, data.startMs, data.endMs);
     const shown = data.frame(ms);
     draw({
-      raceTimeS: ms / 1000,
+      raceTimeMs: ms,
       phase: replayPhase(ms, startAnnouncedMs, shown.ranking),
       ranking: shown.ranking,
       racers: shown.racers.map((r) => ({
