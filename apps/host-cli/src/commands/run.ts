@@ -30,6 +30,7 @@ import {
   listenViewer,
   startRaceHub,
 } from '../host/hub-wiring';
+import { CONFIRM_LINE, createInterruptGuard } from '../host/interrupt-guard';
 import { formatJoinLines, invitationHubUrl, type JoinHub } from '../host/join-lines';
 import { BUNDLED_TRACKS, DEFAULT_TRACK } from '../host/load-track';
 import { checkRaceFlags, type RaceSetup, setupRace } from '../host/race-setup';
@@ -172,7 +173,7 @@ function keysLine(race: HostSession, setup: RaceSetup): string {
     return `${canPrompt() ? `keys: [s] start in ${startDelay} s  [m] message  [q] quit` : ''}${autoStart !== undefined ? `   auto-start when ${autoStart} racers are ready (${ready}/${autoStart})` : ''}`;
   }
   return race.stage === 'active' && canPrompt()
-    ? `keys: [m] message  [p] ${race.paused ? 'resume' : 'pause'}  [e] end the race now  [a] abort`
+    ? `keys: [m] message  [p] ${race.paused ? 'resume' : 'pause'}  [e] end the race now  [a] abort  (Ctrl-C twice: end)`
     : '';
 }
 
@@ -188,16 +189,21 @@ function listenOrganizerKeys(race: HostSession, screen: Screen, redraw: () => vo
       redraw();
     }
   };
+  const guard = createInterruptGuard(() => performance.now() / 1000);
+  const interrupt = () => {
+    if (guard.press(race.stage === 'active') === 'end') void race.end('stopped by the organizer');
+    else screen.log(CONFIRM_LINE);
+  };
   const onKey = (text: string | undefined, key: KeyPress | undefined) => {
     if (key?.ctrl && key.name === 'c') {
-      void race.end('stopped by the organizer');
+      interrupt();
       return;
     }
     const name = key?.name ?? text;
     if (name === 's' && race.stage === 'pre') race.startRace();
     else if (name === 'p') race.command({ action: race.paused ? 'resume' : 'pause' });
-    else if (name === 'e' || (name === 'q' && race.stage !== 'post'))
-      void race.end('ended by the organizer');
+    else if (name === 'q' && race.stage !== 'post') interrupt();
+    else if (name === 'e') void race.end('ended by the organizer');
     else if (name === 'a' && race.stage === 'active') void race.abort('aborted by the organizer');
     else if (name === 'm') {
       void askMessage();
