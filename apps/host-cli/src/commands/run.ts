@@ -385,7 +385,7 @@ function announceRace(
   if (access) for (const line of access) screen.log(line);
   else {
     screen.log(
-      `race ${raceId} is open (anyone with the server code joins) on ${shownHub}: racers join with`,
+      `race ${raceId} is open on ${shownHub}: anyone with the server code joins (--players makes a closed race); racers join with`,
     );
     for (const line of joinLines) screen.log(line);
   }
