@@ -53,9 +53,11 @@ export {
   controlMessageSchema,
   endCommandSchema,
   msgCommandSchema,
+  nextRaceCommandSchema,
   pauseCommandSchema,
   resumeCommandSchema,
   rulingCommandSchema,
+  standingCommandSchema,
   startCommandSchema,
   syncT0CommandSchema,
 } from './messages/control';

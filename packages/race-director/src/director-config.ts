@@ -1,4 +1,4 @@
-import type { StartRule, Track } from '@gw2race/protocol';
+import type { StartRule, StateMessage, Track } from '@gw2race/protocol';
 import type { ReplayHeader } from '@gw2race/replay-format';
 import { RaceDirectorError } from './errors';
 
@@ -35,6 +35,11 @@ export interface DirectorConfig {
   readonly stateRepublish?: number | undefined;
   /** The recording's time grid (`writer.header`); judged entries are placed on it. */
   readonly recording: RecordingLayout;
+  /**
+   * The race is one of a tournament (the state says so, so clients stay after it ends for the
+   * standings and the next race).
+   */
+  readonly tournament?: StateMessage['tournament'];
 }
 
 /** The director's fixed figures. Seconds unless the name says otherwise. */

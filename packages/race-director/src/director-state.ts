@@ -49,7 +49,7 @@ export interface DirectorState {
 
 /** The state message of a race before anything happened: what the recording's header holds. */
 export function initialStateMessage(
-  config: Pick<DirectorConfig, 'raceId' | 'track' | 'name' | 'laps' | 'startRule'>,
+  config: Pick<DirectorConfig, 'raceId' | 'track' | 'name' | 'laps' | 'startRule' | 'tournament'>,
 ): StateMessage {
   const { track } = config;
   return {
@@ -66,6 +66,7 @@ export function initialStateMessage(
     t0: null,
     stage: 'pre',
     participants: [],
+    ...(config.tournament !== undefined ? { tournament: config.tournament } : {}),
   };
 }
 

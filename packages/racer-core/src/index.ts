@@ -12,7 +12,7 @@ export { presenceStatus } from './presence-status';
 export type { RacerCore } from './racer-core';
 export { createRacerCore } from './racer-core';
 export type { HubStatus, PublishEffect, RacerEffect, RacerInput } from './racer-effect';
-export type { RacerCoreOptions, RacerView } from './racer-view';
+export type { RacerCoreOptions, RacerView, TournamentStanding } from './racer-view';
 export {
   OUTBOX_TICK_MS,
   PING_BURST,

@@ -112,9 +112,47 @@ function onControl(session: AnySession, control: ControlMessage): void {
   if (control.cmd === 'RESUME' && control.t0 !== undefined) applyT0(session, control.t0);
   const shown = controlNote(control, session.options.playerId);
   if (shown) note(session, shown.text, shown.level);
+  if (control.cmd === 'STANDING' && control.to === session.options.playerId)
+    onStanding(session, control);
+  if (control.cmd === 'NEXT_RACE') {
+    note(
+      session,
+      control.next === undefined
+        ? 'the tournament is over'
+        : `next race: ${control.name ?? control.next}; following`,
+      'important',
+    );
+    emit(session, { type: 'next-race', raceId: control.next });
+  }
   if (control.cmd === 'ABORT') endRace(session, `aborted: ${control.reason}`);
   if (control.cmd === 'END')
     endRace(session, control.reason ? `the race is over (${control.reason})` : 'the race is over');
+}
+
+/** 1st, 2nd, 3rd, 4th, … 11th, 12th, 13th, 21st. */
+function ordinal(n: number): string {
+  const teen = n % 100 >= 11 && n % 100 <= 13;
+  const suffix = teen ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10];
+  return `${n}${suffix ?? 'th'}`;
+}
+
+function onStanding(
+  session: AnySession,
+  control: Extract<ControlMessage, { cmd: 'STANDING' }>,
+): void {
+  const standing = {
+    position: control.position,
+    of: control.of,
+    points: control.points,
+    racePoints: control.racePoints,
+    tied: control.tied ?? false,
+  };
+  session.view.standing = standing;
+  note(
+    session,
+    `Tournament: ${standing.tied ? '=' : ''}${ordinal(standing.position)} of ${standing.of}, ${standing.points} points (+${standing.racePoints} this race)`,
+    'important',
+  );
 }
 
 function onRanking(session: AnySession, ranking: RankingMessage): void {
@@ -161,5 +199,6 @@ function endRace(session: AnySession, why: string): void {
   if (view.ended) return;
   view.ended = why;
   const leaveAfterMs = view.ranking?.final ? LEAVE_AFTER_FINAL_MS : LEAVE_AFTER_END_MS;
-  emit(session, { type: 'ended', reason: why, leaveAfterMs });
+  const awaitNext = view.state?.tournament !== undefined;
+  emit(session, { type: 'ended', reason: why, leaveAfterMs, ...(awaitNext ? { awaitNext } : {}) });
 }

@@ -51,9 +51,21 @@ export type RacerEffect =
   | { readonly type: 'crossing'; readonly crossing: Crossing; readonly message: CheckpointMessage }
   /**
    * The race is over for this client. Leave after `leaveAfterMs` (time for the final ranking to
-   * arrive), unless told to stay.
+   * arrive), unless told to stay, or unless `awaitNext`: the race is one of a tournament, so wait
+   * for its standing and for `next-race`.
    */
-  | { readonly type: 'ended'; readonly reason: string; readonly leaveAfterMs: number };
+  | {
+      readonly type: 'ended';
+      readonly reason: string;
+      readonly leaveAfterMs: number;
+      readonly awaitNext?: true;
+    }
+  /**
+   * The tournament goes on in race `raceId` (control `NEXT_RACE`): follow there (a new
+   * connection with that race's will, a core for that race). `raceId` undefined: the tournament
+   * is over; leave.
+   */
+  | { readonly type: 'next-race'; readonly raceId: string | undefined };
 
 /** What happens to a racer core, in the order it happens. */
 export type RacerInput<S extends GameSample = GameSample> =

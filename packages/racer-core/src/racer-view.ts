@@ -59,4 +59,17 @@ export interface RacerView<S extends GameSample = GameSample> {
   readonly paused: boolean;
   /** Why the race is over for this client, once it is. */
   readonly ended: string | undefined;
+  /** This racer's place in the tournament standings after this race (control `STANDING`). */
+  readonly standing: TournamentStanding | undefined;
+}
+
+/** Where a racer stands in a tournament after a race. */
+export interface TournamentStanding {
+  readonly position: number;
+  /** How many racers the standings rank. */
+  readonly of: number;
+  readonly points: number;
+  /** Points scored in this race. */
+  readonly racePoints: number;
+  readonly tied: boolean;
 }

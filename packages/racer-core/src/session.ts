@@ -114,6 +114,7 @@ export function createSession<S extends GameSample>(options: RacerCoreOptions): 
       unconfirmed: 0,
       paused: false,
       ended: undefined,
+      standing: undefined,
     },
     outbox: createCheckpointOutbox({
       send: (message: CheckpointMessage) => publish(session, 'checkpoint', 'checkpoints', message),

@@ -77,6 +77,33 @@ export const rulingCommandSchema = z.object({
   ...integrityFields,
 });
 
+/**
+ * `STANDING`: one racer's place in the tournament standings after this race (sent to each racer
+ * once the race's results are in, in a race of a tournament).
+ */
+export const standingCommandSchema = z.object({
+  cmd: z.literal('STANDING'),
+  to: idSchema.describe('The racer this standing is for.'),
+  position: z.int().min(1).describe('Position in the standings (shared when tied).'),
+  of: z.int().min(1).describe('How many racers the standings rank.'),
+  points: z.number().describe('Tournament points so far.'),
+  racePoints: z.number().describe('Points scored in this race.'),
+  tied: z.boolean().optional().describe('Level with another racer after every tie-break.'),
+  ...integrityFields,
+});
+
+/**
+ * `NEXT_RACE`: the tournament goes on in race `next`: a client follows there (its hub
+ * connection, subscriptions and presence move to that race id). Without `next` the tournament
+ * is over. (Not `raceId`: that field names the race a message belongs to.)
+ */
+export const nextRaceCommandSchema = z.object({
+  cmd: z.literal('NEXT_RACE'),
+  next: idSchema.optional().describe('Id of the next race; absent when the tournament is over.'),
+  name: textSchema(200).optional().describe('What the next race is called (e.g. "Final").'),
+  ...integrityFields,
+});
+
 /** `race/{raceId}/control`: organizer commands, QoS 1. */
 export const controlMessageSchema = z.discriminatedUnion('cmd', [
   syncT0CommandSchema,
@@ -87,6 +114,8 @@ export const controlMessageSchema = z.discriminatedUnion('cmd', [
   endCommandSchema,
   msgCommandSchema,
   rulingCommandSchema,
+  standingCommandSchema,
+  nextRaceCommandSchema,
 ]);
 
 /** An organizer command. */

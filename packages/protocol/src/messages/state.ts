@@ -56,6 +56,15 @@ export const stateMessageSchema = z.object({
     .describe('Organizer clock when this state was published (epoch s).'),
   stage: raceStageSchema.optional(),
   participants: z.array(participantSchema).max(1000).optional(),
+  tournament: z
+    .object({
+      race: z.int().min(1).describe('This race is the race-th of the tournament.'),
+      races: z.int().min(1).describe('Races in the tournament.'),
+    })
+    .optional()
+    .describe(
+      'Set when the race is one of a tournament: clients stay after it ends, for the standings and the next race (control NEXT_RACE).',
+    ),
   ...integrityFields,
 });
 
