@@ -257,7 +257,7 @@ function noCrossing(
       ? ''
       : inside
         ? '; a sample was inside it'
-        : `; the closest sample was ${fmt(look.distance, 1)} m from it`;
+        : `; ${closestText(cp, look.distance)}`;
   const samples: Sample[] = [];
   for (const s of [look.closest, look.before, look.after, last]) {
     if (s !== undefined && s !== null && !samples.includes(s)) samples.push(s);
@@ -337,6 +337,19 @@ function landedByJump(
     }
   }
   return false;
+}
+
+/**
+ * What the closest sample says, measured as {@link distanceTo} measures: from a sphere's surface
+ * (or a gate's line), with centimetres when it was close, and why that is still no crossing.
+ */
+function closestText(cp: CompiledCheckpoint, distance: number): string {
+  const shown = distance < 1 ? fmt(distance, 2) : fmt(distance, 1);
+  const where = cp.gate ? 'from its gate line' : 'outside its edge';
+  const why = cp.gate
+    ? 'and no step between two samples crossed the line'
+    : 'and no step between two samples passed through it';
+  return `the closest sample was ${shown} m ${where}, ${why}`;
 }
 
 /** Distance from a point to a checkpoint, m: to the nearest sphere's surface, or to a gate's line. */

@@ -383,7 +383,9 @@ describe('no-crossing evidence', () => {
     expect(times).toEqual(
       expect.arrayContaining([data.closestAt, data.sampleBefore, data.sampleAfter]),
     );
-    expect(flag?.message).toMatch(/closest sample was \d+\.\d m from it/);
+    expect(flag?.message).toMatch(
+      /closest sample was \d+\.\d m outside its edge, and no step between two samples passed through it$/,
+    );
   });
 });
 
