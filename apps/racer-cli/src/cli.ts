@@ -10,10 +10,17 @@ import {
   runMain,
 } from '@gw2race/app-shared';
 import { DEFAULT_SNTP_SERVERS } from '@gw2race/clock-sync/node';
-import { parseId, type Track } from '@gw2race/protocol';
+import { decodeInvitation, type Invitation, parseId, type Track } from '@gw2race/protocol';
 import { parseTrack } from '@gw2race/race-engine';
 import { idFromName } from '@gw2race/racer-core';
 import type { BotMisbehaviour } from '@gw2race/simulator';
+import {
+  checkInviteFlags,
+  invitedIdentity,
+  inviteRefusal,
+  looksLikeInvitation,
+  readInvitation,
+} from './invite';
 import { type RacerOptions, runRacer } from './racer';
 
 declare const __VERSION__: string;
@@ -24,7 +31,11 @@ const USAGE = `Usage: gw2race-racer [options]
 Joins a Guild Wars 2 race: reads your position from the game (MumbleLink), syncs your clock with
 the organizer's, and sends positions and checkpoints to the race hub.
 
-  --race CODE          the server code the organizer gave you (asked when omitted)
+  --invite CODE        the invitation code the organizer gave you (a closed race): it says the
+                       race, the hub, who you are and your key; nothing else is needed
+                       (--broker still reaches the same hub at another address)
+  --race CODE          the server code of an open race (asked when omitted; the question takes
+                       an invitation code too)
   --name NAME          your display name (asked when omitted)
   --player ID          your player id (default: from your name); keep it to rejoin with your progress
   --spectator          watch only: send nothing but presence (and clock pings)
@@ -55,6 +66,7 @@ the organizer's, and sends positions and checkpoints to the race hub.
 const MISBEHAVIOURS: readonly BotMisbehaviour[] = ['teleport', 'speed', 'skip'];
 
 const OPTIONS = {
+  invite: { type: 'string' },
   race: { type: 'string' },
   name: { type: 'string' },
   player: { type: 'string' },
@@ -98,22 +110,27 @@ async function main(): Promise<number> {
     return 0;
   }
   const interactive = canPrompt();
-  const raceId = await askRace(values, interactive);
-  const spectator = await askSpectator(values, interactive);
-  const { name, playerId } = await askName(values, interactive);
+  if (values.invite !== undefined) checkInviteFlags(values);
+  const answer =
+    values.invite !== undefined
+      ? readInvitation(values.invite)
+      : await askRace(values, interactive);
+  const who =
+    typeof answer === 'string'
+      ? await askIdentity(values, interactive, answer)
+      : await inviteIdentity(values, interactive, answer);
   const simulate = simulationOptions(values);
   const codec = values.codec ?? 'msgpack';
   if (codec !== 'json' && codec !== 'msgpack')
     throw new AppError('USAGE', `--codec must be json or msgpack, got "${codec}"`);
 
-  return runRacer({
-    raceId,
-    playerId,
-    name,
-    mode: spectator ? 'spectator' : 'racer',
-    broker: values.broker ?? 'mqtt://127.0.0.1:1883',
+  const { password, signingKey, broker, ...identity } = who;
+  const running = runRacer({
+    ...identity,
+    ...(signingKey !== undefined ? { signingKey } : {}),
+    broker: values.broker ?? broker ?? 'mqtt://127.0.0.1:1883',
     ...(values.username !== undefined ? { username: values.username } : {}),
-    ...passwordOption(values),
+    ...(password !== undefined ? { password } : passwordOption(values)),
     ...(values.ca !== undefined ? { caFile: values.ca } : {}),
     ...(values.mumble !== undefined ? { mumbleName: values.mumble } : {}),
     ...(values['mumble-file'] !== undefined ? { mumbleFile: values['mumble-file'] } : {}),
@@ -127,20 +144,65 @@ async function main(): Promise<number> {
     screen: createScreen(process.stdout, { forcePlain: values.plain ?? false }),
     version: VERSION,
   });
+  return typeof answer === 'string'
+    ? running
+    : running.catch((error: unknown) => {
+        throw inviteRefusal(error);
+      });
 }
 
-/** The race id: `--race`, or asked. */
-async function askRace(values: Values, interactive: boolean): Promise<string> {
+/** Who joins an open race: racer or spectator, the name and the player id (flags or asked). */
+async function askIdentity(values: Values, interactive: boolean, raceId: string) {
+  const spectator = await askSpectator(values, interactive);
+  const { name, playerId } = await askName(values, interactive);
+  return {
+    raceId,
+    playerId,
+    name,
+    mode: spectator ? ('spectator' as const) : ('racer' as const),
+    broker: undefined,
+    password: undefined,
+    signingKey: undefined,
+  };
+}
+
+/** Who joins with an invitation: its player, or a spectator under a name of its own. */
+async function inviteIdentity(values: Values, interactive: boolean, invitation: Invitation) {
+  if (invitation.role === 'racer' && values.name !== undefined)
+    throw new AppError(
+      'USAGE',
+      `your invitation is for "${invitation.name ?? invitation.playerId}": drop --name (the organizer's list names you)`,
+    );
+  let name = values.name;
+  if (invitation.role === 'spectator' && name === undefined && interactive)
+    name = await ask('Your name (spectator)', {
+      fallback: 'spectator',
+      validate: (text) => (text.length > 0 && text.length <= 64 ? undefined : '1 to 64 characters'),
+    });
+  if (name !== undefined && (name.length === 0 || name.length > 64))
+    throw new AppError('USAGE', '--name must be 1 to 64 characters');
+  return invitedIdentity(invitation, name);
+}
+
+/** The race id: `--race`, or asked (where a pasted invitation code is taken as one). */
+async function askRace(values: Values, interactive: boolean): Promise<string | Invitation> {
   let race = values.race;
   if (race === undefined) {
     if (!interactive)
-      throw new AppError('USAGE', 'no server code: give --race CODE', { hint: USAGE });
-    race = await ask('Server code (from the organizer)', {
+      throw new AppError('USAGE', 'no server code: give --race CODE (or --invite CODE)', {
+        hint: USAGE,
+      });
+    race = await ask('Server code or invitation code (from the organizer)', {
       validate: (answer) => {
+        if (looksLikeInvitation(answer)) {
+          const invitation = decodeInvitation(answer);
+          return invitation.ok ? undefined : invitation.error.message;
+        }
         const id = parseId('race id', answer);
         return id.ok ? undefined : id.error.message;
       },
     });
+    if (looksLikeInvitation(race)) return readInvitation(race);
   }
   const raceId = parseId('race id', race);
   if (!raceId.ok) throw new AppError('USAGE', `--race: ${raceId.error.message}`);

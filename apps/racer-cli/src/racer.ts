@@ -31,6 +31,8 @@ export interface RacerOptions {
   username?: string;
   password?: string;
   caFile?: string;
+  /** A closed race (an invitation): the player key every published message is signed with. */
+  signingKey?: Uint8Array;
   /** MumbleLink source: a Windows mapping name, or a file path. */
   mumbleName?: string;
   mumbleFile?: string;
