@@ -1,6 +1,5 @@
 import { HTTP_API_PATHS } from '@gw2race/protocol';
 import type { LiveRace } from '@gw2race/race-analysis';
-import { openReplay } from '@gw2race/replay-format';
 
 /** What loading the race's history gave: the newest receive time it holds, or why none. */
 export type HistoryResult =
@@ -24,6 +23,8 @@ export async function loadRaceHistory(
   } catch (error) {
     return { ok: false, error: `could not fetch the recording: ${(error as Error).message}` };
   }
+  // The recording reader is loaded only here: the live page's first load stays without it.
+  const { openReplay } = await import('@gw2race/replay-format');
   const opened = openReplay(bytes);
   if (!opened.ok) return { ok: false, error: opened.error.message };
   const replay = opened.value;
