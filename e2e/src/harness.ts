@@ -379,13 +379,16 @@ export interface CuttableProxy {
   readonly port: number;
   cut(): void;
   restore(): void;
+  /** Drops every connection; new ones go to 127.0.0.1:`target` (another node of a cluster). */
+  switchTo(target: number): void;
   close(): Promise<void>;
 }
 
 /** Starts a {@link CuttableProxy} to 127.0.0.1:`target`. */
-export async function startProxy(target: number): Promise<CuttableProxy> {
+export async function startProxy(initialTarget: number): Promise<CuttableProxy> {
   const sockets = new Set<Socket>();
   let cut = false;
+  let target = initialTarget;
   const server = createServer((socket) => {
     if (cut) {
       socket.destroy();
@@ -412,6 +415,10 @@ export async function startProxy(target: number): Promise<CuttableProxy> {
     },
     restore() {
       cut = false;
+    },
+    switchTo(next) {
+      target = next;
+      for (const socket of sockets) socket.destroy();
     },
     close: () =>
       new Promise<void>((resolve) => {
