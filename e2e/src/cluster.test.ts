@@ -142,7 +142,9 @@ describe.concurrent('one race on every kind of hub', () => {
       await proxy.close();
       const files = raceFiles(out);
       const live = readResults(files.resultsJson);
-      const outputs = [host, ...racers, late].map((p) => `--- ${p.name}:\n${p.output().slice(-2500)}`);
+      const outputs = [host, ...racers, late].map(
+        (p) => `--- ${p.name}:\n${p.output().slice(-2500)}`,
+      );
       expect(
         live.ranking.map((e) => [e.playerId, e.status, e.checkpoints]).sort(),
         outputs.join('\n'),
