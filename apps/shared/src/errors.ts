@@ -17,6 +17,8 @@ export const APP_ERROR_CODES = {
   BAD_FILE: 6,
   /** The hub refused this player id: another connection already races with it. Exit 7. */
   PLAYER_TAKEN: 7,
+  /** Another host directs this race (on this hub, or with this results folder). Exit 8. */
+  ANOTHER_HOST: 8,
   /** The user pressed Ctrl-C at a question. Exit 130, as a shell reports SIGINT. */
   INTERRUPTED: 130,
   /** Anything else. Exit 1. */

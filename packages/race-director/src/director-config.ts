@@ -40,6 +40,11 @@ export interface DirectorConfig {
    * standings and the next race).
    */
   readonly tournament?: StateMessage['tournament'];
+  /**
+   * The host process directing the race (a random id each start, and when it started): sent
+   * in every state, so a second host for the race on the hub sees another id and stands down.
+   */
+  readonly host?: { readonly id: string; readonly since: number } | undefined;
 }
 
 /** The director's fixed figures. Seconds unless the name says otherwise. */

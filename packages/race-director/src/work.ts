@@ -96,8 +96,10 @@ export function publishControl(w: Work, control: ControlMessage): void {
 
 /** @internal The state racers see: stage, t0 and the racers, on the host clock now. */
 export function publishState(w: Work): void {
+  const { host } = w.s.config;
   w.s.stateMessage = {
     ...w.s.stateMessage,
+    ...(host ? { host: { id: host.id, since: host.since } } : {}),
     t0: w.s.engine.t0,
     stage: w.s.stage,
     serverClock: w.at,

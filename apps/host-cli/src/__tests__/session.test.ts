@@ -392,3 +392,56 @@ describe('the host screen', () => {
     expect(rows[1]).not.toMatch(/leader|\+\d/);
   });
 });
+
+describe('one authority', () => {
+  const state = (id: string, since: number): StateMessage => ({
+    raceId: RACE,
+    trackId: TRACK.id,
+    checkpoints: [],
+    host: { id, since },
+  });
+
+  it('names this host in its state; a host that started later stands down at once, publishing nothing more', async () => {
+    const errors: Error[] = [];
+    const session = makeSession({
+      host: { id: 'h-late', since: T },
+      onAnotherHost: (error) => errors.push(error),
+    });
+    await session.start();
+    expect(hub.lastState().host).toEqual({ id: 'h-late', since: T });
+    // Our own state coming back changes nothing.
+    hub.deliver(`race/${RACE}/state`, 'state', state('h-late', T));
+    expect(errors).toEqual([]);
+    hub.deliver(`race/${RACE}/state`, 'state', state('h-first', T - 60));
+    expect(errors.map((e) => e.message)).toEqual([
+      `another host is directing race ${RACE} on this hub (up since ${new Date((T - 60) * 1000).toISOString()}): two hosts would split the race, so this one does not publish`,
+    ]);
+    const published = hub.published.length;
+    join_('ann');
+    advance(3);
+    expect(hub.published.length).toBe(published);
+    await session.standDown();
+    // It has no results to write: the race is the other host's.
+    sessions.splice(sessions.indexOf(session), 1);
+  });
+
+  it('keeps the race when the other host started later, and says so once', async () => {
+    const errors: Error[] = [];
+    const lines: string[] = [];
+    const session = makeSession({
+      host: { id: 'h-first', since: T - 60 },
+      onAnotherHost: (error) => errors.push(error),
+      log: (line) => lines.push(line),
+    });
+    await session.start();
+    hub.deliver(`race/${RACE}/state`, 'state', state('h-late', T));
+    hub.deliver(`race/${RACE}/state`, 'state', state('h-late', T));
+    expect(errors).toEqual([]);
+    expect(lines.filter((l) => l.includes('another host'))).toEqual([
+      `another host (h-late) publishes race ${RACE} on this hub; it started later and stands down`,
+    ]);
+    const published = hub.published.length;
+    advance(2);
+    expect(hub.published.length).toBeGreaterThan(published);
+  });
+});

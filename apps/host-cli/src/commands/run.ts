@@ -22,6 +22,12 @@ import { DEFAULT_SNTP_SERVERS, pollSntp } from '@gw2race/clock-sync/node';
 import type { CredentialCheck } from '@gw2race/hub';
 import { closeClient, redactUrl } from '@gw2race/hub-client';
 import { DIRECTOR_DEFAULTS } from '@gw2race/race-director';
+import {
+  type HostIdentity,
+  listenForAnotherHost,
+  lockRace,
+  newHostIdentity,
+} from '../host/authority';
 import { closeRace, inviteLines, readInvitedPlayers } from '../host/closed-race';
 import {
   checkHubFlags,
@@ -267,6 +273,11 @@ interface RaceWiring {
 
 type RunValues = Parameters<typeof checkHubFlags>[0];
 
+/** Every option of `gw2race-host run`, as parsed. */
+type RunOptionValues = NonNullable<
+  ReturnType<typeof parseCommandLine<typeof RUN_OPTIONS>>
+>['values'];
+
 /** Opens the viewer's server, the hub (embedded unless `--broker`) and the host's connections. */
 async function openWiring(
   values: RunValues,
@@ -407,7 +418,7 @@ function announceResume(screen: Screen, race: HostSession, resume: ResumePoint):
   const resumed = race.resumed;
   if (!resumed) return;
   screen.log(
-    `RESUMED race ${race.options.raceId} from ${resume.path}: ${resumed.entries} recorded lines replayed; nothing was recorded for ${resumed.away.toFixed(1)} s (organizer clock)${resumed.truncated ? '; the cut-off last part of the file (what the host had not yet written out) was dropped' : ''}`,
+    `RESUMED race ${race.options.raceId} from ${resume.path}: ${resumed.entries} recorded lines replayed; ${resumed.entries > 0 ? `nothing was recorded for ${resumed.away.toFixed(1)} s (organizer clock)` : 'nothing had been written out yet'}${resumed.truncated ? '; the cut-off last part of the file (what the host had not yet written out) was dropped' : ''}`,
   );
   if (resume.damagedCopy)
     screen.log(
@@ -416,8 +427,8 @@ function announceResume(screen: Screen, race: HostSession, resume: ResumePoint):
 }
 
 /** Closes what {@link openWiring} opened, once the final ranking had time to reach every client. */
-async function closeWiring(wiring: RaceWiring): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+async function closeWiring(wiring: RaceWiring, lingerMs = 1500): Promise<void> {
+  if (lingerMs > 0) await new Promise((resolve) => setTimeout(resolve, lingerMs));
   await closeClient(wiring.client);
   for (const positions of wiring.positionClients) positions.end(true);
   await wiring.broker?.close();
@@ -434,12 +445,53 @@ export async function runCommand(args: string[], version: string): Promise<numbe
   const invited = readInvitedPlayers(values);
   await checkHubPort(values);
   const setup = await setupRace(values, canPrompt() && !values.yes, checked);
+  const { clock, note: clockNote } = await organizerClock(values.ntp, values['no-ntp'] ?? false);
+  const identity = newHostIdentity(clock.now() / 1000);
+  // One host per race and results folder: taken before anything touches the recording.
+  const lock = await lockRace(setup.outDir, setup.raceId, identity);
+  try {
+    return await hostRace(values, setup, { clock, clockNote, identity, invited }, version);
+  } finally {
+    await lock.release();
+  }
+}
+
+/** The race itself, once this host holds it: the hub, the session, the screen, the results. */
+async function hostRace(
+  values: RunOptionValues,
+  setup: RaceSetup,
+  {
+    clock,
+    clockNote,
+    identity,
+    invited,
+  }: {
+    clock: OffsetEstimator;
+    clockNote: string;
+    identity: HostIdentity;
+    invited: ReturnType<typeof readInvitedPlayers>;
+  },
+  version: string,
+): Promise<number> {
   const closed = invited ? await closeRace(setup, invited) : undefined;
   const resume = values.new ? undefined : await openResumePoint(setup.outDir, setup);
   const screen = createScreen(process.stdout, { forcePlain: values.plain ?? false });
   const colors = createColors();
-  const { clock, note: clockNote } = await organizerClock(values.ntp, values['no-ntp'] ?? false);
   const wiring = await openWiring(values, setup.raceId, screen, closed?.checkCredential);
+  // On an external hub another host may be directing the race already: listen before publishing.
+  if (!wiring.broker) {
+    try {
+      await listenForAnotherHost(wiring.client, setup.raceId);
+    } catch (error) {
+      screen.close();
+      await closeWiring(wiring, 0);
+      throw error;
+    }
+  }
+  let standDown: ((error: Error) => void) | undefined;
+  const anotherHost = new Promise<Error>((resolve) => {
+    standDown = resolve;
+  });
   const shownHub = redactUrl(parseHubUrl(wiring.hubUrl));
   const race = createHostSession({
     ...setup,
@@ -450,6 +502,8 @@ export async function runCommand(args: string[], version: string): Promise<numbe
     log: (line) => screen.log(`[${new Date().toLocaleTimeString()}] ${line}`),
     changed: () => redraw(),
     resume,
+    host: identity,
+    onAnotherHost: (error) => standDown?.(error),
   });
   wiring.refusals.session = race;
   for (const [clientId, topic, reason] of wiring.refusals.early.splice(0))
@@ -491,10 +545,17 @@ export async function runCommand(args: string[], version: string): Promise<numbe
   const onSignal = () => void race.end('stopped by the organizer');
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const outcome = await race.done;
+  const outcome = await Promise.race([race.done, anotherHost]);
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   keys?.stop();
+  if (outcome instanceof Error) {
+    screen.release();
+    screen.close();
+    await race.standDown();
+    await closeWiring(wiring, 0);
+    throw outcome;
+  }
   screen.release();
   redraw();
   screen.close();

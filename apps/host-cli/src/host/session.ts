@@ -8,6 +8,7 @@ import {
   type FlagMessage,
   type ReceivedMessage,
   type StartRule,
+  type StateMessage,
   type Track,
 } from '@gw2race/protocol';
 import {
@@ -37,6 +38,7 @@ import {
 import type { ReplayWriter } from '@gw2race/replay-format';
 import { createReplayFileWriter } from '@gw2race/replay-format/node';
 import type { MqttClient } from 'mqtt';
+import { anotherHostError, type HostIdentity, keepsAuthority } from './authority';
 import type { ResumePoint } from './resume-recording';
 
 /** Options of {@link createHostSession}. */
@@ -80,6 +82,13 @@ export interface HostSessionOptions {
    * from it and the race goes on, recorded in the same file.
    */
   resume?: ResumePoint | undefined;
+  /**
+   * This host process, named in every state it publishes. With it the host listens to the
+   * race's state: another host's (another id) makes the one that started later stand down.
+   */
+  host?: HostIdentity | undefined;
+  /** This host stood down: another host directs the race on this hub (it publishes no more). */
+  onAnotherHost?: (error: Error) => void;
 }
 
 /** How a resumed race came back. */
@@ -123,6 +132,8 @@ export class HostSession {
   /** Resolves when the race is over and the results are written. */
   readonly done: Promise<HostOutcome>;
   private director: DirectorState | undefined;
+  /** Stood down for another host: nothing is published any more. */
+  private silenced = false;
   private writer!: ReplayWriter;
   private timer: NodeJS.Timeout | undefined;
   private readonly pong;
@@ -211,6 +222,7 @@ export class HostSession {
       rejoinGrace: this.options.rejoinGrace,
       stateRepublish: this.options.stateRepublish,
       recording: writer.header,
+      host: this.options.host,
     };
     this.director = resume
       ? rebuildDirector(directorConfig, resume.entries)
@@ -222,9 +234,40 @@ export class HostSession {
     }
     if (resume) this.reopen(resume);
     else this.feed({ type: 'open', at: this.now() });
-    await client.subscribeAsync(
-      hostSubscriptions(raceId, { positionsPerPlayer: positionClients.length > 0 }),
-    );
+    await client.subscribeAsync({
+      ...hostSubscriptions(raceId, { positionsPerPlayer: positionClients.length > 0 }),
+      // Our own states come back too; another host's (another id) is a second authority.
+      ...(this.options.host ? { [buildTopic(raceId, 'state')]: { qos: 1 as const } } : {}),
+    });
+  }
+
+  /**
+   * A state on the hub: ours (our id) or another host's. Of two, the one that started first
+   * keeps the race; the other stops publishing at once and says so.
+   */
+  private onHostState(message: StateMessage): void {
+    const me = this.options.host;
+    const other = message.host;
+    if (!me || !other || other.id === me.id || this.silenced) return;
+    if (keepsAuthority(me, other)) {
+      this.problem(
+        `another host (${other.id}) publishes race ${this.options.raceId} on this hub; it started later and stands down`,
+      );
+      return;
+    }
+    this.silenced = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const error = anotherHostError(this.options.raceId, 'on this hub', other);
+    this.options.log(error.message);
+    this.options.onAnotherHost?.(error);
+  }
+
+  /** Closes the recording of a host that stood down (nothing more is judged or published). */
+  async standDown(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.writer.close().catch(() => {});
   }
 
   private async createRecording(config: Parameters<typeof initialStateMessage>[0]) {
@@ -269,6 +312,7 @@ export class HostSession {
   }
 
   private run(effect: DirectorEffect): void {
+    if (this.silenced) return;
     switch (effect.type) {
       case 'publish':
         this.options.client.publish(effect.topic, Buffer.from(effect.payload), {
@@ -341,6 +385,11 @@ export class HostSession {
       return;
     }
     const { kind, message } = decoded.value;
+    if (kind === 'state') {
+      this.onHostState(message);
+      return;
+    }
+    if (this.silenced) return;
     const playerId = decoded.value.topic.playerId;
     if (kind === 'ping') {
       // Answered at once: the pong's timing is the clock sample, not a rule.

@@ -65,6 +65,15 @@ export const stateMessageSchema = z.object({
     .describe(
       'Set when the race is one of a tournament: clients stay after it ends, for the standings and the next race (control NEXT_RACE).',
     ),
+  host: z
+    .object({
+      id: idSchema.describe('Random id of the host process, new at each start.'),
+      since: epochSecondsSchema.describe('Organizer clock when that process started (epoch s).'),
+    })
+    .optional()
+    .describe(
+      'The host process publishing the race: one authority per race, so a second host that sees another id refuses to publish.',
+    ),
   ...integrityFields,
 });
 

@@ -40,10 +40,19 @@ const ms = (t: number | null | undefined) => (typeof t === 'number' ? Math.round
 /**
  * What a rebuild must give back. Live, the director's times are receive times; the recording
  * keeps them to the millisecond, and puts an entry after the position it followed. Not
- * recorded: the state republished unchanged (its clock), and the flush bookkeeping.
+ * recorded: the state republished unchanged (its clock), answers to state requests, and the
+ * flush bookkeeping.
  */
 function judged(state: DirectorState) {
-  const { unflushed: _u, lastRecordAt: _l, stateAt: _s, rankingAt: _r, clients, ...rest } = state;
+  const {
+    unflushed: _u,
+    lastRecordAt: _l,
+    stateAt: _s,
+    rankingAt: _r,
+    answeredAt: _a,
+    clients,
+    ...rest
+  } = state;
   return {
     ...rest,
     firstFinishAt: ms(rest.firstFinishAt),
@@ -141,6 +150,25 @@ describe('rebuilding a director from its recording', () => {
     expect(rebuilt.endReason).toBe(race.state.endReason);
     const [, effects] = direct(rebuilt, { type: 'reopen', at: race.now + 5 });
     expect(effects).toEqual([{ type: 'log', line: 'the race is over: nothing to resume' }]);
+  });
+
+  it('names its host process in every state, the new one after a resume', async () => {
+    const { race, bytes } = recordedRace();
+    const first = { id: 'host-a', since: T };
+    let state = { ...race.state, config: { ...race.state.config, host: first } };
+    [state] = direct(state, { type: 'open', at: T });
+    expect(state.stateMessage.host).toEqual(first);
+    race.open();
+    race.join('a');
+    const rebuilt = rebuildDirector(
+      { ...race.state.config, host: { id: 'host-b', since: T + 30 } },
+      await entriesOf(await bytes()),
+    );
+    const [, effects] = direct(rebuilt, { type: 'reopen', at: T + 31 });
+    const published = effects.flatMap((e) =>
+      e.type === 'publish' && e.kind === 'state' ? [e.message] : [],
+    );
+    expect(published.map((m) => 'host' in m && m.host)).toEqual([{ id: 'host-b', since: T + 30 }]);
   });
 
   it('feeds back recorded lines with no effects, and skips kinds it does not know', () => {
