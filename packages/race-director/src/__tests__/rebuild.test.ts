@@ -155,7 +155,7 @@ describe('rebuilding a director from its recording', () => {
   it('names its host process in every state, the new one after a resume', async () => {
     const { race, bytes } = recordedRace();
     const first = { id: 'host-a', since: T };
-    let state = { ...race.state, config: { ...race.state.config, host: first } };
+    let state: DirectorState = { ...race.state, config: { ...race.state.config, host: first } };
     [state] = direct(state, { type: 'open', at: T });
     expect(state.stateMessage.host).toEqual(first);
     race.open();
