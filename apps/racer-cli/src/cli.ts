@@ -124,8 +124,8 @@ async function main(): Promise<number> {
   if (codec !== 'json' && codec !== 'msgpack')
     throw new AppError('USAGE', `--codec must be json or msgpack, got "${codec}"`);
 
-  const { password, signingKey, broker, ...identity } = who;
-  const running = runRacer({
+  const { password, signingKey, broker, raceId, ...identity } = who;
+  const options: Omit<RacerOptions, 'raceId' | 'screen'> = {
     ...identity,
     ...(signingKey !== undefined ? { signingKey } : {}),
     broker: values.broker ?? broker ?? 'mqtt://127.0.0.1:1883',
@@ -141,9 +141,26 @@ async function main(): Promise<number> {
     waitForRaceMs:
       numberOption(values['wait-for-race'], 'wait-for-race', 15, { min: 0, max: 3600 }) * 1000,
     stay: values.stay ?? false,
-    screen: createScreen(process.stdout, { forcePlain: values.plain ?? false }),
     version: VERSION,
-  });
+  };
+  // A tournament's races one after the other: NEXT_RACE ends a race's session with the next id.
+  const running = (async () => {
+    let race: string | undefined = raceId;
+    let code = 0;
+    while (race !== undefined) {
+      let next: string | undefined;
+      code = await runRacer({
+        ...options,
+        raceId: race,
+        screen: createScreen(process.stdout, { forcePlain: values.plain ?? false }),
+        onNextRace: (id) => {
+          next = id;
+        },
+      });
+      race = next;
+    }
+    return code;
+  })();
   return typeof answer === 'string'
     ? running
     : running.catch((error: unknown) => {

@@ -53,6 +53,11 @@ export interface RacerOptions {
   waitForRaceMs: number;
   /** Keep running after the race ends. */
   stay: boolean;
+  /**
+   * The tournament goes on in race `raceId` (control `NEXT_RACE`): this session ends (exit code
+   * 0) and the caller runs one for that race. Without it, the session ends as after a race.
+   */
+  onNextRace?: (raceId: string) => void;
   screen: Screen;
   version: string;
 }
@@ -185,14 +190,27 @@ function runEffects(session: Session, effects: readonly RacerEffect[]): void {
         break;
       case 'ended':
         session.redraw();
-        // Give the final ranking a moment to arrive, then leave.
-        if (!session.options.stay)
+        // Give the final ranking a moment to arrive, then leave; in a tournament, wait for the
+        // standing and the next race.
+        if (!session.options.stay && !effect.awaitNext)
           session.endTimer = setTimeout(() => session.finish(0), effect.leaveAfterMs);
+        break;
+      case 'next-race':
+        followNextRace(session, effect.raceId);
         break;
       case 'crossing':
         break;
     }
   }
+}
+
+/** Ends this race's session to follow to the next race of the tournament, or at its end. */
+function followNextRace(session: Session, raceId: string | undefined): void {
+  const { onNextRace, stay } = session.options;
+  if (raceId !== undefined && onNextRace) {
+    onNextRace(raceId);
+    session.finish(0);
+  } else if (!stay) session.endTimer = setTimeout(() => session.finish(0), 300);
 }
 
 function publish(session: Session, effect: PublishEffect): void {

@@ -99,6 +99,18 @@ function raceLines({ options, racer }: RacerScreen, c: Colors): string[] {
   const lines: string[] = [];
   if (racer.ended) {
     lines.push(c.bold(`  ${racer.ended.toUpperCase()}`));
+    const standing = racer.standing;
+    if (standing)
+      lines.push(
+        c.bold(
+          `  TOURNAMENT: ${standing.tied ? '=' : ''}${standing.position} of ${standing.of} · ${standing.points} points (+${standing.racePoints} this race)`,
+        ),
+      );
+    const tournament = racer.state?.tournament;
+    if (tournament && tournament.race < tournament.races)
+      lines.push(
+        c.dim(`  race ${tournament.race} of ${tournament.races}: waiting for the next race…`),
+      );
   } else if (racer.paused) {
     lines.push(c.yellow('  PAUSED by the organizer'));
   } else if (racer.clock) {
