@@ -115,6 +115,51 @@ function liveHeader(info: HostInfo, raceId: string) {
   return { element, clock, stage, conn, course };
 }
 
+/** The page's body: the map with its tools, and the Ranking, Organizer and Log tabs; returns the log. */
+function mountLive(
+  app: HTMLElement,
+  map: MapView,
+  layers: { trails: boolean },
+  ranking: RankingTable,
+  controls: ControlsPanel,
+): HTMLElement {
+  const log = h(
+    'div',
+    { class: 'log', 'data-testid': 'log' },
+    h('p', { class: 'hint' }, 'Loading the race so far…'),
+  );
+  const tabs: [string, HTMLElement][] = [
+    ['Ranking', ranking.element],
+    ['Organizer', controls.element],
+    ['Log', log],
+  ];
+  app.append(
+    h(
+      'main',
+      { class: 'body' },
+      h('div', { class: 'map-wrap' }, mapTools(map, layers), map.element),
+      createTabs(tabs),
+    ),
+  );
+  return log;
+}
+
+/** The header's clock, phase and course counts now; returns the race time shown (s). */
+function showHeader(
+  header: ReturnType<typeof liveHeader>,
+  race: LiveRace,
+  counts: CourseCounts | undefined,
+): number | null {
+  const raceTime = race.raceTimeNow();
+  header.clock.textContent = raceTime === null ? '–' : formatRaceTime(raceTime, 1);
+  const phase = livePhase(race);
+  header.stage.textContent = `live · ${PHASE_TEXT[phase]}`;
+  header.stage.dataset.phase = phase;
+  hook.phase = phase;
+  header.course.textContent = counts ? ` · ${courseSummary(counts)}` : '';
+  return raceTime;
+}
+
 /** The map's buttons: fit, names, trails. */
 function mapTools(map: MapView, layers: { trails: boolean }): HTMLElement {
   const trailsBox = h('input', { type: 'checkbox', checked: true });
@@ -267,24 +312,7 @@ export function startLiveView(app: HTMLElement, info: HostInfo, options: LiveVie
   const layers = { trails: true };
   const ranking = new RankingTable(look);
   const controls = new ControlsPanel(race, options);
-  const log = h(
-    'div',
-    { class: 'log', 'data-testid': 'log' },
-    h('p', { class: 'hint' }, 'Loading the race so far…'),
-  );
-  const tabs: [string, HTMLElement][] = [
-    ['Ranking', ranking.element],
-    ['Organizer', controls.element],
-    ['Log', log],
-  ];
-  app.append(
-    h(
-      'main',
-      { class: 'body' },
-      h('div', { class: 'map-wrap' }, mapTools(map, layers), map.element),
-      createTabs(tabs),
-    ),
-  );
+  const log = mountLive(app, map, layers, ranking, controls);
 
   let track = liveTrack(info, race);
   const fitTrack = () => {
@@ -320,14 +348,7 @@ export function startLiveView(app: HTMLElement, info: HostInfo, options: LiveVie
       fitTrack();
       controls.refreshRacers();
     }
-    const raceTime = race.raceTimeNow();
-    header.clock.textContent = raceTime === null ? '–' : formatRaceTime(raceTime, 1);
-    const phase = livePhase(race);
-    header.stage.textContent = `live · ${PHASE_TEXT[phase]}`;
-    header.stage.dataset.phase = phase;
-    hook.phase = phase;
-    const summary = counts();
-    header.course.textContent = summary ? ` · ${courseSummary(summary)}` : '';
+    const raceTime = showHeader(header, race, counts());
     ranking.update(race.ranking);
     if (race.logVersion !== logShown) {
       logShown = race.logVersion;
