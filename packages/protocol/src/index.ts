@@ -41,6 +41,13 @@ export {
 } from './invitation';
 export type { JsonSchemaName } from './json-schema';
 export { FILE_SCHEMAS, JSON_SCHEMA_BASE_URL, toJsonSchema } from './json-schema';
+export type {
+  MessageVerifier,
+  MessageVerifierOptions,
+  VerifyRefusal,
+  VerifyVerdict,
+} from './message-verifier';
+export { createMessageVerifier } from './message-verifier';
 export type { ChatMessage } from './messages/chat';
 export { chatMessageSchema, chatSenderLabel } from './messages/chat';
 export type { CheckpointMessage } from './messages/checkpoint';
