@@ -15,7 +15,7 @@ import {
   startRacer,
   stopAll,
 } from './harness';
-import { needsRabbitmq, type RabbitCluster, startRabbitCluster } from './rabbitmq';
+import { needsRabbitmq, type RabbitCluster, type RabbitNode, startRabbitCluster } from './rabbitmq';
 import { raceFiles, readResults } from './results';
 
 /**
@@ -79,7 +79,7 @@ const ROWS: Row[] = [
     run: needsRabbitmq(),
     async open() {
       cluster ??= startRabbitCluster();
-      const [a, b] = (await cluster).nodes;
+      const [a, b] = (await cluster).nodes as [RabbitNode, RabbitNode];
       return { a: a.url, b: b.url, host: (args) => startHostOnBroker(a.url, args) };
     },
   },

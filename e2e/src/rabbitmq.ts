@@ -66,9 +66,9 @@ export interface RabbitNode {
   readonly mqttPort: number;
 }
 
-/** A RabbitMQ cluster of two nodes on 127.0.0.1, with the MQTT plugin on each. */
+/** A RabbitMQ cluster of one or two nodes on 127.0.0.1, with the MQTT plugin on each. */
 export interface RabbitCluster {
-  readonly nodes: readonly [RabbitNode, RabbitNode];
+  readonly nodes: readonly RabbitNode[];
   /** Seconds from the first node's start to the cluster being formed. */
   readonly startSeconds: number;
   /** Stops both nodes and their epmd, and removes the data dirs. Safe to call twice. */
@@ -164,13 +164,13 @@ async function stopNode(node: NodeDir, base: NodeJS.ProcessEnv): Promise<void> {
 }
 
 /**
- * Starts a two-node RabbitMQ cluster on 127.0.0.1: its own node names, ports, data dirs, Erlang
+ * Starts a two-node RabbitMQ cluster (or, with `count` 1, a single node) on 127.0.0.1: its own node names, ports, data dirs, Erlang
  * cookie and epmd port, so it meets no other RabbitMQ on the machine (and needs no `rabbitmq`
  * user: it runs as whoever runs the tests, on data dirs of theirs). Both nodes boot at once
  * (about 10 s), then the second joins the first (`stop_app`, `join_cluster`, `start_app`). On a
  * failure, whatever was started is stopped before the error is thrown.
  */
-export async function startRabbitCluster(): Promise<RabbitCluster> {
+export async function startRabbitCluster(count: 1 | 2 = 2): Promise<RabbitCluster> {
   const began = performance.now();
   const home = tempDir('gw2race-rabbitmq-');
   const epmdPort = await freePort();
@@ -181,7 +181,7 @@ export async function startRabbitCluster(): Promise<RabbitCluster> {
   const base = baseEnv(home, epmdPort);
   const tag = `gw2race-${Math.random().toString(36).slice(2, 8)}`;
   const nodes: NodeDir[] = [];
-  for (const letter of ['a', 'b']) {
+  for (const letter of ['a', 'b'].slice(0, count)) {
     const mqttPort = await freePort();
     const dir = join(home, letter);
     writeNodeFiles(dir, mqttPort, await freePort());
@@ -218,11 +218,13 @@ export async function startRabbitCluster(): Promise<RabbitCluster> {
         ),
       ),
     );
-    const [a, b] = nodes as [NodeDir, NodeDir];
-    await ctl(base, b.node.name, ['stop_app']);
-    await ctl(base, b.node.name, ['join_cluster', a.node.name]);
-    await ctl(base, b.node.name, ['start_app']);
-    await ctl(base, b.node.name, ['await_startup', '--timeout', '90'], 100_000);
+    const [a, b] = nodes as [NodeDir, NodeDir | undefined];
+    if (b) {
+      await ctl(base, b.node.name, ['stop_app']);
+      await ctl(base, b.node.name, ['join_cluster', a.node.name]);
+      await ctl(base, b.node.name, ['start_app']);
+      await ctl(base, b.node.name, ['await_startup', '--timeout', '90'], 100_000);
+    }
     const status = await ctl(base, a.node.name, ['cluster_status', '--formatter', 'json']);
     const running = (JSON.parse(status) as { running_nodes: string[] }).running_nodes;
     if (!nodes.every((node) => running.includes(node.node.name)))
@@ -235,7 +237,7 @@ export async function startRabbitCluster(): Promise<RabbitCluster> {
     throw new Error(`${(error as Error).message}\n${logs.join('\n')}`);
   }
   return {
-    nodes: [nodes[0]?.node as RabbitNode, nodes[1]?.node as RabbitNode],
+    nodes: nodes.map((node) => node.node),
     startSeconds: (performance.now() - began) / 1000,
     stop,
   };
