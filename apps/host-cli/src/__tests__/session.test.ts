@@ -375,6 +375,35 @@ describe('the host screen', () => {
     );
   });
 
+  it('counts as the viewer does: crossings per lap, the first lap is 1, nobody leads before a checkpoint', async () => {
+    const session = makeSession();
+    await session.start();
+    join_('ann');
+    join_('bob');
+    // A start, 2 checkpoints and a finish: 3 to cross, not 4.
+    expect(renderHostScreen(session, info, colors)).toContain(
+      'Track: Unit short course · 3 checkpoints · 1 lap',
+    );
+    session.startRace();
+    advance(10.5);
+    const rowsOf = () =>
+      renderHostScreen(session, info, colors)
+        .split('\n')
+        .filter((line) => /^(\d+|–)\s/.test(line));
+    // Started, nobody has moved: no positions, nobody shown as the leader.
+    const waiting = rowsOf();
+    expect(waiting).toHaveLength(2);
+    for (const row of waiting) {
+      expect(row).toMatch(/^–\s+\S+\s+waiting\s+–\s+–/);
+      expect(row).not.toMatch(/leader/);
+    }
+    // Ann past checkpoint 1: the first lap is lap 1, one of its 3 crossings done.
+    ride('ann', 0, 1);
+    const [first, second] = rowsOf();
+    expect(first).toMatch(/^1\s+ANN\s+racing\s+1\s+1\/3/);
+    expect(second).toMatch(/^2\s+BOB\s+waiting\s+–\s+–/);
+  });
+
   it('shows no gap for a racer who did not finish', async () => {
     const session = makeSession();
     await session.start();

@@ -6,6 +6,13 @@ import {
   formatRaceTime,
   formatTable,
 } from '@gw2race/app-shared';
+import {
+  checkpointText,
+  courseCounts,
+  courseSummary,
+  lapText,
+  rankingHasOrder,
+} from '@gw2race/race-analysis';
 import { type TrackWarning, toRankingMessage } from '@gw2race/race-engine';
 import type { HostSession } from '../host/session';
 
@@ -42,8 +49,13 @@ export function renderHostScreen(session: HostSession, info: HostScreenInfo, c: 
   );
   if (info.organizerUrl) lines.push(`Organizer controls (keep private): ${info.organizerUrl}`);
   const track = options.track;
+  // Counted as the race engine counts them (the viewer says the same): crossings per lap.
+  const counts = courseCounts(track, { laps: options.laps });
+  const course = counts
+    ? courseSummary(counts)
+    : `${track.checkpoints.length} checkpoints · ${options.laps} lap${options.laps > 1 ? 's' : ''}`;
   lines.push(
-    `Track: ${track.name} · ${track.checkpoints.length} checkpoints · ${options.laps} lap${options.laps > 1 ? 's' : ''}${track.mapId !== undefined ? ` · map ${track.mapId}` : ''} · ${options.startRule === 'mass' ? 'mass start' : 'time trial'}`,
+    `Track: ${track.name} · ${course}${track.mapId !== undefined ? ` · map ${track.mapId}` : ''} · ${options.startRule === 'mass' ? 'mass start' : 'time trial'}`,
   );
   const warnings = info.trackWarnings ?? [];
   for (const warning of warnings.slice(0, 3))
@@ -133,6 +145,9 @@ function rankingLines(session: HostSession, c: Colors): string[] {
   const lines: string[] = [];
   if (session.stage !== 'pre') {
     const ranking = toRankingMessage(session.engine, { splits: false });
+    const counts = courseCounts(session.options.track, { laps: session.options.laps });
+    // Before anyone crossed a checkpoint nobody leads: no positions, no gaps.
+    const ordered = rankingHasOrder(ranking.entries);
     lines.push(session.stage === 'post' ? c.bold('Final ranking:') : 'Ranking:');
     if (ranking.entries.length === 0) lines.push(c.dim('  no racer has started yet'));
     else {
@@ -140,15 +155,17 @@ function rankingLines(session: HostSession, c: Colors): string[] {
         formatTable(
           ['#', 'racer', 'status', 'lap', 'cp', 'last', 'time', 'gap', '±', 'flags'],
           ranking.entries.map((entry) => [
-            entry.position,
+            ordered ? entry.position : '–',
             session.nameOf(entry.playerId),
             entry.status,
-            entry.lap,
-            entry.checkpoints,
+            lapText(entry, counts),
+            entry.status === 'waiting' ? '–' : checkpointText(entry, counts),
             formatRaceTime(entry.lastAt),
             entry.time !== undefined ? formatRaceTime(entry.time) : '',
             // Out of the race (DNF, DSQ): no gap to anyone.
-            entry.status === 'dnf' || entry.status === 'dsq' ? '' : formatGap(entry.gapToLeader),
+            !ordered || entry.status === 'dnf' || entry.status === 'dsq'
+              ? ''
+              : formatGap(entry.gapToLeader),
             entry.uncertainty !== undefined ? formatMs(entry.uncertainty * 1000) : '',
             entry.flags ?? 0,
           ]),
