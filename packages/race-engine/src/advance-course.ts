@@ -20,6 +20,8 @@ export interface Sample extends Point3 {
   readonly mapId?: number | undefined;
   /** MumbleLink mount index, when known. */
   readonly mount?: number | undefined;
+  /** ± seconds the sender declares on `t` (its stamping window and clock bound), as sent. */
+  readonly u?: number | undefined;
 }
 
 /**

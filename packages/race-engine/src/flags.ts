@@ -126,7 +126,10 @@ export function flagTeleport(
   );
 }
 
-/** @internal Flags speeding over a window: critical beyond 125% of the limit. */
+/**
+ * @internal Flags speeding over a window: critical beyond 125% of the limit. `speed` is the least
+ * the stamps allow (the window widened by `slack`, both stamps' ±).
+ */
 export function flagSpeed(
   draft: Draft,
   racer: RacerState,
@@ -134,7 +137,11 @@ export function flagSpeed(
   to: Sample,
   speed: number,
   limit: number,
+  slack = 0,
 ): RacerState {
+  const seconds = to.t - from.t;
+  const stamps =
+    slack > 0 ? ` (stamps ±${fmt(slack / 2)} s each counted in the racer's favour)` : '';
   return raise(
     draft,
     racer,
@@ -142,9 +149,9 @@ export function flagSpeed(
     speed > limit * 1.25 ? 'critical' : 'warning',
     to.t,
     {
-      message: `${fmt(speed, 1)} m/s over ${fmt(to.t - from.t)} s, limit ${limit} m/s`,
+      message: `${fmt(speed, 1)} m/s over ${fmt(seconds)} s${stamps}, limit ${limit} m/s`,
       samples: [evidence(from), evidence(to, speed)],
-      data: { speed, limit, mount: to.mount ?? null, seconds: to.t - from.t },
+      data: { speed, limit, mount: to.mount ?? null, seconds, slack },
     },
     'position',
     true,

@@ -12,7 +12,7 @@ import {
   raise,
 } from './flags';
 import { isMapChange, isTeleport } from './jump';
-import type { RacerState, SampleHistory } from './race-state';
+import type { EngineConfig, RacerState, SampleHistory } from './race-state';
 import { resolveReports } from './reports';
 import { speedLimitFor } from './speed-limits';
 
@@ -126,7 +126,9 @@ function admit(
   if (t === undefined || (prev !== null && !(t > prev.t)))
     return { racer, posSeq, sample: undefined };
   const sample: Sample =
-    t === msg.t ? msg : { t, x: msg.x, y: msg.y, z: msg.z, mapId: msg.mapId, mount: msg.mount };
+    t === msg.t
+      ? msg
+      : { t, x: msg.x, y: msg.y, z: msg.z, mapId: msg.mapId, mount: msg.mount, u: msg.u };
   return { racer, posSeq, sample };
 }
 
@@ -281,7 +283,11 @@ function checkMotion(
     traversable = false;
     next = null;
     if (judged) out = flagTeleport(draft, out, prev, sample, Math.sqrt(d2));
-  } else if (judged && anchor !== null && sample.t - anchor.t >= config.speedWindow) {
+  } else if (
+    judged &&
+    anchor !== null &&
+    sample.t - anchor.t >= speedWindowFor(config, anchor, sample)
+  ) {
     out = checkSpeed(draft, out, anchor, sample);
     next = sample;
   }
@@ -304,14 +310,41 @@ function checkMotion(
   return { racer: out, traversable, anchor: next };
 }
 
-/** Horizontal speed since the window's start against the faster of the two mounts' limits. */
+/**
+ * How much the two stamps may err together, s: each sample's declared ± (capped at
+ * `maxDeclaredUncertainty`). A late poll or a busy machine widens a racer's stamping window, and
+ * the racer says so in `u`: the speed check gives that time back instead of blaming the racer.
+ */
+function stampSlack(config: EngineConfig, from: Sample, to: Sample): number {
+  const cap = config.maxDeclaredUncertainty;
+  return Math.min(from.u ?? 0, cap) + Math.min(to.u ?? 0, cap);
+}
+
+/**
+ * Seconds of stamp time a speed window spans at least: `speedWindow`, longer when the stamps are
+ * uncertain, so their slack stays under a tenth of it (a wide declared ± cannot hide speeding).
+ */
+function speedWindowFor(config: EngineConfig, from: Sample, to: Sample): number {
+  return Math.max(config.speedWindow, SLACK_SHARE * stampSlack(config, from, to));
+}
+
+/** A speed window spans at least this many times its stamps' slack. */
+const SLACK_SHARE = 10;
+
+/**
+ * Horizontal speed since the window's start against the faster of the two mounts' limits, at the
+ * least the stamps allow: distance over the window widened by both stamps' ± (an honest racer
+ * whose poll came late is never flagged for the host's or the machine's jitter).
+ */
 function checkSpeed(draft: Draft, racer: RacerState, anchor: Sample, sample: Sample): RacerState {
-  const limits = draft.config.speedLimits;
+  const config = draft.config;
   const hx = sample.x - anchor.x;
   const hz = sample.z - anchor.z;
-  const speed = Math.sqrt(hx * hx + hz * hz) / (sample.t - anchor.t);
+  const slack = stampSlack(config, anchor, sample);
+  const speed = Math.sqrt(hx * hx + hz * hz) / (sample.t - anchor.t + slack);
+  const limits = config.speedLimits;
   const limit = Math.max(speedLimitFor(anchor.mount, limits), speedLimitFor(sample.mount, limits));
-  return speed > limit ? flagSpeed(draft, racer, anchor, sample, speed, limit) : racer;
+  return speed > limit ? flagSpeed(draft, racer, anchor, sample, speed, limit, slack) : racer;
 }
 
 /**

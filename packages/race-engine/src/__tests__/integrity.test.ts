@@ -2,7 +2,12 @@
  * The referee's defences against clocks, starts and streams that lie, and its bookkeeping across
  * restarts: each test is a stream that got past an earlier version of the engine.
  */
-import { type FlagMessage, flagMessageSchema, type Track } from '@gw2race/protocol';
+import {
+  type FlagMessage,
+  flagMessageSchema,
+  type PosMessage,
+  type Track,
+} from '@gw2race/protocol';
 import { describe, expect, it } from 'vitest';
 import { adjudicate } from '../adjudicate';
 import { raceResults } from '../race-results';
@@ -489,5 +494,33 @@ describe('rulings in the ranking', () => {
       [null, null],
     ]);
     expect(judged.racers.map((r) => r.status)).toEqual(['dnf', 'dnf']);
+  });
+});
+
+describe('speed checks use the stamps and their declared uncertainty', () => {
+  // Stamps off by +-40 ms at random (a late poll on a busy machine), each declared as u = 0.04.
+  const sign = (k: number) => ((Math.sin(k * 12.9898) * 43758.5453) % 1 > 0 ? 1 : -1);
+  const jittered =
+    (error: number, declared: number) =>
+    (pos: PosMessage, k: number): PosMessage => ({ ...pos, t: pos.t + sign(k) * error, u: declared });
+
+  it('never flags an honest racer near the limit whose stamps are uncertain and say so', () => {
+    const path = polylinePath(raceWaypoints(track), 41.6, T0);
+    const honest = { playerId: 'brakk', speed: 41.6, path, tamper: jittered(0.04, 0.04) };
+    const inputs = simulateRace(track, [honest], { seed: 7, jitter: 0 });
+    expect(flagsOf(run(inputs).events, 'brakk', 'speed')).toEqual([]);
+    // The same stamps declared as exact: the jitter alone reads as speeding.
+    const undeclared = { ...honest, tamper: jittered(0.04, 0) };
+    const flagged = flagsOf(run(simulateRace(track, [undeclared], { seed: 7, jitter: 0 })).events);
+    expect(flagged.filter((f) => f.kind === 'speed').length).toBeGreaterThan(0);
+  });
+
+  it('still flags a speed hack whose stamps declare the same uncertainty', () => {
+    const path = polylinePath(raceWaypoints(track), 60, T0);
+    const cheat = { playerId: 'cheat', speed: 30, path, tamper: jittered(0.04, 0.04) };
+    const flags = flagsOf(run(simulateRace(track, [cheat], { seed: 7 })).events, 'cheat', 'speed');
+    expect(flags.length).toBeGreaterThan(0);
+    expect(flags[0]?.message).toMatch(/stamps ±0\.040 s each counted in the racer's favour/);
+    expect((flags[0]?.data as { slack: number }).slack).toBeCloseTo(0.08, 6);
   });
 });
