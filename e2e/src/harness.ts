@@ -211,6 +211,8 @@ export interface MosquittoOptions {
 export async function startMosquitto(options: MosquittoOptions = {}): Promise<{
   url: string;
   port: number;
+  /** Its configuration file: start it again on the same ports with {@link restartMosquitto}. */
+  config: string;
   /** The TLS listener's port (`mqtts://127.0.0.1:tlsPort`), with `options.tls`. */
   tlsPort: number | undefined;
   program: Program;
@@ -244,6 +246,19 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<{
     lines.push(`certfile ${options.tls.certFile}`, `keyfile ${options.tls.keyFile}`);
   }
   writeFileSync(config, `${lines.join('\n')}\n`);
+  const program = await runMosquitto(binary, config, port);
+  return { url: `mqtt://127.0.0.1:${port}`, port, config, tlsPort, program };
+}
+
+/** Starts Mosquitto again with a configuration {@link startMosquitto} wrote (same ports). */
+export async function restartMosquitto(config: string, port: number): Promise<Program> {
+  const binary = which('mosquitto');
+  if (!binary) throw new Error('mosquitto is not installed');
+  return runMosquitto(binary, config, port);
+}
+
+/** Starts Mosquitto and resolves once it accepts connections on `port`. */
+async function runMosquitto(binary: string, config: string, port: number): Promise<Program> {
   const program = start('mosquitto', binary, ['-c', config]);
   const deadline = Date.now() + 10_000;
   for (;;) {
@@ -260,7 +275,7 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<{
       throw new Error(`mosquitto did not listen on ${port}:\n${program.output()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { url: `mqtt://127.0.0.1:${port}`, port, tlsPort, program };
+  return program;
 }
 
 /**
