@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { AppError, connectHub, createColors, type Screen } from '@gw2race/app-shared';
 import { createOffsetEstimator } from '@gw2race/clock-sync';
 import { pollSntp } from '@gw2race/clock-sync/node';
@@ -8,7 +9,7 @@ import {
   type MumbleLinkReader,
   type MumbleLinkSample,
 } from '@gw2race/mumblelink';
-import { type Codec, lastWill, type Track } from '@gw2race/protocol';
+import { type Codec, createSyncSigning, type Track } from '@gw2race/protocol';
 import {
   createRacerCore,
   encodePublish,
@@ -136,6 +137,7 @@ function createSession(options: RacerOptions): { session: Session; finished: Pro
     software: `gw2race-racer/${options.version}`,
     codec: options.codec,
     positionRate: options.positionRate,
+    sign: options.signingKey !== undefined,
   });
   const messages: ShownMessage[] = [];
   let finish: (code: number) => void = () => {};
@@ -213,13 +215,28 @@ function followNextRace(session: Session, raceId: string | undefined): void {
   } else if (!stay) session.endTimer = setTimeout(() => session.finish(0), 300);
 }
 
+const nodeHmac = (key: Uint8Array, data: Uint8Array): Uint8Array =>
+  createHmac('sha256', key).update(data).digest();
+const signing = createSyncSigning(nodeHmac);
+
+/**
+ * The bytes of a publish: encoded, and in a closed race signed with the player key (at once, so
+ * messages leave in the order the core made them).
+ */
+function payloadOf(options: RacerOptions, effect: PublishEffect): Uint8Array {
+  const bytes = encodePublish(effect);
+  return effect.sign && options.signingKey
+    ? signing.sign(effect.topic, bytes, options.signingKey)
+    : bytes;
+}
+
 function publish(session: Session, effect: PublishEffect): void {
   const client = session.client;
   // The core drops what must not be queued while it knows the hub is away; mqtt.js may have
   // lost the connection a moment before saying so (QoS 0 is never queued: connectHub sets
   // queueQoSZero: false, but a QoS 1 presence would be).
   if (!client || (!effect.queueOffline && !client.connected)) return;
-  client.publish(effect.topic, Buffer.from(encodePublish(effect)), {
+  client.publish(effect.topic, Buffer.from(payloadOf(session.options, effect)), {
     qos: effect.qos,
     retain: false,
   });
@@ -254,7 +271,7 @@ async function connect(
   const username = hubUsername(options);
   const client = await connectHub(options.broker, {
     clientId: `gw2race-${options.mode}-${options.playerId}-${Math.random().toString(36).slice(2, 8)}`,
-    will: lastWill(options.raceId, options.playerId, { mode: options.mode }),
+    will: willOf(options, core),
     onRefused,
     // Only a closed race's credential needs the player id as user name; a hub with anonymous
     // access on (RabbitMQ, Mosquitto's allow_anonymous) refuses an unknown user name.
@@ -276,6 +293,17 @@ async function connect(
   });
   await client.subscribeAsync(core.subscriptions());
   return client;
+}
+
+/** The last will: the core's presence `disconnected`, signed in a closed race. */
+function willOf(options: RacerOptions, core: RacerCore<MumbleLinkSample>) {
+  const will = core.lastWill();
+  return {
+    topic: will.topic,
+    payload: Buffer.from(payloadOf(options, will)),
+    qos: will.qos,
+    retain: false,
+  };
 }
 
 /**

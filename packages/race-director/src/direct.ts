@@ -4,6 +4,7 @@ import type { DirectorEffect } from './director-effect';
 import type { DirectorInput } from './director-input';
 import type { DirectorState } from './director-state';
 import { onMessage } from './on-message';
+import { onRefused } from './on-refused';
 import { onRecorded, onReopen } from './rebuild';
 import { onTick } from './tick';
 import { publishControl, publishState, type Work } from './work';
@@ -47,6 +48,9 @@ export function direct(
       break;
     case 'reopen':
       onReopen(w);
+      break;
+    case 'refused':
+      onRefused(w, input);
       break;
     case 'command': {
       const result = checkCommand(state, input.command);

@@ -42,4 +42,19 @@ export type DirectorInput =
    * count against anyone (silence counts from now), the state and ranking go out (recorded),
    * and the ticks begin again.
    */
-  | { readonly type: 'reopen'; readonly at: number };
+  | { readonly type: 'reopen'; readonly at: number }
+  /**
+   * A closed race's gate refused a message before it reached the director (see the protocol's
+   * `createMessageVerifier`): counted per player, and the first of each reason flags the player.
+   */
+  | {
+      readonly type: 'refused';
+      readonly at: number;
+      /** The player the message spoke for, when it named one. */
+      readonly playerId: string | undefined;
+      /** `unsigned`, `forged`, `moved`, `replayed`, `unknown-sender` or `malformed`. */
+      readonly reason: string;
+      readonly topic: string;
+      /** One line for people. */
+      readonly detail: string;
+    };

@@ -28,6 +28,8 @@ export interface DirectorState {
   readonly clients: ClientTable;
   /** Every flag raised, in order. */
   readonly flags: readonly FlagMessage[];
+  /** Messages a closed race's gate refused, per player id (`''`: naming nobody). */
+  readonly refused: Readonly<Record<string, number>>;
   /** The last state message published (what racers see, retained on the hub). */
   readonly stateMessage: StateMessage;
   /** Host clock (epoch s) of the last state publish; null before the first. */
@@ -96,6 +98,7 @@ export function createDirector(config: DirectorConfig): DirectorState {
     closed: false,
     clients: emptyClientTable(),
     flags: [],
+    refused: {},
     stateMessage: initialStateMessage(config),
     stateAt: null,
     answeredAt: null,

@@ -1,7 +1,7 @@
 import { toCheckpointMessage } from '@gw2race/race-engine';
 import type { GameSample } from './game-sample';
 import { positionKeepAliveMs } from './schedule';
-import { emit, publish, type Session } from './session';
+import { emit, nextSeq, publish, type Session } from './session';
 import { clockBoundSeconds, stampNow, stampSample } from './stamp-sample';
 
 /**
@@ -43,7 +43,7 @@ export function onSample<S extends GameSample>(session: Session<S>, sample: S): 
     const message = toCheckpointMessage(session.options.playerId, crossing, {
       raceId: session.options.raceId,
       clockBound: clockBoundSeconds(estimator) + halfWindowMs / 1000,
-      seq: race.checkpointSeq++,
+      seq: nextSeq(session),
     });
     session.outbox.add(message, crossing.index);
     view.crossings = crossing.index + 1;

@@ -1,10 +1,11 @@
+import { TOPIC_SETTINGS } from '@gw2race/protocol';
 import type { GameSample } from './game-sample';
 import { onGame, onSample } from './on-game';
 import { onHub, onMessage } from './on-host';
 import { begin, nextWakeAt, tick } from './on-tick';
-import type { RacerEffect, RacerInput } from './racer-effect';
+import type { PublishEffect, RacerEffect, RacerInput } from './racer-effect';
 import type { RacerCoreOptions, RacerView } from './racer-view';
-import { createSession, type Session, sendPresence } from './session';
+import { createSession, nextSeq, type Session, sendPresence } from './session';
 import { racerSubscriptions } from './subscriptions';
 
 /**
@@ -30,6 +31,12 @@ export interface RacerCore<S extends GameSample = GameSample> {
   nextWakeAt(): number;
   /** The topics to subscribe to, with their QoS (from the protocol's racer role). */
   subscriptions(): Record<string, { qos: 0 | 1 }>;
+  /**
+   * The last will to connect with (and to connect again with: ask for a new one each time): the
+   * presence `disconnected` the hub publishes when this client drops. In a closed race it takes
+   * the next `seq` and says `sign: true`, like every publish.
+   */
+  lastWill(): PublishEffect;
 }
 
 const NO_EFFECTS: readonly RacerEffect[] = Object.freeze([]);
@@ -61,6 +68,28 @@ export function createRacerCore<S extends GameSample = GameSample>(
     },
     nextWakeAt: () => nextWakeAt(session),
     subscriptions: () => racerSubscriptions(options.raceId, options.playerId),
+    lastWill: () => willOf(session),
+  };
+}
+
+function willOf(session: Session<GameSample>): PublishEffect {
+  const { options } = session;
+  const settings = TOPIC_SETTINGS.presence;
+  return {
+    type: 'publish',
+    kind: 'presence',
+    channel: 'presence',
+    topic: session.topics.presence,
+    message: {
+      playerId: options.playerId,
+      event: 'disconnected',
+      mode: options.mode,
+      ...(session.numbering ? { seq: nextSeq(session) } : {}),
+    },
+    qos: settings.qos,
+    queueOffline: settings.queueOffline,
+    codec: 'json',
+    sign: session.numbering !== undefined,
   };
 }
 

@@ -31,6 +31,8 @@ export type PublishEffect = {
     readonly queueOffline: boolean;
     /** How to encode it. */
     readonly codec: Codec;
+    /** Sign it with the player key (a closed race: the message already carries its `seq`). */
+    readonly sign: boolean;
   };
 }[MessageKind];
 

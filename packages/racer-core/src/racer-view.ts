@@ -29,6 +29,13 @@ export interface RacerCoreOptions {
   clock?: Clock;
   /** The organizer-clock estimator. Default: a new one on `clock`. */
   estimator?: OffsetEstimator;
+  /**
+   * A closed race: every message gets a `seq` from one counter that starts at the wall clock's
+   * Unix milliseconds when the core is made (so a restarted client numbers above its old
+   * messages) and its publish effect says `sign: true`; the adapter signs it with the player key.
+   * Default false.
+   */
+  sign?: boolean;
 }
 
 /** What a racer client knows: what its screen shows, and what tests look at. */

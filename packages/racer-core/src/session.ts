@@ -54,6 +54,8 @@ export interface Session<S extends GameSample> {
     startedAt: number | undefined;
     checkpointSeq: number;
   };
+  /** A closed race's message counter (see `RacerCoreOptions.sign`), or undefined. */
+  readonly numbering: { next: number } | undefined;
   /** The game samples, and what of them was sent. */
   readonly game: {
     last: S | undefined;
@@ -137,6 +139,7 @@ export function createSession<S extends GameSample>(options: RacerCoreOptions): 
     codec: options.codec ?? 'msgpack',
     positionEveryMs: 1000 / positionRate,
     out: undefined,
+    numbering: options.sign ? { next: Math.floor(clock.wallMs()) } : undefined,
     race: { detector: undefined, trackKey: '', t0: null, startedAt: undefined, checkpointSeq: 0 },
     game: {
       last: undefined,
@@ -192,16 +195,27 @@ export function publish<K extends MessageKind>(
 ): void {
   const settings = TOPIC_SETTINGS[channel];
   if (!settings.queueOffline && session.view.hub !== 'online') return;
+  const numbered = session.numbering && (message as { seq?: number }).seq === undefined;
   emit(session, {
     type: 'publish',
     kind,
     channel,
     topic: session.topics[channel],
-    message,
+    message: numbered ? { ...message, seq: nextSeq(session) } : message,
     qos: settings.qos,
     queueOffline: settings.queueOffline,
     codec,
+    sign: session.numbering !== undefined,
   } as PublishEffect);
+}
+
+/**
+ * The next sequence number: a closed race's counter (one for every topic, so each topic's
+ * numbers increase), else the checkpoint count of an open race (as before).
+ */
+export function nextSeq(session: Session<GameSample>): number {
+  if (session.numbering) return session.numbering.next++;
+  return session.race.checkpointSeq++;
 }
 
 /** Says who this client is and how ready. */
