@@ -28,7 +28,12 @@ import {
   lockRace,
   newHostIdentity,
 } from '../host/authority';
-import { closeRace, inviteLines, readInvitedPlayers } from '../host/closed-race';
+import {
+  closeRace,
+  createRaceVerifier,
+  inviteLines,
+  readInvitedPlayers,
+} from '../host/closed-race';
 import {
   checkHubFlags,
   checkHubPort,
@@ -497,6 +502,7 @@ async function hostRace(
     ...setup,
     client: wiring.client,
     positionClients: wiring.positionClients,
+    verifier: closed ? createRaceVerifier(closed) : undefined,
     clock,
     version,
     log: (line) => screen.log(`[${new Date().toLocaleTimeString()}] ${line}`),

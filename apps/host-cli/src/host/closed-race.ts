@@ -6,10 +6,12 @@ import { AppError, parseHubUrl } from '@gw2race/app-shared';
 import { type CredentialCheck, secretEquals } from '@gw2race/hub';
 import {
   connectCredential,
+  createMessageVerifier,
   createSyncSigning,
   deriveSpectatorKey,
   encodeInvitation,
   keyToHex,
+  type MessageVerifier,
 } from '@gw2race/protocol';
 import { loadOrCreateRaceKey } from './race-key';
 
@@ -250,4 +252,27 @@ export async function inviteLines(
       "on --broker the hub does not check the codes (its own accounts decide who connects); the host still refuses every racer message not signed with an invited player's key",
     );
   return lines;
+}
+
+/**
+ * The gate of a closed race: a player's messages must carry that player's signature; a message
+ * for anyone else only the spectators' (and only what spectators send: presence as a spectator,
+ * pings, chat, requests for the state).
+ */
+export function createRaceVerifier(closed: ClosedRace): MessageVerifier {
+  const players = closed.players.map((p) => p.playerId);
+  return createMessageVerifier({
+    signing: createSyncSigning(nodeHmac),
+    players: () => players,
+    keyOf(playerId, decoded) {
+      const own = closed.keyOf(playerId);
+      if (own) return own;
+      const watching =
+        decoded.kind === 'ping' ||
+        decoded.kind === 'chat' ||
+        decoded.kind === 'request' ||
+        (decoded.kind === 'presence' && decoded.message.mode === 'spectator');
+      return watching ? closed.spectatorKey : undefined;
+    },
+  });
 }

@@ -3,12 +3,16 @@ import type { OffsetEstimator } from '@gw2race/clock-sync';
 import { createPongResponder } from '@gw2race/clock-sync';
 import {
   buildTopic,
+  type Channel,
   decodeTopicMessage,
   encodeMessage,
   type FlagMessage,
+  type MessageVerifier,
   type ReceivedMessage,
   type StartRule,
   type StateMessage,
+  TOPIC_SETTINGS,
+  type TopicMessage,
   type Track,
 } from '@gw2race/protocol';
 import {
@@ -44,6 +48,11 @@ import type { ResumePoint } from './resume-recording';
 /** Options of {@link createHostSession}. */
 export interface HostSessionOptions {
   client: MqttClient;
+  /**
+   * A closed race: every message of a client channel must pass it (signature and seq) before the
+   * director sees it; refusals are counted in `counters.unverified` and become director inputs.
+   */
+  verifier?: MessageVerifier | undefined;
   /**
    * More connections that carry only position streams, one subscription per racer, spread over
    * them. Hubs that cap what one connection may receive (see the README) need them for big fields;
@@ -121,10 +130,12 @@ export interface HostOutcome {
 export class HostSession {
   readonly options: HostSessionOptions;
   /**
+   * `unverified`: messages a closed race's gate refused (unsigned, forged, moved, replayed, not
+   * invited; per player in {@link refusedBy});
    * `malformed`: messages the host refused (bad encoding, schema, size); `hubRefused`: publishes
    * the embedded hub refused (forged host channels, another player's positions, other races).
    */
-  readonly counters = { messages: 0, malformed: 0, positions: 0, hubRefused: 0 };
+  readonly counters = { messages: 0, malformed: 0, positions: 0, hubRefused: 0, unverified: 0 };
   readonly problems = new Map<string, number>();
   recordingPath = '';
   /** Set when the race was resumed from its recording. */
@@ -375,15 +386,42 @@ export class HostSession {
       this.options.log(`${what}${count > 1 ? ` (×${count})` : ''}`);
   }
 
+  /**
+   * A message from the hub, decoded; in a closed race a client's message also verified (its
+   * signature and seq), at once and in arrival order, with `at` taken before: a slow host delays
+   * the judgement, never changes it. A refusal is counted, logged and given to the director.
+   */
+  private admit(topic: string, payload: Buffer, at: number): TopicMessage | undefined {
+    const { verifier } = this.options;
+    const channel = topic.split('/')[2] as Channel;
+    if (verifier && channel in TOPIC_SETTINGS && TOPIC_SETTINGS[channel].publisher !== 'host') {
+      const verdict = verifier.verify(topic, payload);
+      if (verdict.ok) return verdict.message;
+      this.counters.unverified++;
+      this.problem(`refused a ${verdict.reason} message on ${topic}: ${verdict.detail}`);
+      const { reason, playerId, detail } = verdict;
+      this.feed({ type: 'refused', at, playerId, reason, topic, detail });
+      this.options.changed();
+      return undefined;
+    }
+    const decoded = decodeTopicMessage(topic, payload);
+    if (decoded.ok) return decoded.value;
+    this.counters.malformed++;
+    this.problem(`refused a message on ${topic}: ${decoded.error.message}`);
+    return undefined;
+  }
+
+  /** Messages a closed race's gate refused, per player id (`''`: naming nobody). */
+  refusedBy(): Readonly<Record<string, number>> {
+    return this.state.refused;
+  }
+
   private onMessage(topic: string, payload: Buffer): void {
     const at = this.now();
     this.counters.messages++;
-    const decoded = decodeTopicMessage(topic, payload);
-    if (!decoded.ok) {
-      this.counters.malformed++;
-      this.problem(`refused a message on ${topic}: ${decoded.error.message}`);
-      return;
-    }
+    const admitted = this.admit(topic, payload, at);
+    if (!admitted) return;
+    const decoded = { value: admitted };
     const { kind, message } = decoded.value;
     if (kind === 'state') {
       this.onHostState(message);

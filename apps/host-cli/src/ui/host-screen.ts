@@ -63,10 +63,11 @@ export function renderHostScreen(session: HostSession, info: HostScreenInfo, c: 
   if (warnings.length > 3)
     lines.push(c.yellow(`  … ${warnings.length - 3} more (gw2race-host track show FILE)`));
   lines.push(`Clock: ${info.clockNote}`);
-  const { malformed, hubRefused } = session.counters;
+  const { malformed, hubRefused, unverified } = session.counters;
   lines.push(
-    `Recording: ${session.recordingPath} · ${session.counters.messages} messages, ${session.counters.positions} positions, ${malformed + hubRefused} refused${hubRefused > 0 ? ` (${hubRefused} by the hub)` : ''}`,
+    `Recording: ${session.recordingPath} · ${session.counters.messages} messages, ${session.counters.positions} positions, ${malformed + hubRefused + unverified} refused${hubRefused > 0 ? ` (${hubRefused} by the hub)` : ''}`,
   );
+  if (unverified > 0) lines.push(c.yellow(`Signatures: ${refusedLine(session)}`));
   const now = session.now();
   if (session.resumed)
     lines.push(
@@ -96,6 +97,16 @@ export function renderHostScreen(session: HostSession, info: HostScreenInfo, c: 
   );
   if (info.keys) lines.push(c.dim(info.keys));
   return lines.join('\n');
+}
+
+/** Who sent the messages a closed race's gate refused, most first. */
+export function refusedLine(session: HostSession): string {
+  const counts = Object.entries(session.refusedBy()).sort((a, b) => b[1] - a[1]);
+  const shown = counts
+    .slice(0, 5)
+    .map(([playerId, n]) => `${playerId === '' ? 'nobody named' : playerId} ${n}`);
+  const more = counts.length > 5 ? `, … ${counts.length - 5} more` : '';
+  return `${session.counters.unverified} messages refused (unsigned, forged, moved or replayed): ${shown.join(', ')}${more}`;
 }
 
 /** The clients table, before the race (or while nobody is there). */
