@@ -58,7 +58,12 @@ export interface MessageVerifierOptions {
   readonly keyOf: (playerId: string, message: TopicMessage) => Uint8Array | undefined;
   /** Every player with a key: where a moved message may have come from. */
   readonly players: () => Iterable<string>;
-  /** Redeliveries are recognised among this many latest numbers per stream (default 64). */
+  /**
+   * On QoS 1 topics a redelivery is recognised among this many latest numbers per stream
+   * (default 16: a re-sent checkpoint report, an unacknowledged message sent again after a
+   * reconnect). QoS 0 topics (positions, pings) are never redelivered: any number not above the
+   * last is a replay there.
+   */
   readonly window?: number;
 }
 
@@ -94,7 +99,8 @@ function isWill(decoded: TopicMessage): boolean {
  */
 export function createMessageVerifier(options: MessageVerifierOptions): MessageVerifier {
   const { signing, keyOf } = options;
-  const sequences = createSequenceTracker(options.window ?? 64);
+  const sequences = createSequenceTracker(options.window ?? 16);
+  const unrepeated = createSequenceTracker(0);
   const wills = new Map<string, Set<number>>();
   const refuse = (reason: VerifyRefusal, playerId: string | undefined, detail: string) =>
     ({ ok: false, reason, playerId, detail }) as const;
@@ -164,9 +170,11 @@ export function createMessageVerifier(options: MessageVerifierOptions): MessageV
         seen.add(seq);
         return { ...base, duplicate: false };
       }
-      const verdict = sequences.check(`${sender}\n${topic}`, seq);
-      if (verdict === 'replayed') {
-        const last = sequences.last(`${sender}\n${topic}`);
+      const tracker = TOPIC_SETTINGS[parsed.value.channel].qos === 0 ? unrepeated : sequences;
+      const stream = `${sender}\n${topic}`;
+      const verdict = tracker.check(stream, seq);
+      if (verdict === 'replayed' || (verdict === 'duplicate' && tracker === unrepeated)) {
+        const last = tracker.last(stream);
         return refuse('replayed', sender, `seq ${seq} again (last ${last})`);
       }
       return { ...base, duplicate: verdict === 'duplicate' };

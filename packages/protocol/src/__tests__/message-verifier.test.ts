@@ -153,3 +153,15 @@ describe('verifying a closed race’s messages', () => {
     expect(v.verify(topic, will)).toMatchObject({ ok: true, duplicate: true });
   });
 });
+
+describe('topics that are never redelivered (QoS 0)', () => {
+  it('refuses a position or ping seen again at once, even the latest', () => {
+    const v = verifier();
+    const topic = buildTopic('abc123', 'pos', 'p1');
+    const first = pos('p1', 50);
+    expect(v.verify(topic, first).ok).toBe(true);
+    expect(v.verify(topic, pos('p1', 51)).ok).toBe(true);
+    expect(v.verify(topic, first)).toMatchObject({ ok: false, reason: 'replayed' });
+    expect(v.verify(topic, pos('p1', 51))).toMatchObject({ ok: false, reason: 'replayed' });
+  });
+});
