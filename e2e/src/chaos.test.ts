@@ -9,6 +9,7 @@ import {
   restartMosquitto,
   start,
   startMosquitto,
+  startProxy,
   startRacer,
   stopAll,
   tempDir,
@@ -41,11 +42,16 @@ interface RaceRun {
   restartRacer(i: number): Program;
 }
 
-async function openRace(kind: HubKind, raceId: string) {
+async function openRace(
+  kind: HubKind,
+  raceId: string,
+  hostVia?: (port: number) => Promise<string>,
+) {
   const out = tempDir();
   const mosquitto = kind === 'mosquitto' ? await startMosquitto() : undefined;
   const port = mosquitto ? undefined : await freePort();
-  const hubArgs = mosquitto ? ['--broker', mosquitto.url] : ['--port', String(port)];
+  const hostBroker = mosquitto && hostVia ? await hostVia(mosquitto.port) : mosquitto?.url;
+  const hubArgs = mosquitto ? ['--broker', hostBroker as string] : ['--port', String(port)];
   const args = [
     '--yes',
     '--no-ntp',
@@ -95,8 +101,9 @@ async function runRace(
   kind: HubKind,
   raceId: string,
   chaos?: (run: RaceRun) => Promise<void>,
+  hostVia?: (port: number) => Promise<string>,
 ): Promise<RaceOutcome> {
-  const { run, out } = await openRace(kind, raceId);
+  const { run, out } = await openRace(kind, raceId, hostVia);
   if (chaos) {
     await run.racers[0]?.waitFor(/Checkpoints 1\/4/, 90_000);
     await chaos(run);
@@ -198,5 +205,32 @@ describe.each(hubs)('chaos on the %s hub', (kind) => {
         for (const racer of run.racers) await racer.waitFor(/reconnected to the hub/, 60_000);
       });
       report(kind, 'Mosquitto restart', outcome);
+    });
+
+  if (kind === 'mosquitto')
+    it("the host's network cut (a TCP proxy) while a checkpoint is crossed: it reconnects, nothing lost", async () => {
+      let proxy: Awaited<ReturnType<typeof startProxy>> | undefined;
+      const outcome = await runRace(
+        kind,
+        'chaos-cut',
+        async (run) => {
+          const line = proxy as NonNullable<typeof proxy>;
+          line.cut();
+          await run.host.waitFor(/hub: offline/, 60_000);
+          // A crossing happens while the host hears nothing.
+          await run.racers[0]?.waitFor(/Checkpoints 2\/4/, 60_000);
+          line.restore();
+          await run.host.waitFor(
+            /hub: online[\s\S]*hub: online|hub: reconnecting[\s\S]*hub: online/,
+            60_000,
+          );
+        },
+        async (port) => {
+          proxy = await startProxy(port);
+          return `mqtt://127.0.0.1:${proxy.port}`;
+        },
+      );
+      await proxy?.close();
+      report(kind, 'host network cut', outcome);
     });
 });
