@@ -27,10 +27,11 @@ export function onRefused(w: Work, refusal: Refusal): void {
     kind,
     severity: 'warning',
     t: w.at,
-    message: `refused a ${refusal.reason} message on ${refusal.topic}: ${refusal.detail}`.slice(
-      0,
-      1000,
-    ),
+    message:
+      `refused a message in ${refusal.playerId}'s name on ${refusal.topic} (${refusal.reason}): ${refusal.detail}`.slice(
+        0,
+        1000,
+      ),
     data: { reason: refusal.reason, topic: refusal.topic },
   };
   w.s.flags = [...w.s.flags, flag];

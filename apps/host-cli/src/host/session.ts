@@ -398,7 +398,7 @@ export class HostSession {
       const verdict = verifier.verify(topic, payload);
       if (verdict.ok) return verdict.message;
       this.counters.unverified++;
-      this.problem(`refused a ${verdict.reason} message on ${topic}: ${verdict.detail}`);
+      this.problem(`refused a message on ${topic} (${verdict.reason}): ${verdict.detail}`);
       const { reason, playerId, detail } = verdict;
       this.feed({ type: 'refused', at, playerId, reason, topic, detail });
       this.options.changed();

@@ -34,7 +34,8 @@ describe('messages the gate refused', () => {
       kind: 'signature',
       severity: 'warning',
       t: T + 1,
-      message: 'refused a forged message on race/unit/checkpoints: the signature is not ann’s',
+      message:
+        "refused a message in ann's name on race/unit/checkpoints (forged): the signature is not ann’s",
     });
     expect(first.some((e) => e.type === 'record' && e.entry.kind === 'flag')).toBe(true);
     expect(
