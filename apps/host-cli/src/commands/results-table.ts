@@ -31,8 +31,12 @@ function headline(results: RaceResults): string {
 function flagLines(results: RaceResults): string[] {
   if (results.flags.length === 0) return ['No flags.'];
   const names = new Map(results.racers.map((racer) => [racer.playerId, racer.name]));
-  const lines = [`Flags (${results.flags.length}):`];
-  for (const flag of results.flags) {
+  const shown = results.flags.filter((flag) => flag.severity !== 'info');
+  const info = results.flags.length - shown.length;
+  const lines = [
+    `Flags to review (${shown.length}${info > 0 ? `; ${info} for information only, in the JSON` : ''}):`,
+  ];
+  for (const flag of shown) {
     const who = toDisplayText(names.get(flag.playerId) ?? flag.playerId, 64);
     lines.push(
       `  ${flag.severity.padEnd(8)} ${toDisplayText(flag.kind, 40)} ${who}: ${toDisplayText(flag.message, 300)}`,

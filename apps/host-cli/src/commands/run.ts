@@ -7,8 +7,6 @@ import {
   canPrompt,
   createColors,
   createScreen,
-  formatRaceTime,
-  formatTable,
   type KeyListener,
   type KeyPress,
   listenKeys,
@@ -50,6 +48,7 @@ import { createHostSession, type HostOutcome, type HostSession } from '../host/s
 import { type HostScreenInfo, renderHostScreen } from '../ui/host-screen';
 import { webAppDir } from '../web/static-dir';
 import { attachWebApp, closeWebServer } from '../web/web-server';
+import { resultsTable } from './results-table';
 
 export { viewerBrokerUrl } from '../host/hub-wiring';
 
@@ -233,23 +232,8 @@ function printResults(race: HostSession, setup: RaceSetup, outcome: HostOutcome)
   process.stdout.write(
     `\n${colors.bold(`Results of ${setup.name}, race ${setup.raceId}`)}${results.aborted ? ' (aborted)' : ''}: ${race.endReason ?? ''}\n`,
   );
-  const rows = results.ranking.map((entry) => {
-    const racer = results.racers.find((r) => r.playerId === entry.playerId);
-    return [
-      entry.position,
-      race.nameOf(entry.playerId),
-      entry.status,
-      entry.time !== undefined ? formatRaceTime(entry.time) : '',
-      entry.gapToLeader !== undefined && entry.gapToLeader !== null && entry.status === 'finished'
-        ? `+${formatRaceTime(entry.gapToLeader)}`
-        : '',
-      racer ? `${(racer.uncertainty * 1000).toFixed(1)} ms` : '',
-      racer?.flags.length ?? 0,
-    ];
-  });
-  process.stdout.write(
-    `${formatTable(['#', 'racer', 'status', 'time', 'gap', '±', 'flags'], rows)}\n\n`,
-  );
+  // The same table `results FILE` prints (flags to review by name), less its headline.
+  process.stdout.write(`${resultsTable(results).split('\n').slice(2).join('\n')}\n`);
   process.stdout.write(
     `Recording: ${outcome.recording}\nResults:   ${outcome.resultsJson}\n           ${outcome.resultsCsv}\n           ${outcome.splitsCsv}\n`,
   );
