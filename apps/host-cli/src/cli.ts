@@ -3,6 +3,7 @@ import { replayCommand } from './commands/replay';
 import { resultsCommand } from './commands/results';
 import { RUN_USAGE, runCommand } from './commands/run';
 import { standingsCommand } from './commands/standings';
+import { tournamentCommand } from './commands/tournament';
 
 declare const __VERSION__: string;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0';
@@ -12,6 +13,8 @@ const USAGE = `Usage: gw2race-host <command> [options]
   gw2race-host [run] [options]          host a race (default; see gw2race-host run --help)
   gw2race-host results FILE [--format json|csv]
                                         re-judge a recording and print the results
+  gw2race-host tournament FILE [--auto-advance S] [options]
+                                        run a tournament's races one after the other
   gw2race-host standings TOURNAMENT.json DIR|FILE... [--json|--csv]
                                         re-judge a tournament's recordings, print the standings
   gw2race-host replay FILE [--http-port N]
@@ -31,6 +34,7 @@ async function main(): Promise<number> {
   }
   if (first === 'results') return resultsCommand(rest);
   if (first === 'standings') return standingsCommand(rest);
+  if (first === 'tournament') return tournamentCommand(rest, VERSION);
   if (first === 'replay') return replayCommand(rest, VERSION);
   if (first === 'run') return runCommand(rest, VERSION);
   if (first === 'track') return (await import('./commands/track')).trackCommand(rest);

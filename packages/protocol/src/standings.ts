@@ -20,10 +20,12 @@ export const raceScoreSchema = z.object({
   playerId: idSchema,
   name: textSchema(64).optional(),
   outcome: raceOutcomeSchema,
-  place: z.int().min(1).nullable().describe('Finishing place among the finishers, or null.'),
+  place: z.int().min(1).nullable().describe('Finishing place among the finishing entrants, or null.'),
   time: z.number().nonnegative().nullable().describe('Race time in seconds when finished.'),
   points: z.number().describe('Points scored (0 in an unscored race).'),
-  entered: z.boolean().describe('False: raced without being an entrant of this race.'),
+  entered: z
+    .boolean()
+    .describe('False: raced without being an entrant of this race (no place, no points).'),
 });
 
 /** One racer's line in one race. */

@@ -81,6 +81,7 @@ function collectTotals(tournament: Tournament, races: readonly StandingsRace[]):
     if (race.entry.type === 'fixed') for (const player of race.entry.players) meet(player);
   for (const race of races) {
     for (const score of race.scores) {
+      if (!score.entered) continue;
       const mine = meet(score);
       if (race.scored) addScore(mine, score);
     }

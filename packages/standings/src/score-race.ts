@@ -58,8 +58,9 @@ export interface ScoredRace {
 /**
  * Scores one race from its results: finishers by results position get the points of their
  * place (1 for the first finisher), then DNF, DSQ and DNS (entrants the results do not know)
- * get the tournament's DNF/DSQ points. `entrants` null: the entry list is not known, so nobody
- * counts as a non-entrant. Pure.
+ * get the tournament's DNF/DSQ points. A racer who is not an entrant is listed (`entered:
+ * false`) but takes no place and scores nothing. `entrants` null: the entry list is not known,
+ * so everyone counts as an entrant. Pure.
  */
 export function scoreRace(
   tournament: Tournament,
@@ -74,19 +75,17 @@ export function scoreRace(
   let place = 0;
   for (const racer of racers) {
     const outcome = outcomeOf(racer.status);
-    const finished = outcome === 'finished' && racer.time !== null;
-    const at = finished ? ++place : null;
     const isEntrant = entered === null || entered.has(racer.playerId);
+    const finished = outcome === 'finished' && racer.time !== null && isEntrant;
+    const at = finished ? ++place : null;
     if (!isEntrant)
-      warnings.push(
-        `${racer.playerId} raced ${race.id} without being an entrant; scored as placed`,
-      );
+      warnings.push(`${racer.playerId} raced ${race.id} without being an entrant; not scored`);
     scores.push({
       playerId: racer.playerId,
       ...(racer.name !== undefined ? { name: racer.name } : {}),
-      outcome: finished ? 'finished' : outcome === 'finished' ? 'dnf' : outcome,
+      outcome: outcome === 'finished' && racer.time === null ? 'dnf' : outcome,
       place: at,
-      time: finished ? racer.time : null,
+      time: outcome === 'finished' ? racer.time : null,
       points: 0,
       entered: isEntrant,
     });

@@ -145,7 +145,7 @@ const RUN_OPTIONS = {
 type Screen = ReturnType<typeof createScreen>;
 
 /** The organizer's clock: monotonic, disciplined once by SNTP before the race (never during). */
-async function organizerClock(
+export async function organizerClock(
   ntp: string | undefined,
   off: boolean,
 ): Promise<{ clock: OffsetEstimator; note: string }> {

@@ -18,6 +18,7 @@ import {
   clientAddressOf,
   createRaceAccess,
   HOST_USERNAME,
+  type HubAccess,
 } from '@gw2race/hub';
 import type { MqttClient } from 'mqtt';
 
@@ -128,6 +129,8 @@ export interface RaceHubOptions {
   log: (line: string) => void;
   /** A closed race: who may connect as which player (see `createClosedRace`). */
   checkCredential?: CredentialCheck | undefined;
+  /** Access rules other than the race's (a tournament's, which move from race to race). */
+  access?: HubAccess;
 }
 
 /**
@@ -148,11 +151,13 @@ export function startRaceHub(flags: HubFlags, options: RaceHubOptions): Promise<
     host: options.listen,
     port: numberOption(flags.port, 'port', 1883, PORT_RANGE),
     ...(options.http ? { httpServer: options.http } : {}),
-    access: createRaceAccess({
-      raceId: options.raceId,
-      hostToken: options.hostToken,
-      ...(options.checkCredential ? { checkCredential: options.checkCredential } : {}),
-    }),
+    access:
+      options.access ??
+      createRaceAccess({
+        raceId: options.raceId,
+        hostToken: options.hostToken,
+        ...(options.checkCredential ? { checkCredential: options.checkCredential } : {}),
+      }),
     onRefused: options.onRefused,
     onRefusedClient: (clientId, reason) =>
       options.log(`hub: refused the connection of ${clientId}: ${reason}`),

@@ -98,6 +98,8 @@ export interface HostSessionOptions {
   host?: HostIdentity | undefined;
   /** This host stood down: another host directs the race on this hub (it publishes no more). */
   onAnotherHost?: (error: Error) => void;
+  /** The race is the `race`-th of a tournament of `races` (its state says so). */
+  tournament?: { race: number; races: number } | undefined;
 }
 
 /** How a resumed race came back. */
@@ -220,6 +222,7 @@ export class HostSession {
       name: this.options.name,
       laps: this.options.laps,
       startRule: this.options.startRule,
+      ...(this.options.tournament ? { tournament: this.options.tournament } : {}),
     };
     const { path, writer } = resume ?? (await this.createRecording(config));
     this.writer = writer;

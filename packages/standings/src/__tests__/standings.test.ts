@@ -63,19 +63,17 @@ describe('scoreRace', () => {
     ]);
   });
 
-  it('scores a non-entrant as placed and says so; an unscored race gives nobody points', () => {
+  it('lists a non-entrant without place or points, and says so; an unscored race scores nobody', () => {
     const line = results('heat-1', [
       ['zed', 'finished', 59],
       ['ann', 'finished', 60],
     ]);
     const scored = scoreRace(CUP, heat, line, [{ playerId: 'ann' }]);
     expect(scored.scores.map((s) => [s.playerId, s.place, s.points, s.entered])).toEqual([
-      ['zed', 1, 25, false],
-      ['ann', 2, 18, true],
+      ['zed', null, 0, false],
+      ['ann', 1, 25, true],
     ]);
-    expect(scored.warnings).toEqual([
-      'zed raced heat-1 without being an entrant; scored as placed',
-    ]);
+    expect(scored.warnings).toEqual(['zed raced heat-1 without being an entrant; not scored']);
     const unscored = scoreRace(CUP, { ...heat, scored: false }, line, null);
     expect(unscored.scores.map((s) => s.points)).toEqual([0, 0]);
   });
@@ -194,8 +192,8 @@ describe('qualification', () => {
     const cup = tournament({
       ...CUP_INPUT,
       races: CUP_INPUT.races.map((r) =>
-        r.id === 'final'
-          ? { ...r, entry: { type: 'qualified', from: ['heat-1', 'heat-2'], top: 2 } }
+        r.id === 'heat-2'
+          ? { ...r, entry: { type: 'fixed', players: [{ playerId: 'ann' }, { playerId: 'eve' }] } }
           : r,
       ),
     });
