@@ -20,7 +20,7 @@ const round = (value: number) => Math.round(value * 1e6) / 1e6;
 /**
  * The standings as CSV (RFC 4180, CRLF): one row per racer by position: `position, playerId,
  * name, points, wins, finishes, bestPlace, totalTime, races, tied`, then the points of each
- * race (by race id; empty where the racer was not in it, or the race has no results yet).
+ * race (by race id; empty where the racer was not an entrant, or the race has no results yet).
  */
 export function encodeStandingsCsv(standings: Standings): string {
   const races = standings.races;
@@ -39,7 +39,7 @@ export function encodeStandingsCsv(standings: Standings): string {
   ]);
   for (const s of standings.standings) {
     const perRace = races.map(
-      (race) => race.scores.find((score) => score.playerId === s.playerId)?.points,
+      (race) => race.scores.find((score) => score.playerId === s.playerId && score.entered)?.points,
     );
     text += row([
       s.position,

@@ -7,7 +7,7 @@ const points = (value: number | undefined) =>
 
 /**
  * The standings as a plain-text table for a terminal: position, racer, points, wins, then the
- * points of each race (`-` where the racer was not in it), and a line naming the next race's grid.
+ * points of each race (`-` where the racer was not an entrant), and a line naming the next race's grid.
  */
 export function formatStandingsTable(standings: Standings): string {
   const done = standings.races.filter((race) => race.done).length;
@@ -18,7 +18,11 @@ export function formatStandingsTable(standings: Standings): string {
     points(s.points),
     s.wins,
     ...standings.races.map((race) =>
-      race.done ? points(race.scores.find((score) => score.playerId === s.playerId)?.points) : '',
+      race.done
+        ? points(
+            race.scores.find((score) => score.playerId === s.playerId && score.entered)?.points,
+          )
+        : '',
     ),
   ]);
   const table = formatTable(
