@@ -20,7 +20,11 @@ export const raceScoreSchema = z.object({
   playerId: idSchema,
   name: textSchema(64).optional(),
   outcome: raceOutcomeSchema,
-  place: z.int().min(1).nullable().describe('Finishing place among the finishing entrants, or null.'),
+  place: z
+    .int()
+    .min(1)
+    .nullable()
+    .describe('Finishing place among the finishing entrants, or null.'),
   time: z.number().nonnegative().nullable().describe('Race time in seconds when finished.'),
   points: z.number().describe('Points scored (0 in an unscored race).'),
   entered: z
