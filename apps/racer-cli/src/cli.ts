@@ -22,6 +22,7 @@ import {
   readInvitation,
 } from './invite';
 import { type RacerOptions, runRacer } from './racer';
+import { askHub, DEFAULT_BROKER } from './remembered-hub';
 
 declare const __VERSION__: string;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0';
@@ -39,7 +40,8 @@ the organizer's, and sends positions and checkpoints to the race hub.
   --name NAME          your display name (asked when omitted)
   --player ID          your player id (default: from your name); keep it to rejoin with your progress
   --spectator          watch only: send nothing but presence (and clock pings)
-  --broker URL         the race hub (default mqtt://127.0.0.1:1883); mqtt://, mqtts://, ws://, wss://
+  --broker URL         the race hub (default mqtt://127.0.0.1:1883; the guided racer asks and
+                       remembers the last one); mqtt://, mqtts://, ws://, wss://
   --username U, --password P, --ca FILE   hub credentials and private certificate authority
                        (no user name is sent unless given; with a password alone, the player id)
   --password-file FILE                    the password from a file's first line (or GW2RACE_PASSWORD;
@@ -115,6 +117,11 @@ async function main(): Promise<number> {
     values.invite !== undefined
       ? readInvitation(values.invite)
       : await askRace(values, interactive);
+  // The guided racer (a code typed at the question) asks where the organizer's hub is too.
+  const askedHub =
+    typeof answer === 'string' && values.race === undefined && values.broker === undefined
+      ? await askHub()
+      : undefined;
   const who =
     typeof answer === 'string'
       ? await askIdentity(values, interactive, answer)
@@ -128,7 +135,7 @@ async function main(): Promise<number> {
   const options: Omit<RacerOptions, 'raceId' | 'screen'> = {
     ...identity,
     ...(signingKey !== undefined ? { signingKey } : {}),
-    broker: values.broker ?? broker ?? 'mqtt://127.0.0.1:1883',
+    broker: values.broker ?? broker ?? askedHub ?? DEFAULT_BROKER,
     ...(values.username !== undefined ? { username: values.username } : {}),
     ...(password !== undefined ? { password } : passwordOption(values)),
     ...(values.ca !== undefined ? { caFile: values.ca } : {}),
