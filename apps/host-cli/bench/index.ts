@@ -1,0 +1,211 @@
+/**
+ * The host at scale: the real built host (`dist/cli.js`, a child process) judging N simulated
+ * racers at 10 Hz, through its embedded hub and through Mosquitto, beside Mosquitto alone
+ * relaying the same traffic. Per case: positions offered vs judged (the host's own count),
+ * crossings credited vs expected, crossing → ranking latency p50/p99, host CPU and peak RSS.
+ * `pnpm bench` (builds first); `BENCH_RACERS=100,500,1000,2000` for more racers.
+ */
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { trackSchema } from '@gw2race/protocol';
+import mqtt from 'mqtt';
+import {
+  HOST_CLI,
+  type Program,
+  SHORT_TRACK,
+  start,
+  startMosquitto,
+  stopAll,
+  tempDir,
+  which,
+} from '../../../e2e/src/harness';
+import { openFleet } from './fleet';
+import { cpuSeconds, createCrossingClock, peakRssMb, quantile } from './measure';
+
+const sizes = (process.env.BENCH_RACERS ?? '100,500').split(',').map(Number);
+const CASE_SECONDS = 30;
+const track = trackSchema.parse(JSON.parse(readFileSync(SHORT_TRACK, 'utf8')));
+
+interface Row {
+  hub: string;
+  racers: number;
+  offered: number;
+  judged: number | undefined;
+  credited: number;
+  expected: number;
+  p50: number;
+  p99: number;
+  cpu: number | undefined;
+  rss: number | undefined;
+}
+
+const within = <T>(promise: Promise<T>, ms: number, what: string) =>
+  Promise.race([
+    promise,
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms),
+    ),
+  ]);
+
+/** The host's own count of positions, from the last screen it printed. */
+function judgedBy(host: Program): number | undefined {
+  const counts = [...host.output().matchAll(/ (\d+) positions,/g)];
+  const last = counts.at(-1);
+  return last ? Number(last[1]) : undefined;
+}
+
+/** One race: the host on `broker` (or its embedded hub), N racers, until the final ranking. */
+async function hostCase(hub: string, racers: number, broker?: string): Promise<Row> {
+  const raceId = `bench-${hub.toLowerCase().replace(/\W+/g, '')}-${racers}`;
+  const args = [
+    '--yes',
+    '--no-ntp',
+    '--plain',
+    '--no-http',
+    '--new',
+    '--out',
+    tempDir('gw2race-bench-'),
+  ];
+  args.push('--race', raceId, '--track', SHORT_TRACK, '--auto-start', String(racers));
+  args.push(
+    '--start-delay',
+    '2',
+    '--time-limit',
+    '20',
+    '--finish-timeout',
+    '5',
+    '--rejoin-grace',
+    '3',
+  );
+  args.push(...(broker ? ['--broker', broker] : ['--port', '0']));
+  const host = start('host', HOST_CLI, args);
+  const pid = host.child.pid as number;
+  const url =
+    broker ?? ((await host.waitFor(/is open on (mqtt:\/\/[\d.]+:\d+)/, 15_000))[1] as string);
+  if (broker) await host.waitFor(/is open on/, 15_000);
+  const observer = await mqtt.connectAsync(url, { protocolVersion: 4, reconnectPeriod: 0 });
+  const fleet = await openFleet(url, raceId, racers, track);
+  const clock = createCrossingClock(fleet.sent);
+  let cpu0 = 0;
+  let wall0 = 0;
+  let rss: number | undefined;
+  const rssTimer = setInterval(() => (rss = peakRssMb(pid) ?? rss), 250);
+  const final = new Promise<void>((resolve) => {
+    observer.on('message', (topic, payload) => {
+      const message = JSON.parse(payload.toString());
+      if (topic.endsWith('/control') && message.cmd === 'START') {
+        fleet.start(message.t0);
+        cpu0 = cpuSeconds(pid);
+        wall0 = performance.now();
+      } else if (topic.endsWith('/ranking')) {
+        clock.onRanking(message.entries ?? []);
+        if (message.final) resolve();
+      }
+    });
+  });
+  await observer.subscribeAsync([`race/${raceId}/control`, `race/${raceId}/ranking`], { qos: 0 });
+  try {
+    await within(final, CASE_SECONDS * 1000, 'final ranking');
+  } finally {
+    clearInterval(rssTimer);
+  }
+  const cpu =
+    wall0 > 0 ? ((cpuSeconds(pid) - cpu0) / ((performance.now() - wall0) / 1000)) * 100 : undefined;
+  const offered = fleet.offered();
+  fleet.stop();
+  await within(host.exited, 15_000, 'host exit').catch(() => host.kill('SIGKILL'));
+  await observer.endAsync(true);
+  const latencies = [...clock.latencies].sort((a, b) => a - b);
+  const credited = [...clock.credited.values()].reduce((a, b) => a + b, 0);
+  // A mass start credits every checkpoint but the start line.
+  const expected = racers * track.checkpoints.filter((c) => c.role !== 'start').length;
+  return {
+    hub,
+    racers,
+    offered,
+    judged: judgedBy(host),
+    credited,
+    expected,
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+    cpu,
+    rss,
+  };
+}
+
+/** Mosquitto alone: the same racers, a subscriber to every position, for as long as a race. */
+async function relayCase(url: string, racers: number): Promise<Row> {
+  const raceId = `bench-relay-${racers}`;
+  const observer = await mqtt.connectAsync(url, { protocolVersion: 4, reconnectPeriod: 0 });
+  const fleet = await openFleet(url, raceId, racers, track);
+  const latencies: number[] = [];
+  let received = 0;
+  observer.on('message', (_topic, payload) => {
+    const now = performance.now();
+    const { playerId, tick } = JSON.parse(payload.toString()) as { playerId: string; tick: number };
+    const at = fleet.sent.get(playerId)?.perf[tick];
+    received++;
+    if (at !== undefined) latencies.push(now - at);
+  });
+  await observer.subscribeAsync(`race/${raceId}/pos/+`, { qos: 0 });
+  fleet.start(Date.now() / 1000 + 2);
+  await new Promise((resolve) => setTimeout(resolve, 14_000));
+  const offered = fleet.offered();
+  fleet.stop();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  await observer.endAsync(true);
+  latencies.sort((a, b) => a - b);
+  return {
+    hub: 'Mosquitto alone (pos → subscriber)',
+    racers,
+    offered,
+    judged: received,
+    credited: 0,
+    expected: 0,
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+    cpu: undefined,
+    rss: undefined,
+  };
+}
+
+const pad = (value: string | number, width: number) => String(value).padStart(width);
+function print(row: Row): void {
+  const f = (n: number | undefined, digits = 1) =>
+    n === undefined || Number.isNaN(n) ? '-' : n.toFixed(digits);
+  const crossings = row.expected > 0 ? `${row.credited}/${row.expected}` : '-';
+  console.log(
+    `${row.hub.padEnd(36)} ${pad(row.racers, 6)} ${pad(row.offered, 8)} ${pad(row.judged ?? '-', 8)} ${pad(crossings, 11)} ${pad(f(row.p50), 7)} ${pad(f(row.p99), 7)} ${pad(f(row.cpu, 0), 5)} ${pad(f(row.rss, 0), 6)}`,
+  );
+}
+
+console.log(
+  `host-cli bench: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
+console.log(
+  `racers at 10 Hz on the ${track.checkpoints.length}-checkpoint e2e short course, 1 lap; latency in ms; CPU in % of one core from START to the final ranking`,
+);
+console.log(
+  `${'hub'.padEnd(36)} racers  offered   judged   crossings  p50 ms  p99 ms  cpu%  rssMB`,
+);
+const mosquitto = which('mosquitto') ? await startMosquitto() : undefined;
+if (!mosquitto)
+  console.log('(Mosquitto is not installed: its rows are skipped; apt-get install mosquitto)');
+try {
+  for (const racers of sizes) {
+    if (mosquitto) print(await relayCase(mosquitto.url, racers));
+    print(await hostCase('host, embedded hub', racers));
+    if (mosquitto) print(await hostCase('host on Mosquitto', racers, mosquitto.url));
+  }
+} finally {
+  await stopAll();
+}
+console.log(
+  `load after: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
+process.exit(0);
