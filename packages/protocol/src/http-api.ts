@@ -17,6 +17,11 @@ export const HTTP_API_PATHS = {
   recording: '/api/recording',
   /** `POST` with `Authorization: Bearer <host token>`: an organizer {@link ControlRequest}. */
   control: '/api/control',
+  /**
+   * `GET`: the tournament's standings (`standingsSchema`, what `standings.json` holds) while
+   * `gw2race-host tournament` runs; 404 for a race on its own.
+   */
+  standings: '/api/standings',
 } as const;
 
 /** A `ws://` or `wss://` URL (what a browser can speak MQTT over). */

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hostInfoSchema, parseHostTime } from '@gw2race/protocol';
+import { hostInfoSchema, parseHostTime, parseStandings, type Standings } from '@gw2race/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentSecurityPolicy, isOwnHost } from '../web/web-security';
 import { attachWebApp, parseWebCommand, type WebCommand } from '../web/web-server';
@@ -19,6 +19,16 @@ writeFileSync(join(dir, 'assets', 'app.js'), 'console.log(1)');
 writeFileSync(join(tmpdir(), 'secret.txt'), 'do not serve');
 const recording = join(dir, 'race.replay.jsonl.gz');
 writeFileSync(recording, Buffer.from([0x1f, 0x8b, 1, 2, 3]));
+
+const STANDINGS: Standings = {
+  format: 'gw2race-standings',
+  version: 1,
+  tournament: 'cup',
+  complete: false,
+  races: [],
+  standings: [],
+  warnings: [],
+};
 
 beforeAll(async () => {
   server = createServer();
@@ -42,6 +52,7 @@ beforeAll(async () => {
         : { ok: true };
     },
     organizerNowMs: () => 1_800_000_000_250,
+    standings: () => STANDINGS,
     log: (line) => logged.push(line),
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -118,6 +129,29 @@ describe('the viewer server', () => {
       ok: true,
       value: { serverClock: 1_800_000_000.25 },
     });
+  });
+
+  it('serves the tournament standings at /api/standings, and 404 for a race on its own', async () => {
+    const answer = await fetch(`${base}/api/standings`);
+    expect(answer.status).toBe(200);
+    const parsed = parseStandings(await answer.json());
+    expect(parsed.ok && parsed.value).toEqual(STANDINGS);
+    const alone = createServer();
+    attachWebApp(alone, {
+      staticDir: dir,
+      info: () => ({ mode: 'live', recording: false, version: '0', track: null }),
+      recordingPath: () => undefined,
+      hostToken: undefined,
+      onCommand: () => ({ ok: true }),
+    });
+    await new Promise<void>((resolve) => alone.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (alone.address() as { port: number }).port;
+      const none = await fetch(`http://127.0.0.1:${port}/api/standings`);
+      expect([none.status, await none.json()]).toEqual([404, { error: 'no tournament here' }]);
+    } finally {
+      await new Promise<void>((resolve) => alone.close(() => resolve()));
+    }
   });
 
   it('refuses organizer commands without the host token', async () => {

@@ -100,6 +100,8 @@ interface Tournament {
   current: HostSession | undefined;
   /** Resolves the wait between races. */
   advance: (() => void) | undefined;
+  /** The standings now (before the first race: everyone at 0, the first grids). */
+  standings: Standings;
 }
 
 const rule = (value: string | undefined, flag: string) =>
@@ -171,6 +173,7 @@ function serveViewer(t: Tournament): void {
     onCommand: (command) =>
       t.current ? t.current.command(command) : { ok: false, error: 'no race is running' },
     organizerNowMs: () => t.clock.now(),
+    standings: () => t.standings,
     log: (line) => t.screen.log(line),
   });
 }
@@ -325,6 +328,7 @@ async function raceAndStandings(t: Tournament, index: number): Promise<Standings
   const { race, client, positionClients, outcome } = await runRace(t, index);
   t.results[race.id] = outcome.results;
   const standings = computeStandings(t.loaded.tournament, t.results);
+  t.standings = standings;
   await writeStandings(t.outDir, standings);
   for (const warning of standings.warnings) t.screen.log(`standings: ${warning}`);
   t.screen.log(`results: ${outcome.resultsJson}; standings: ${join(t.outDir, 'standings.json')}`);
@@ -379,6 +383,7 @@ export async function tournamentCommand(args: string[], version: string): Promis
     results: {},
     current: undefined,
     advance: undefined,
+    standings: computeStandings(loaded.tournament, {}),
   };
   serveViewer(t);
   if (t.webUrl) screen.log(`viewer: ${t.webUrl}`);

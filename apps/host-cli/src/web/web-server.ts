@@ -10,6 +10,7 @@ import {
   type HostTime,
   HTTP_API_PATHS,
   parseControlRequest,
+  type Standings,
 } from '@gw2race/protocol';
 import { contentSecurityPolicy, isOwnHost } from './web-security';
 
@@ -37,6 +38,11 @@ export interface WebAppOptions {
    * for the viewer's race clock; without it that endpoint answers 404 (replay mode).
    */
   organizerNowMs?: () => number;
+  /**
+   * The tournament's standings, served at `GET /api/standings`; without it (a race on its own)
+   * that endpoint answers 404.
+   */
+  standings?: () => Standings | undefined;
   /**
    * Where an unexpected failure's details go (the answer says only `internal error`); defaults
    * to one line on stderr.
@@ -158,6 +164,12 @@ export function attachWebApp(server: Server, options: WebAppOptions): void {
       if (!options.organizerNowMs) return send(response, 404, { error: 'no race clock here' });
       const time: HostTime = { serverClock: options.organizerNowMs() / 1000 };
       return send(response, 200, time);
+    }
+    if (path === HTTP_API_PATHS.standings && request.method === 'GET') {
+      const standings = options.standings?.();
+      return standings
+        ? send(response, 200, standings)
+        : send(response, 404, { error: 'no tournament here' });
     }
     if (path === HTTP_API_PATHS.recording && request.method === 'GET') {
       const file = options.recordingPath();
