@@ -33,6 +33,12 @@ export interface DirectorConfig {
    * that joins or comes back). Default {@link DIRECTOR_DEFAULTS}.
    */
   readonly stateRepublish?: number | undefined;
+  /**
+   * Players (racers and spectators) the race takes at most; a message from one more is refused,
+   * neither recorded nor judged, so a flood of made-up ids cannot grow the state and the ranking
+   * past what every client accepts. Default {@link DIRECTOR_DEFAULTS}.
+   */
+  readonly maxPlayers?: number | undefined;
   /** The recording's time grid (`writer.header`); judged entries are placed on it. */
   readonly recording: RecordingLayout;
   /**
@@ -55,6 +61,14 @@ export const DIRECTOR_DEFAULTS = {
   silentAfter: 5,
   /** Default {@link DirectorConfig.stateRepublish}. */
   stateRepublish: 5,
+  /** Default {@link DirectorConfig.maxPlayers}: the most participants and ranking entries a message may hold. */
+  maxPlayers: 1000,
+  /**
+   * A change of the state before the start (a racer joins) is published at most this often;
+   * changes that come sooner go out together, so a flood of joins makes one state a second, not
+   * one per join.
+   */
+  stateEvery: 1,
   /**
    * Requests for the state (a `request` message, a join, a comeback) are answered at most this
    * often; those that come sooner are answered together when it is due, so a flood of requests
@@ -87,6 +101,7 @@ export const DIRECTOR_OPTION_RANGES = {
   finishTimeout: { min: 0 },
   rejoinGrace: { min: 0, max: 86_400 },
   stateRepublish: { min: 0, max: 3600 },
+  maxPlayers: { min: 1, max: 1000, integer: true },
 } as const satisfies Record<string, OptionRange>;
 
 /** The name of a numeric rule in {@link DIRECTOR_OPTION_RANGES}. */

@@ -38,6 +38,10 @@ export interface DirectorState {
   readonly answeredAt: number | null;
   /** A request for the state came too soon after the last answer: answered when one is due. */
   readonly stateWanted: boolean;
+  /** The state changed too soon after the last publish: published when one is due. */
+  readonly stateDirty: boolean;
+  /** Messages refused because the race had its {@link DirectorConfig.maxPlayers} already. */
+  readonly fullRefusals: number;
   /** Where the recording stands on its time grid. */
   readonly order: RecordedOrder;
   /** Something changed the ranking since it was last published. */
@@ -103,6 +107,8 @@ export function createDirector(config: DirectorConfig): DirectorState {
     stateAt: null,
     answeredAt: null,
     stateWanted: false,
+    stateDirty: false,
+    fullRefusals: 0,
     order: EMPTY_RECORDED_ORDER,
     rankingDirty: false,
     rankingAt: null,
@@ -114,6 +120,11 @@ export function createDirector(config: DirectorConfig): DirectorState {
 /** The state republish interval in force (s); 0: only on request. */
 export function stateRepublishOf(config: DirectorConfig): number {
   return config.stateRepublish ?? DIRECTOR_DEFAULTS.stateRepublish;
+}
+
+/** The most players the race takes. */
+export function maxPlayersOf(config: DirectorConfig): number {
+  return config.maxPlayers ?? DIRECTOR_DEFAULTS.maxPlayers;
 }
 
 /** The rejoin grace in force (s). */

@@ -4,12 +4,14 @@ import {
   presenceKind,
   type ReceivedMessage,
 } from '@gw2race/protocol';
+import { overCapacity } from './capacity';
 import { type ClientInfo, getClient, putClient } from './client-table';
-import { ingest, log, publishState, type Work, wantState } from './work';
+import { ingest, log, stateChanged, type Work, wantState } from './work';
 
 /** @internal A message from the hub: the client table learns from it, then it is recorded and judged. */
 export function onMessage(w: Work, received: ReceivedMessage): void {
   const { at } = received;
+  if (overCapacity(w, received)) return;
   switch (received.kind) {
     case 'ping': {
       const info = getClient(w.s.clients, received.message.playerId);
@@ -87,7 +89,7 @@ function onPresence(w: Work, message: PresenceMessage, at: number): void {
       topic: buildTopic(w.s.config.raceId, 'pos', info.playerId),
     });
     log(w, `${shown} joined as ${info.mode}`);
-    if (info.mode === 'racer' && w.s.stage === 'pre') publishState(w);
+    if (info.mode === 'racer' && w.s.stage === 'pre') stateChanged(w);
     // A client that joins is sent the state even where the hub kept no retained one.
     else wantState(w);
   } else if (before.connected && !connected) {

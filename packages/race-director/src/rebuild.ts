@@ -14,6 +14,7 @@ export function onRecorded(w: Work, entry: ReceivedMessage): void {
   switch (entry.kind) {
     case 'state':
       w.s.stateMessage = entry.message;
+      w.s.stateDirty = false;
       w.s.stage = entry.message.stage ?? w.s.stage;
       w.s.stateAt = entry.at;
       ingest(w, entry);

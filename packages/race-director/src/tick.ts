@@ -4,7 +4,15 @@ import { DIRECTOR_DEFAULTS } from './director-config';
 import { stateRepublishOf } from './director-state';
 import { endReasonAt } from './end-rules';
 import { readyRacers } from './views';
-import { answerDue, answerState, log, publishRanking, republishState, type Work } from './work';
+import {
+  answerDue,
+  answerState,
+  log,
+  publishRanking,
+  publishState,
+  republishState,
+  type Work,
+} from './work';
 
 /**
  * @internal The clock moved: silence, auto-start, the ranking schedule, the end rules, the idle
@@ -18,6 +26,8 @@ export function onTick(w: Work): void {
     startRace(w);
   if (rankingDue(w)) publishRanking(w);
   if (w.s.stateWanted && answerDue(w)) answerState(w);
+  if (w.s.stateDirty && w.s.stateAt !== null && w.at - w.s.stateAt >= DIRECTOR_DEFAULTS.stateEvery)
+    publishState(w);
   if (republishDue(w)) republishState(w);
   const reason = endReasonAt(w.s, w.at);
   if (reason !== undefined) {

@@ -94,8 +94,19 @@ export function publishControl(w: Work, control: ControlMessage): void {
   publish(w, 'control', control);
 }
 
+/**
+ * @internal The state changed in a way that can wait a moment (a racer joined before the start):
+ * published now when the last one is {@link DIRECTOR_DEFAULTS.stateEvery} back, else by the tick
+ * when it is due, with every change since.
+ */
+export function stateChanged(w: Work): void {
+  if (w.s.stateAt === null || w.at - w.s.stateAt >= DIRECTOR_DEFAULTS.stateEvery) publishState(w);
+  else w.s.stateDirty = true;
+}
+
 /** @internal The state racers see: stage, t0 and the racers, on the host clock now. */
 export function publishState(w: Work): void {
+  w.s.stateDirty = false;
   const { host } = w.s.config;
   w.s.stateMessage = {
     ...w.s.stateMessage,
