@@ -23,7 +23,9 @@ export function createVitestConfig(overrides: ViteUserConfig['test'] = {}): Vite
     },
     test: {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-      testTimeout: 20_000,
+      // Generous: property tests take ~1.5 s on a quiet machine, and CI shares two cores among
+      // turbo's parallel packages. A limit is for a test that hangs, not one that is slow.
+      testTimeout: 90_000,
       // In CI each package also writes its counts, which .ci/run adds up into one closing line.
       ...(process.env.CI
         ? { reporters: ['default', 'json'], outputFile: { json: 'test-results/vitest.json' } }
