@@ -48,20 +48,23 @@ function openSocket(port: number, clientId: string, will: { topic: string; paylo
   });
 }
 
-/** Opens `count` racers on the hub at `url` (50 connections at a time) and has them join. */
+/**
+ * Opens `count` racers (50 connections at a time) and has them join; with several hub nodes'
+ * URLs the racers go round them.
+ */
 export async function openFleet(
-  url: string,
+  urls: readonly string[],
   raceId: string,
   count: number,
   track: Track,
 ): Promise<Fleet> {
-  const port = Number(new URL(url).port);
+  const ports = urls.map((url) => Number(new URL(url).port));
   const ids = Array.from({ length: count }, (_, i) => `bench-${i}`);
   const sockets: Socket[] = [];
   for (let i = 0; i < count; i += 50) {
-    const batch = ids.slice(i, i + 50).map((id) => {
+    const batch = ids.slice(i, i + 50).map((id, j) => {
       const will = lastWill(raceId, id, { mode: 'racer' });
-      return openSocket(port, `gw2race-${id}`, {
+      return openSocket(ports[(i + j) % ports.length] as number, `gw2race-${id}`, {
         topic: will.topic,
         payload: Buffer.from(will.payload),
       });

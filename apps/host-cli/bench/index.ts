@@ -20,10 +20,12 @@ import {
   tempDir,
   which,
 } from '../../../e2e/src/harness';
+import { haveRabbitmq, startRabbitCluster } from '../../../e2e/src/rabbitmq';
 import { openFleet } from './fleet';
 import { cpuSeconds, createCrossingClock, peakRssMb, quantile } from './measure';
 
 const sizes = (process.env.BENCH_RACERS ?? '100,500').split(',').map(Number);
+const JOIN_SECONDS = 20;
 const CASE_SECONDS = 30;
 const track = trackSchema.parse(JSON.parse(readFileSync(SHORT_TRACK, 'utf8')));
 
@@ -38,6 +40,8 @@ interface Row {
   p99: number;
   cpu: number | undefined;
   rss: number | undefined;
+  /** What went wrong, if anything. */
+  note?: string;
 }
 
 const within = <T>(promise: Promise<T>, ms: number, what: string) =>
@@ -48,6 +52,19 @@ const within = <T>(promise: Promise<T>, ms: number, what: string) =>
     ),
   ]);
 
+/** The head of the last screen the host printed (what it said about the race). */
+function lastScreen(host: Program): string {
+  const text = host.output();
+  const at = text.lastIndexOf('gw2race-host ·');
+  const ready = [...text.matchAll(/auto-start when \d+ racers are ready \(\d+\/\d+\)/g)].at(-1);
+  const head = text
+    .slice(Math.max(0, at), at + 800)
+    .split('\n')
+    .slice(0, 5)
+    .join('\n');
+  return `${head}\n  ${ready?.[0] ?? ''}`;
+}
+
 /** The host's own count of positions, from the last screen it printed. */
 function judgedBy(host: Program): number | undefined {
   const counts = [...host.output().matchAll(/ (\d+) positions,/g)];
@@ -55,42 +72,38 @@ function judgedBy(host: Program): number | undefined {
   return last ? Number(last[1]) : undefined;
 }
 
-/** One race: the host on `broker` (or its embedded hub), N racers, until the final ranking. */
-async function hostCase(hub: string, racers: number, broker?: string): Promise<Row> {
-  const raceId = `bench-${hub.toLowerCase().replace(/\W+/g, '')}-${racers}`;
-  const args = [
-    '--yes',
-    '--no-ntp',
-    '--plain',
-    '--no-http',
-    '--new',
-    '--out',
-    tempDir('gw2race-bench-'),
-  ];
-  args.push('--race', raceId, '--track', SHORT_TRACK, '--auto-start', String(racers));
-  args.push(
-    '--start-delay',
-    '2',
-    '--time-limit',
-    '20',
-    '--finish-timeout',
-    '5',
-    '--rejoin-grace',
-    '3',
-  );
+/** The host's command line for one case: ends at the last finisher or 20 s after t0. */
+function hostArgs(raceId: string, racers: number, broker: string | undefined): string[] {
+  const args = ['--yes', '--no-ntp', '--plain', '--no-http', '--new'];
+  args.push('--out', tempDir('gw2race-bench-'), '--race', raceId, '--track', SHORT_TRACK);
+  args.push('--auto-start', String(racers), '--start-delay', '2', '--time-limit', '20');
+  args.push('--finish-timeout', '5', '--rejoin-grace', '3');
   args.push(...(broker ? ['--broker', broker] : ['--port', '0']));
-  const host = start('host', HOST_CLI, args);
+  return args;
+}
+
+/**
+ * One race, until the final ranking: the host on the first of `brokers` (without them, on its
+ * embedded hub), N racers spread over them all.
+ */
+async function hostCase(hub: string, racers: number, brokers?: readonly string[]): Promise<Row> {
+  const broker = brokers?.[0];
+  const raceId = `bench-${hub.toLowerCase().replace(/\W+/g, '')}-${racers}`;
+  const host = start('host', HOST_CLI, hostArgs(raceId, racers, broker));
   const pid = host.child.pid as number;
-  const url =
-    broker ?? ((await host.waitFor(/is open on (mqtt:\/\/[\d.]+:\d+)/, 15_000))[1] as string);
-  if (broker) await host.waitFor(/is open on/, 15_000);
+  const open = await host.waitFor(/is open on (mqtt:\/\/[\d.]+:\d+)/, 15_000);
+  const url = broker ?? (open[1] as string);
   const observer = await mqtt.connectAsync(url, { protocolVersion: 4, reconnectPeriod: 0 });
-  const fleet = await openFleet(url, raceId, racers, track);
+  await observer.subscribeAsync([`race/${raceId}/control`, `race/${raceId}/ranking`], { qos: 0 });
+  // Subscribed first: START comes once the last racer is ready.
+  const fleet = await openFleet(brokers ?? [url], raceId, racers, track);
   const clock = createCrossingClock(fleet.sent);
   let cpu0 = 0;
   let wall0 = 0;
   let rss: number | undefined;
   const rssTimer = setInterval(() => (rss = peakRssMb(pid) ?? rss), 250);
+  let started: () => void = () => {};
+  const startSeen = new Promise<void>((resolve) => (started = resolve));
   const final = new Promise<void>((resolve) => {
     observer.on('message', (topic, payload) => {
       const message = JSON.parse(payload.toString());
@@ -98,28 +111,33 @@ async function hostCase(hub: string, racers: number, broker?: string): Promise<R
         fleet.start(message.t0);
         cpu0 = cpuSeconds(pid);
         wall0 = performance.now();
+        started();
       } else if (topic.endsWith('/ranking')) {
         clock.onRanking(message.entries ?? []);
         if (message.final) resolve();
       }
     });
   });
-  await observer.subscribeAsync([`race/${raceId}/control`, `race/${raceId}/ranking`], { qos: 0 });
-  try {
-    await within(final, CASE_SECONDS * 1000, 'final ranking');
-  } finally {
-    clearInterval(rssTimer);
-  }
+  // Bounded twice: every racer ready within JOIN_SECONDS, the race over CASE_SECONDS after START.
+  const note = await within(startSeen, JOIN_SECONDS * 1000, 'START (all racers ready)')
+    .then(() => within(final, CASE_SECONDS * 1000, 'final ranking'))
+    .then(() => '')
+    .catch((error: Error) => error.message)
+    .finally(() => clearInterval(rssTimer));
   const cpu =
     wall0 > 0 ? ((cpuSeconds(pid) - cpu0) / ((performance.now() - wall0) / 1000)) * 100 : undefined;
   const offered = fleet.offered();
   fleet.stop();
+  host.kill('SIGTERM'); // it has ended by itself unless the case ran out of time
   await within(host.exited, 15_000, 'host exit').catch(() => host.kill('SIGKILL'));
   await observer.endAsync(true);
   const latencies = [...clock.latencies].sort((a, b) => a - b);
   const credited = [...clock.credited.values()].reduce((a, b) => a + b, 0);
   // A mass start credits every checkpoint but the start line.
   const expected = racers * track.checkpoints.filter((c) => c.role !== 'start').length;
+  if (note) console.log(`  ${hub}, ${racers} racers: the host's last screen:\n${lastScreen(host)}`);
+  const p50 = quantile(latencies, 0.5);
+  const p99 = quantile(latencies, 0.99);
   return {
     hub,
     racers,
@@ -127,18 +145,20 @@ async function hostCase(hub: string, racers: number, broker?: string): Promise<R
     judged: judgedBy(host),
     credited,
     expected,
-    p50: quantile(latencies, 0.5),
-    p99: quantile(latencies, 0.99),
+    p50,
+    p99,
     cpu,
     rss,
+    note,
   };
 }
 
 /** Mosquitto alone: the same racers, a subscriber to every position, for as long as a race. */
-async function relayCase(url: string, racers: number): Promise<Row> {
+async function relayCase(hub: string, urls: readonly string[], racers: number): Promise<Row> {
+  const url = urls[0] as string;
   const raceId = `bench-relay-${racers}`;
   const observer = await mqtt.connectAsync(url, { protocolVersion: 4, reconnectPeriod: 0 });
-  const fleet = await openFleet(url, raceId, racers, track);
+  const fleet = await openFleet(urls, raceId, racers, track);
   const latencies: number[] = [];
   let received = 0;
   observer.on('message', (_topic, payload) => {
@@ -157,7 +177,7 @@ async function relayCase(url: string, racers: number): Promise<Row> {
   await observer.endAsync(true);
   latencies.sort((a, b) => a - b);
   return {
-    hub: 'Mosquitto alone (pos → subscriber)',
+    hub: `${hub} alone (pos → subscriber)`,
     racers,
     offered,
     judged: received,
@@ -176,7 +196,7 @@ function print(row: Row): void {
     n === undefined || Number.isNaN(n) ? '-' : n.toFixed(digits);
   const crossings = row.expected > 0 ? `${row.credited}/${row.expected}` : '-';
   console.log(
-    `${row.hub.padEnd(36)} ${pad(row.racers, 6)} ${pad(row.offered, 8)} ${pad(row.judged ?? '-', 8)} ${pad(crossings, 11)} ${pad(f(row.p50), 7)} ${pad(f(row.p99), 7)} ${pad(f(row.cpu, 0), 5)} ${pad(f(row.rss, 0), 6)}`,
+    `${row.hub.padEnd(36)} ${pad(row.racers, 6)} ${pad(row.offered, 8)} ${pad(row.judged ?? '-', 8)} ${pad(crossings, 11)} ${pad(f(row.p50), 7)} ${pad(f(row.p99), 7)} ${pad(f(row.cpu, 0), 5)} ${pad(f(row.rss, 0), 6)}${row.note ? `  (${row.note})` : ''}`,
   );
 }
 
@@ -191,15 +211,38 @@ console.log(
 console.log(
   `${'hub'.padEnd(36)} racers  offered   judged   crossings  p50 ms  p99 ms  cpu%  rssMB`,
 );
+/** A RabbitMQ node, then a two-node cluster (racers over both, host on the first): 100 and 500. */
+async function rabbitmqCases(racerCounts: readonly number[]): Promise<void> {
+  if (racerCounts.length === 0 || process.env.BENCH_RABBITMQ === '0') return;
+  if (!haveRabbitmq()) {
+    console.log('(rabbitmq-server is not installed: its rows are skipped)');
+    return;
+  }
+  for (const count of [1, 2] as const) {
+    const cluster = await startRabbitCluster(count);
+    const name = count === 1 ? 'RabbitMQ 1 node' : 'RabbitMQ 2 nodes';
+    try {
+      const urls = cluster.nodes.map((n) => n.url);
+      for (const racers of racerCounts) {
+        print(await relayCase(name, urls, racers));
+        print(await hostCase(`host on ${name}`, racers, urls));
+      }
+    } finally {
+      await cluster.stop();
+    }
+  }
+}
+
 const mosquitto = which('mosquitto') ? await startMosquitto() : undefined;
 if (!mosquitto)
   console.log('(Mosquitto is not installed: its rows are skipped; apt-get install mosquitto)');
 try {
   for (const racers of sizes) {
-    if (mosquitto) print(await relayCase(mosquitto.url, racers));
+    if (mosquitto) print(await relayCase('Mosquitto', [mosquitto.url], racers));
     print(await hostCase('host, embedded hub', racers));
-    if (mosquitto) print(await hostCase('host on Mosquitto', racers, mosquitto.url));
+    if (mosquitto) print(await hostCase('host on Mosquitto', racers, [mosquitto.url]));
   }
+  await rabbitmqCases(sizes.filter((n) => n <= 500));
 } finally {
   await stopAll();
 }
