@@ -103,6 +103,7 @@ function drive(
   const sent = new Map<string, Sent>(ids.map((id) => [id, { raceTime: [], perf: [] }]));
   const topics = ids.map((id) => buildTopic(raceId, 'pos', id));
   let t0: number | undefined;
+  let rideFrom = 0;
   let offered = 0;
   let second = 0;
   const timers: NodeJS.Timeout[] = [];
@@ -111,7 +112,9 @@ function drive(
     const playerId = ids[i] as string;
     const t = Date.now() / 1000; // the protocol's timestamp (organizer clock: this machine's)
     const raceTime = t0 === undefined ? -1 : t - t0;
-    const { position, speed } = (bots[i] as Bot).at(raceTime);
+    // A bench that hears START late rides from then (an honest late start), never jumps ahead.
+    const ride = t0 === undefined ? -1 : t - Math.max(t0, rideFrom);
+    const { position, speed } = (bots[i] as Bot).at(ride);
     const record = sent.get(playerId) as Sent;
     const tick = record.perf.length;
     const pos = {
@@ -170,6 +173,7 @@ function drive(
     offered: () => offered,
     start(at) {
       t0 = at;
+      rideFrom = Date.now() / 1000;
     },
     stop() {
       for (const timer of timers) clearInterval(timer);
