@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { dirname } from 'node:path';
 import { AppError, connectHub, createColors, type Screen } from '@gw2race/app-shared';
 import { createOffsetEstimator } from '@gw2race/clock-sync';
 import { pollSntp } from '@gw2race/clock-sync/node';
@@ -19,6 +20,8 @@ import {
 } from '@gw2race/racer-core';
 import { type BotMisbehaviour, seedFrom } from '@gw2race/simulator';
 import type { MqttClient } from 'mqtt';
+import { keepPersonalBest, personalBestFile, readPersonalBest } from './personal-best';
+import { settingsFile } from './remembered-hub';
 import { type RacerScreen, renderRacerScreen, type ShownMessage } from './screen';
 import { startSimulation } from './simulate';
 
@@ -80,6 +83,8 @@ interface Session {
   simulating: boolean;
   wake: NodeJS.Timeout | undefined;
   endTimer: NodeJS.Timeout | undefined;
+  /** Where the racer's best run on this course is kept, once the course is known. */
+  bestFile: string | undefined;
   finish: (code: number) => void;
   redraw(): void;
   note(text: string, level?: ShownMessage['level']): void;
@@ -121,6 +126,11 @@ export async function runRacer(options: RacerOptions): Promise<number> {
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   clearInterval(redraws);
+  if (
+    session.bestFile &&
+    keepPersonalBest(session.bestFile, session.core.view.ranking, options.playerId)
+  )
+    process.stdout.write('A personal best on this course: kept to race against next time.\n');
   await shutdown(session, client);
   if (refusal) throw refusal;
   return code;
@@ -160,6 +170,7 @@ function createSession(options: RacerOptions): { session: Session; finished: Pro
     simulating: false,
     wake: undefined,
     endTimer: undefined,
+    bestFile: undefined,
     finish: (code) => finish(code),
     redraw() {
       // The reader knows what it watches only once it has opened its source.
@@ -176,6 +187,14 @@ function createSession(options: RacerOptions): { session: Session; finished: Pro
   return { session, finished };
 }
 
+/** The racer's best run on this course, to show split deltas against (racers only). */
+function loadPersonalBest(session: Session): void {
+  const state = session.core.view.state;
+  if (session.options.mode !== 'racer' || !state || session.bestFile) return;
+  session.bestFile = personalBestFile(dirname(settingsFile()), state);
+  session.screen.best = readPersonalBest(session.bestFile);
+}
+
 /** Does what the core asked, in order. */
 function runEffects(session: Session, effects: readonly RacerEffect[]): void {
   for (const effect of effects) {
@@ -187,6 +206,7 @@ function runEffects(session: Session, effects: readonly RacerEffect[]): void {
         session.note(effect.text, effect.level);
         break;
       case 'course':
+        loadPersonalBest(session);
         if (session.options.mode === 'racer' && session.options.simulate && !session.simulating)
           startSimulated(session, effect.track);
         break;

@@ -7,7 +7,8 @@ import {
   formatTable,
 } from '@gw2race/app-shared';
 import type { MumbleLinkSample } from '@gw2race/mumblelink';
-import type { RacerView } from '@gw2race/racer-core';
+import { type RacerView, splitDelta } from '@gw2race/racer-core';
+import type { PersonalBest } from './personal-best';
 
 type Colors = ReturnType<typeof createColors>;
 
@@ -37,6 +38,8 @@ export interface RacerScreen {
   mumbleWhere: string;
   /** The latest messages, oldest first. */
   messages: readonly ShownMessage[];
+  /** The racer's best run on this course, to race against (kept between races). */
+  best?: PersonalBest | undefined;
 }
 
 /** The racer's screen as text: who and where, the clock, the countdown or race time, messages, ranking. */
@@ -95,7 +98,8 @@ function utcText({ utc }: RacerScreen): string {
 }
 
 /** The end, the pause, the countdown or the race time; the checkpoints made. */
-function raceLines({ options, racer }: RacerScreen, c: Colors): string[] {
+function raceLines(view: RacerScreen, c: Colors): string[] {
+  const { options, racer } = view;
   const lines: string[] = [];
   if (racer.ended) {
     lines.push(c.bold(`  ${racer.ended.toUpperCase()}`));
@@ -133,8 +137,26 @@ function raceLines({ options, racer }: RacerScreen, c: Colors): string[] {
     lines.push(
       `  Checkpoints ${racer.crossings}/${total}${racer.unconfirmed > 0 ? c.dim(` (${racer.unconfirmed} awaiting the host)`) : ''}`,
     );
+    const split = splitLine(view, c);
+    if (split) lines.push(split);
   }
   return lines;
+}
+
+/** A signed delta in colour: green ahead (negative), red behind. */
+function deltaText(seconds: number, what: string, c: Colors): string {
+  const text = `${seconds < 0 ? '-' : '+'}${formatRaceTime(Math.abs(seconds))} ${what}`;
+  return seconds < 0 ? c.green(text) : seconds > 0 ? c.red(text) : text;
+}
+
+/** The last credited split against the fastest other racer and the racer's own best run. */
+function splitLine({ options, racer, best }: RacerScreen, c: Colors): string | undefined {
+  const delta = splitDelta(racer.ranking, options.playerId, best?.splits);
+  if (!delta) return undefined;
+  const parts = [`  Split ${delta.index + 1}  ${formatRaceTime(delta.split)}`];
+  if (delta.vsBest !== undefined) parts.push(deltaText(delta.vsBest, 'vs your best', c));
+  if (delta.vsField !== undefined) parts.push(deltaText(delta.vsField, 'vs the fastest', c));
+  return parts.join('   ');
 }
 
 function messageLines({ messages }: RacerScreen, c: Colors): string[] {

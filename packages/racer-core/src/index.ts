@@ -26,6 +26,8 @@ export {
   STATE_ASK_MAX_MS,
   stateAskDelayMs,
 } from './schedule';
+export type { SplitDelta } from './split-delta';
+export { isBetterRun, splitDelta } from './split-delta';
 export type { SampleStamp } from './stamp-sample';
 export { clockBoundSeconds, MAX_CLOCK_BOUND_MS, stampNow, stampSample } from './stamp-sample';
 export { RACER_CHANNELS, racerSubscriptions } from './subscriptions';

@@ -1,0 +1,77 @@
+import { createColors } from '@gw2race/app-shared';
+import type { RankingMessage, StateMessage } from '@gw2race/protocol';
+import { describe, expect, it } from 'vitest';
+import { type RacerScreen, renderRacerScreen } from '../screen';
+
+const plain = createColors({ isTTY: false } as NodeJS.WriteStream);
+
+function screen(ranking: RankingMessage, best?: RacerScreen['best']): RacerScreen {
+  const state = {
+    v: 1,
+    raceId: 'r1',
+    trackId: 'line',
+    checkpoints: [],
+    laps: 1,
+  } as unknown as StateMessage;
+  return {
+    options: { raceId: 'r1', playerId: 'ann', name: 'Ann', mode: 'racer', broker: 'mqtt://h:1883' },
+    racer: {
+      hub: 'online',
+      state,
+      clock: undefined,
+      estimator: { estimate: () => undefined },
+      lastRttMs: undefined,
+      game: 'running',
+      latest: null,
+      ranking,
+      crossings: 2,
+      courseLength: 4,
+      unconfirmed: 0,
+      paused: false,
+      ended: undefined,
+      standing: undefined,
+    } as unknown as RacerScreen['racer'],
+    utc: 'off',
+    mumbleWhere: '',
+    messages: [],
+    ...(best ? { best } : {}),
+  };
+}
+
+const ranking: RankingMessage = {
+  raceId: 'r1',
+  t: 1,
+  entries: [
+    {
+      playerId: 'bob',
+      position: 1,
+      status: 'racing',
+      lap: 0,
+      checkpoints: 3,
+      splits: [10, 20.5, 31],
+    },
+    {
+      playerId: 'ann',
+      position: 2,
+      status: 'racing',
+      lap: 0,
+      checkpoints: 2,
+      splits: [10.2, 20.1],
+    },
+  ],
+};
+
+describe("the racer's screen", () => {
+  it('shows the last split against the fastest other racer and the own best, LiveSplit-style', () => {
+    const text = renderRacerScreen(
+      screen(ranking, { time: 40, splits: [10, 19.6, 30, 40] }),
+      plain,
+    );
+    expect(text).toMatch(/Split 2 {2}20\.100 {3}\+0\.500 vs your best {3}-0\.400 vs the fastest/);
+  });
+
+  it('shows the split alone without a best run or anyone else there yet', () => {
+    const solo: RankingMessage = { ...ranking, entries: ranking.entries.slice(1) };
+    expect(renderRacerScreen(screen(solo), plain)).toMatch(/Split 2 {2}20\.100$/m);
+  });
+});
