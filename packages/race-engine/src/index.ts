@@ -47,7 +47,7 @@ export {
 export type { RacerTable } from './racer-table';
 export type { RankingMessageOptions, RankingOptions } from './ranking';
 export { rankingEntries, toRankingMessage } from './ranking';
-export { encodeResultsCsv, encodeSplitsCsv } from './results-csv';
+export { csvRow, encodeResultsCsv, encodeSplitsCsv } from './results-csv';
 export type { Gate, Point3, Sphere } from './segment-crossing';
 export {
   segmentGateCrossing,

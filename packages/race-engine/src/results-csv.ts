@@ -14,8 +14,17 @@ function csvField(value: string | number | boolean | null | undefined): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-const row = (fields: (string | number | boolean | null | undefined)[]) =>
-  `${fields.map(csvField).join(',')}\r\n`;
+/**
+ * One CSV line (RFC 4180, ending in CRLF) of these fields, each written as {@link csvField} does:
+ * quoted when needed, a formula-looking text defused with a leading `'`, numbers as numbers,
+ * null, undefined and non-finite numbers empty. Every gw2race CSV writes its rows with it.
+ *
+ * @example
+ * csvRow([1, 'ann', '=HYPERLINK("x")']); // '1,ann,"\'=HYPERLINK(""x"")"\r\n'
+ */
+export function csvRow(fields: readonly (string | number | boolean | null | undefined)[]): string {
+  return `${fields.map(csvField).join(',')}\r\n`;
+}
 
 const round = (value: number | null | undefined) =>
   value === null || value === undefined ? undefined : Math.round(value * 1e6) / 1e6;
@@ -26,7 +35,7 @@ const round = (value: number | null | undefined) =>
  * flags, ruling`. The host writes it next to a recording; the viewer exports it.
  */
 export function encodeResultsCsv(results: RaceResults): string {
-  let text = row([
+  let text = csvRow([
     'position',
     'playerId',
     'name',
@@ -42,7 +51,7 @@ export function encodeResultsCsv(results: RaceResults): string {
   ]);
   for (const racer of results.racers) {
     const entry = results.ranking.find((e) => e.playerId === racer.playerId);
-    text += row([
+    text += csvRow([
       racer.position,
       racer.playerId,
       racer.name ?? '',
@@ -66,7 +75,7 @@ export function encodeResultsCsv(results: RaceResults): string {
  * `source` (stream, gap, inferred), `speed`, `x, y, z`.
  */
 export function encodeSplitsCsv(results: RaceResults): string {
-  let text = row([
+  let text = csvRow([
     'playerId',
     'name',
     'lap',
@@ -85,7 +94,7 @@ export function encodeSplitsCsv(results: RaceResults): string {
   for (const racer of results.racers) {
     let previous = racer.startAt;
     racer.crossings.forEach((crossing, i) => {
-      text += row([
+      text += csvRow([
         racer.playerId,
         racer.name ?? '',
         crossing.lap,

@@ -1,19 +1,5 @@
 import type { Standings } from '@gw2race/protocol';
-
-/**
- * RFC 4180 quoting, and a leading `'` on a text a spreadsheet would run as a formula (a racer
- * named `=HYPERLINK(…)`), as the race engine's results CSV does.
- */
-function csvField(value: string | number | boolean | null | undefined): string {
-  if (value === undefined || value === null) return '';
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  const raw = String(value);
-  const text = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-const row = (fields: (string | number | boolean | null | undefined)[]) =>
-  `${fields.map(csvField).join(',')}\r\n`;
+import { csvRow } from '@gw2race/race-engine';
 
 const round = (value: number) => Math.round(value * 1e6) / 1e6;
 
@@ -24,7 +10,7 @@ const round = (value: number) => Math.round(value * 1e6) / 1e6;
  */
 export function encodeStandingsCsv(standings: Standings): string {
   const races = standings.races;
-  let text = row([
+  let text = csvRow([
     'position',
     'playerId',
     'name',
@@ -41,7 +27,7 @@ export function encodeStandingsCsv(standings: Standings): string {
     const perRace = races.map(
       (race) => race.scores.find((score) => score.playerId === s.playerId && score.entered)?.points,
     );
-    text += row([
+    text += csvRow([
       s.position,
       s.playerId,
       s.name,
