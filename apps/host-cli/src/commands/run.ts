@@ -48,6 +48,7 @@ import { createHostSession, type HostOutcome, type HostSession } from '../host/s
 import { type HostScreenInfo, renderHostScreen } from '../ui/host-screen';
 import { webAppDir } from '../web/static-dir';
 import { attachWebApp, closeWebServer } from '../web/web-server';
+import { HUB_SCREEN_OPTIONS } from './hub-options';
 import { resultsTable } from './results-table';
 
 export { viewerBrokerUrl } from '../host/hub-wiring';
@@ -125,21 +126,7 @@ const RUN_OPTIONS = {
   'invite-hub': { type: 'string' },
   open: { type: 'boolean' },
   new: { type: 'boolean' },
-  broker: { type: 'string' },
-  'viewer-broker': { type: 'string' },
-  username: { type: 'string' },
-  password: { type: 'string' },
-  'password-file': { type: 'string' },
-  ca: { type: 'string' },
-  listen: { type: 'string' },
-  port: { type: 'string' },
-  'http-port': { type: 'string' },
-  'no-http': { type: 'boolean' },
-  'hub-connections': { type: 'string' },
-  ntp: { type: 'string' },
-  'no-ntp': { type: 'boolean' },
-  yes: { type: 'boolean', short: 'y' },
-  plain: { type: 'boolean' },
+  ...HUB_SCREEN_OPTIONS,
 } as const;
 
 type Screen = ReturnType<typeof createScreen>;

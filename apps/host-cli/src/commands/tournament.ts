@@ -34,6 +34,7 @@ import { formatStandingsTable } from '../tournament/standings-table';
 import { createTournamentAccess } from '../tournament/tournament-access';
 import { webAppDir } from '../web/static-dir';
 import { attachWebApp, closeWebServer } from '../web/web-server';
+import { HUB_SCREEN_OPTIONS } from './hub-options';
 import { organizerClock } from './run';
 
 export const TOURNAMENT_USAGE = `Usage: gw2race-host tournament FILE [options]
@@ -61,21 +62,7 @@ const TOURNAMENT_OPTIONS = {
   'finish-timeout': { type: 'string' },
   'rejoin-grace': { type: 'string' },
   'state-every': { type: 'string' },
-  broker: { type: 'string' },
-  'viewer-broker': { type: 'string' },
-  username: { type: 'string' },
-  password: { type: 'string' },
-  'password-file': { type: 'string' },
-  ca: { type: 'string' },
-  listen: { type: 'string' },
-  port: { type: 'string' },
-  'http-port': { type: 'string' },
-  'no-http': { type: 'boolean' },
-  'hub-connections': { type: 'string' },
-  ntp: { type: 'string' },
-  'no-ntp': { type: 'boolean' },
-  yes: { type: 'boolean', short: 'y' },
-  plain: { type: 'boolean' },
+  ...HUB_SCREEN_OPTIONS,
 } as const;
 
 type Values = NonNullable<ReturnType<typeof parseCommandLine<typeof TOURNAMENT_OPTIONS>>>['values'];
