@@ -12,32 +12,10 @@ import { performance } from 'node:perf_hooks';
 import mqtt from 'mqtt';
 import { needs, startMosquitto, stopAll } from '../src/harness';
 import { haveRabbitmq, type RabbitCluster, startRabbitCluster } from '../src/rabbitmq';
+import { connectPacket, publishPacket } from './mqtt-wire';
 
 const sizes = (process.env.RACERS ?? '100,500').split(',').map(Number);
 const seconds = Number(process.env.SECONDS ?? '3');
-
-function remainingLength(n: number): number[] {
-  const bytes: number[] = [];
-  do {
-    let byte = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) byte |= 0x80;
-    bytes.push(byte);
-  } while (n > 0);
-  return bytes;
-}
-function text(value: string): Buffer {
-  const body = Buffer.from(value, 'utf8');
-  return Buffer.concat([Buffer.from([body.length >> 8, body.length & 0xff]), body]);
-}
-function connectPacket(clientId: string): Buffer {
-  const body = Buffer.concat([text('MQTT'), Buffer.from([4, 0x02, 0, 60]), text(clientId)]);
-  return Buffer.concat([Buffer.from([0x10, ...remainingLength(body.length)]), body]);
-}
-function publishPacket(topic: string, payload: string): Buffer {
-  const body = Buffer.concat([text(topic), Buffer.from(payload)]);
-  return Buffer.concat([Buffer.from([0x30, ...remainingLength(body.length)]), body]);
-}
 
 interface Hub {
   readonly name: string;

@@ -14,7 +14,12 @@ import {
   type Track,
 } from '@gw2race/protocol';
 import { type Bot, createBot } from '@gw2race/simulator';
-import { connectPacket, PINGREQ, publishPacket, subscribePacket } from './wire';
+import {
+  connectPacket,
+  PINGREQ,
+  publishPacket,
+  subscribePacket,
+} from '../../../e2e/bench/mqtt-wire';
 
 /** One racer's sent positions: race time and send instant, in send order. */
 export interface Sent {

@@ -1,4 +1,7 @@
-/** Hand-made MQTT 3.1.1 packets: the few a simulated racer sends, without a client library. */
+/**
+ * Hand-made MQTT 3.1.1 packets: the few a simulated racer sends, without a client library, for
+ * the benches that open hundreds of connections (e2e's hub bench, host-cli's race bench).
+ */
 
 function remainingLength(n: number): number[] {
   const bytes: number[] = [];
@@ -20,15 +23,14 @@ function packet(header: number, body: Buffer): Buffer {
   return Buffer.concat([Buffer.from([header, ...remainingLength(body.length)]), body]);
 }
 
-/** CONNECT: clean session, 60 s keepalive, a QoS 1 last will (as the racer client sets). */
-export function connectPacket(clientId: string, will: { topic: string; payload: Buffer }): Buffer {
-  const flags = 0x02 | 0x04 | 0x08; // clean session, will, will QoS 1
+/** CONNECT: clean session, 60 s keepalive, and a QoS 1 last will when given (as the racer client sets). */
+export function connectPacket(clientId: string, will?: { topic: string; payload: Buffer }): Buffer {
+  const flags = will ? 0x02 | 0x04 | 0x08 : 0x02; // clean session (+ will, will QoS 1)
   const body = Buffer.concat([
     text('MQTT'),
     Buffer.from([4, flags, 0, 60]),
     text(clientId),
-    text(will.topic),
-    text(will.payload),
+    ...(will ? [text(will.topic), text(will.payload)] : []),
   ]);
   return packet(0x10, body);
 }
