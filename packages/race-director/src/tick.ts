@@ -11,6 +11,7 @@ import {
   publishRanking,
   publishState,
   republishState,
+  stateChangeDue,
   type Work,
 } from './work';
 
@@ -26,8 +27,7 @@ export function onTick(w: Work): void {
     startRace(w);
   if (rankingDue(w)) publishRanking(w);
   if (w.s.stateWanted && answerDue(w)) answerState(w);
-  if (w.s.stateDirty && w.s.stateAt !== null && w.at - w.s.stateAt >= DIRECTOR_DEFAULTS.stateEvery)
-    publishState(w);
+  if (w.s.stateDirty && stateChangeDue(w)) publishState(w);
   if (republishDue(w)) republishState(w);
   const reason = endReasonAt(w.s, w.at);
   if (reason !== undefined) {

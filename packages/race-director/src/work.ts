@@ -94,13 +94,18 @@ export function publishControl(w: Work, control: ControlMessage): void {
   publish(w, 'control', control);
 }
 
+/** @internal A changed state may go out now: the last one is {@link DIRECTOR_DEFAULTS.stateEvery} back, or none went out yet. */
+export function stateChangeDue(w: Work): boolean {
+  return w.s.stateAt === null || w.at - w.s.stateAt >= DIRECTOR_DEFAULTS.stateEvery;
+}
+
 /**
  * @internal The state changed in a way that can wait a moment (a racer joined before the start):
  * published now when the last one is {@link DIRECTOR_DEFAULTS.stateEvery} back, else by the tick
  * when it is due, with every change since.
  */
 export function stateChanged(w: Work): void {
-  if (w.s.stateAt === null || w.at - w.s.stateAt >= DIRECTOR_DEFAULTS.stateEvery) publishState(w);
+  if (stateChangeDue(w)) publishState(w);
   else w.s.stateDirty = true;
 }
 
