@@ -11,8 +11,9 @@ export type {
 export { advanceCourse, createCourseState } from './advance-course';
 export type { BeetlerankCsvOptions, BeetlerankEncodeOptions } from './beetlerank-csv';
 export { encodeBeetlerankCsv, parseBeetlerankCsv } from './beetlerank-csv';
+export { distanceToCheckpoint } from './checkpoint-distance';
 export type { CompiledCheckpoint, CourseDefinition, CourseOptions } from './course';
-export { compileCourse, parseTrack } from './course';
+export { checkpointAt, compileCourse, lapOf, parseTrack } from './course';
 export type {
   CheckpointMessageOptions,
   CrossingDetector,

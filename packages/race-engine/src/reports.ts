@@ -1,5 +1,6 @@
 import { type CheckpointMessage, type FlagSeverity, toEpochSeconds } from '@gw2race/protocol';
 import type { Crossing, Sample } from './advance-course';
+import { distanceToCheckpoint } from './checkpoint-distance';
 import { type CompiledCheckpoint, type CourseDefinition, checkpointAt } from './course';
 import type { Draft } from './draft';
 import type { EngineFlagKind } from './flag-mark';
@@ -314,7 +315,7 @@ function lookBack(history: SampleHistory | null, cp: CompiledCheckpoint, ts: num
     out.oldest = s.t;
     if (s.t > ts) out.after = s;
     else if (out.before === undefined) out.before = s;
-    const d = distanceTo(cp, s);
+    const d = distanceToCheckpoint(cp, s);
     if (d < out.distance) {
       out.distance = d;
       out.closest = s;
@@ -332,7 +333,11 @@ function landedByJump(
   for (let n = history; n !== null && n.older !== null; n = n.older) {
     const to = n.sample;
     const from = n.older.sample;
-    if (distanceTo(cp, to) === 0 && distanceTo(cp, from) > 0 && isJump(config, from, to)) {
+    if (
+      distanceToCheckpoint(cp, to) === 0 &&
+      distanceToCheckpoint(cp, from) > 0 &&
+      isJump(config, from, to)
+    ) {
       return true;
     }
   }
@@ -340,7 +345,7 @@ function landedByJump(
 }
 
 /**
- * What the closest sample says, measured as {@link distanceTo} measures: from a sphere's surface
+ * What the closest sample says, measured as {@link distanceToCheckpoint} measures: from a sphere's surface
  * (or a gate's line), with centimetres when it was close, and why that is still no crossing.
  */
 function closestText(cp: CompiledCheckpoint, distance: number): string {
@@ -350,25 +355,6 @@ function closestText(cp: CompiledCheckpoint, distance: number): string {
     ? 'and no step between two samples crossed the line'
     : 'and no step between two samples passed through it';
   return `the closest sample was ${shown} m ${where}, ${why}`;
-}
-
-/** Distance from a point to a checkpoint, m: to the nearest sphere's surface, or to a gate's line. */
-function distanceTo(cp: CompiledCheckpoint, p: Sample): number {
-  const gate = cp.gate;
-  if (gate !== undefined) {
-    const ex = gate.x2 - gate.x1;
-    const ez = gate.z2 - gate.z1;
-    const l2 = ex * ex + ez * ez;
-    const u =
-      l2 === 0 ? 0 : Math.min(1, Math.max(0, ((p.x - gate.x1) * ex + (p.z - gate.z1) * ez) / l2));
-    return Math.hypot(p.x - (gate.x1 + ex * u), p.z - (gate.z1 + ez * u));
-  }
-  let best = Number.POSITIVE_INFINITY;
-  for (const s of cp.spheres) {
-    const d = Math.max(0, Math.hypot(p.x - s.x, p.y - s.y, p.z - s.z) - s.r);
-    if (d < best) best = d;
-  }
-  return best;
 }
 
 /** @internal Judges every report whose host-clock timeout has passed, and sets the next one. */

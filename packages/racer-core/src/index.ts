@@ -6,12 +6,15 @@ export { encodePublish } from './encode-publish';
 export type { RacerCoreErrorCode, RacerCoreErrorOptions } from './errors';
 export { isRacerCoreError, RACER_CORE_ERROR_CODES, RacerCoreError } from './errors';
 export type { GameSample } from './game-sample';
+export { ordinal } from './ordinal';
 export { idFromName } from './player-id';
 export type { GameStatus, PresenceFacts } from './presence-status';
 export { presenceStatus } from './presence-status';
 export type { RacerCore } from './racer-core';
 export { createRacerCore } from './racer-core';
 export type { HubStatus, PublishEffect, RacerEffect, RacerInput } from './racer-effect';
+export type { RacePhase, RacerProgress, RacerProgressOptions } from './racer-progress';
+export { racerProgress } from './racer-progress';
 export type { RacerCoreOptions, RacerView, TournamentStanding } from './racer-view';
 export {
   OUTBOX_TICK_MS,

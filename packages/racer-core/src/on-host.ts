@@ -9,6 +9,7 @@ import {
 import { createCrossingDetector, trackFromState } from '@gw2race/race-engine';
 import { controlNote } from './control-note';
 import type { GameSample } from './game-sample';
+import { ordinal } from './ordinal';
 import type { HubStatus } from './racer-effect';
 import { stateAskDelayMs } from './schedule';
 import { emit, note, type Session, sendPresence } from './session';
@@ -96,6 +97,7 @@ function onState(session: AnySession, state: StateMessage): void {
       t0: race.t0,
     });
     view.courseLength = race.detector.course.length;
+    view.course = race.detector.course;
     view.crossings = 0;
     catchUp(session);
     emit(session, { type: 'course', track });
@@ -114,26 +116,30 @@ function onControl(session: AnySession, control: ControlMessage): void {
   if (shown) note(session, shown.text, shown.level);
   if (control.cmd === 'STANDING' && control.to === session.options.playerId)
     onStanding(session, control);
-  if (control.cmd === 'NEXT_RACE') {
-    note(
-      session,
-      control.next === undefined
-        ? 'the tournament is over'
-        : `next race: ${control.name ?? control.next}; following`,
-      'important',
-    );
-    emit(session, { type: 'next-race', raceId: control.next });
-  }
+  if (control.cmd === 'NEXT_RACE') onNextRace(session, control);
   if (control.cmd === 'ABORT') endRace(session, `aborted: ${control.reason}`);
   if (control.cmd === 'END')
     endRace(session, control.reason ? `the race is over (${control.reason})` : 'the race is over');
 }
 
-/** 1st, 2nd, 3rd, 4th, … 11th, 12th, 13th, 21st. */
-function ordinal(n: number): string {
-  const teen = n % 100 >= 11 && n % 100 <= 13;
-  const suffix = teen ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10];
-  return `${n}${suffix ?? 'th'}`;
+/** The tournament goes on (or is over): say where, and ask the adapter to follow. */
+function onNextRace(
+  session: AnySession,
+  control: Extract<ControlMessage, { cmd: 'NEXT_RACE' }>,
+): void {
+  const next = {
+    raceId: control.next,
+    ...(control.name !== undefined ? { name: control.name } : {}),
+  };
+  session.view.nextRace = next;
+  note(
+    session,
+    next.raceId === undefined
+      ? 'the tournament is over'
+      : `next race: ${control.name ?? next.raceId}; following`,
+    'important',
+  );
+  emit(session, { type: 'next-race', ...next });
 }
 
 function onStanding(

@@ -65,9 +65,9 @@ export type RacerEffect =
   /**
    * The tournament goes on in race `raceId` (control `NEXT_RACE`): follow there (a new
    * connection with that race's will, a core for that race). `raceId` undefined: the tournament
-   * is over; leave.
+   * is over; leave. `name`: what the next race is called, when the host says (e.g. "Final").
    */
-  | { readonly type: 'next-race'; readonly raceId: string | undefined };
+  | { readonly type: 'next-race'; readonly raceId: string | undefined; readonly name?: string };
 
 /** What happens to a racer core, in the order it happens. */
 export type RacerInput<S extends GameSample = GameSample> =

@@ -1,5 +1,6 @@
 import type { Clock, OffsetEstimator, RaceClock } from '@gw2race/clock-sync';
 import type { Codec, RankingMessage, StateMessage } from '@gw2race/protocol';
+import type { CourseDefinition } from '@gw2race/race-engine';
 import type { GameSample } from './game-sample';
 import type { GameStatus } from './presence-status';
 import type { HubStatus } from './racer-effect';
@@ -60,6 +61,8 @@ export interface RacerView<S extends GameSample = GameSample> {
   readonly crossings: number;
   /** Crossings the race needs (all laps), once the course is known. */
   readonly courseLength: number | undefined;
+  /** The course the crossings are counted on (race-engine's compiled course), once known. */
+  readonly course: CourseDefinition | undefined;
   /** Checkpoint reports the host has not credited yet. */
   readonly unconfirmed: number;
   /** The organizer paused the race. */
@@ -68,6 +71,11 @@ export interface RacerView<S extends GameSample = GameSample> {
   readonly ended: string | undefined;
   /** This racer's place in the tournament standings after this race (control `STANDING`). */
   readonly standing: TournamentStanding | undefined;
+  /**
+   * Where the tournament goes next (control `NEXT_RACE`): the next race's id and name, or
+   * `raceId` undefined when the tournament is over. Undefined until the host says.
+   */
+  readonly nextRace: { readonly raceId: string | undefined; readonly name?: string } | undefined;
 }
 
 /** Where a racer stands in a tournament after a race. */

@@ -113,10 +113,12 @@ export function createSession<S extends GameSample>(options: RacerCoreOptions): 
       ranking: undefined,
       crossings: 0,
       courseLength: undefined,
+      course: undefined,
       unconfirmed: 0,
       paused: false,
       ended: undefined,
       standing: undefined,
+      nextRace: undefined,
     },
     outbox: createCheckpointOutbox({
       send: (message: CheckpointMessage) => publish(session, 'checkpoint', 'checkpoints', message),

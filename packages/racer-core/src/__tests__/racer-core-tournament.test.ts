@@ -54,11 +54,13 @@ describe('the racer core in a tournament', () => {
         h.deliver('control', 'control', { cmd: 'NEXT_RACE', next: 'final', name: 'Final' }),
         'next-race',
       ),
-    ).toEqual([{ type: 'next-race', raceId: 'final' }]);
+    ).toEqual([{ type: 'next-race', raceId: 'final', name: 'Final' }]);
+    expect(h.core.view.nextRace).toEqual({ raceId: 'final', name: 'Final' });
     expect(h.deliver('control', 'control', { cmd: 'NEXT_RACE' })).toEqual([
       { type: 'note', text: 'the tournament is over', level: 'important' },
       { type: 'next-race', raceId: undefined },
     ]);
+    expect(h.core.view.nextRace).toEqual({ raceId: undefined });
   });
 
   it('a race on its own ends as before (no awaitNext)', () => {
