@@ -26,6 +26,8 @@ export {
   parseHostTime,
 } from './http-api';
 export type { IdRole } from './ids';
+export type { RaceFile } from './race-file-path';
+export { parseRaceFilePath, RACE_FILES, RACE_FILES_PATH, raceFilePath } from './race-file-path';
 export { assertId, ID_PATTERN, idSchema, MAX_ID_LENGTH, parseId } from './ids';
 export type { Invitation } from './invitation';
 export {

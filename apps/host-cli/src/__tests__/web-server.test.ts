@@ -20,6 +20,10 @@ writeFileSync(join(tmpdir(), 'secret.txt'), 'do not serve');
 const recording = join(dir, 'race.replay.jsonl.gz');
 writeFileSync(recording, Buffer.from([0x1f, 0x8b, 1, 2, 3]));
 
+const heatResults = join(dir, 'race_heat-1.results.json');
+writeFileSync(heatResults, '{"raceId":"heat-1"}\n');
+writeFileSync(join(dir, 'race_heat-1.results.csv'), 'position,name\n1,ann\n');
+
 const STANDINGS: Standings = {
   format: 'gw2race-standings',
   version: 1,
@@ -53,6 +57,16 @@ beforeAll(async () => {
     },
     organizerNowMs: () => 1_800_000_000_250,
     standings: () => STANDINGS,
+    raceFiles: (raceId) =>
+      raceId === 'heat-1'
+        ? {
+            recording,
+            resultsJson: heatResults,
+            resultsCsv: join(dir, 'race_heat-1.results.csv'),
+          }
+        : raceId === 'final'
+          ? { recording: undefined }
+          : undefined,
     log: (line) => logged.push(line),
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -149,6 +163,68 @@ describe('the viewer server', () => {
       const port = (alone.address() as { port: number }).port;
       const none = await fetch(`http://127.0.0.1:${port}/api/standings`);
       expect([none.status, await none.json()]).toEqual([404, { error: 'no tournament here' }]);
+    } finally {
+      await new Promise<void>((resolve) => alone.close(() => resolve()));
+    }
+  });
+
+  it("serves a tournament race's recording and results at /api/races/{raceId}/…", async () => {
+    const json = await fetch(`${base}/api/races/heat-1/results.json`);
+    expect([json.status, json.headers.get('content-type'), await json.json()]).toEqual([
+      200,
+      'application/json; charset=utf-8',
+      { raceId: 'heat-1' },
+    ]);
+    const csv = await fetch(`${base}/api/races/heat-1/results.csv`);
+    expect(csv.headers.get('content-disposition')).toBe(
+      'attachment; filename="race_heat-1.results.csv"',
+    );
+    expect(await csv.text()).toBe('position,name\n1,ann\n');
+    const gz = await fetch(`${base}/api/races/heat-1/recording`);
+    expect(new Uint8Array(await gz.arrayBuffer())).toEqual(new Uint8Array([0x1f, 0x8b, 1, 2, 3]));
+  });
+
+  it('answers 404 for a race it does not have or a file not written yet, 400 for a bad race id or file', async () => {
+    const answer = async (path: string) => {
+      const response = await getWithHost(path, `127.0.0.1:${new URL(base).port}`);
+      return [response.status, JSON.parse(response.body).error];
+    };
+    expect(await answer('/api/races/heat-9/results.json')).toEqual([
+      404,
+      'no race heat-9 on this host',
+    ]);
+    expect(await answer('/api/races/final/recording')).toEqual([
+      404,
+      'race final has no recording yet',
+    ]);
+    for (const path of [
+      '/api/races/..%2F..%2Fsecret.txt/recording',
+      '/api/races/a%2F..%2F..%2Fsecret.txt/recording',
+      '/api/races/%2E%2E%2Fsecret.txt/recording',
+      '/api/races/heat-1/..%2F..%2F..%2Fsecret.txt',
+      '/api/races/heat-1/secret.txt',
+    ]) {
+      const [status, error] = await answer(path);
+      expect(status, path).toBe(400);
+      expect(error, path).toMatch(/race id|a race's files are/);
+      expect(error).not.toContain('do not serve');
+    }
+    const alone = createServer();
+    attachWebApp(alone, {
+      staticDir: dir,
+      info: () => ({ mode: 'live', recording: false, version: '0', track: null }),
+      recordingPath: () => undefined,
+      hostToken: undefined,
+      onCommand: () => ({ ok: true }),
+    });
+    await new Promise<void>((resolve) => alone.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (alone.address() as { port: number }).port;
+      const none = await fetch(`http://127.0.0.1:${port}/api/races/heat-1/results.json`);
+      expect([none.status, await none.json()]).toEqual([
+        404,
+        { error: 'no race heat-1 on this host' },
+      ]);
     } finally {
       await new Promise<void>((resolve) => alone.close(() => resolve()));
     }

@@ -33,7 +33,7 @@ import { type LoadedTournament, loadTournament, trackSpecOf } from '../tournamen
 import { formatStandingsTable } from '../tournament/standings-table';
 import { createTournamentAccess } from '../tournament/tournament-access';
 import { webAppDir } from '../web/static-dir';
-import { attachWebApp, closeWebServer } from '../web/web-server';
+import { attachWebApp, closeWebServer, type RaceFiles } from '../web/web-server';
 import { HUB_SCREEN_OPTIONS } from './hub-options';
 import { organizerClock } from './run';
 
@@ -83,6 +83,8 @@ interface Tournament {
   readonly http: Server | undefined;
   readonly webUrl: string | undefined;
   readonly results: Record<string, RaceResults>;
+  /** Each run race's recording and results files, for the viewer. */
+  readonly files: Map<string, RaceFiles>;
   /** The race running now, for the viewer and the keys. */
   current: HostSession | undefined;
   /** Resolves the wait between races. */
@@ -161,8 +163,18 @@ function serveViewer(t: Tournament): void {
       t.current ? t.current.command(command) : { ok: false, error: 'no race is running' },
     organizerNowMs: () => t.clock.now(),
     standings: () => t.standings,
+    raceFiles: (raceId) => raceFilesOf(t, raceId),
     log: (line) => t.screen.log(line),
   });
+}
+
+/** A race's files for the viewer: the run ones, the one running (its recording so far), or none yet. */
+function raceFilesOf(t: Tournament, raceId: string): RaceFiles | undefined {
+  const done = t.files.get(raceId);
+  if (done) return done;
+  if (t.current?.options.raceId === raceId)
+    return { recording: t.current.recordingPath || undefined };
+  return t.loaded.tournament.races.some((race) => race.id === raceId) ? {} : undefined;
 }
 
 /** Publishes a control command on a race (QoS 1), waiting for the hub to take it. */
@@ -314,6 +326,11 @@ async function raceAndStandings(t: Tournament, index: number): Promise<Standings
   const { races } = t.loaded.tournament;
   const { race, client, positionClients, outcome } = await runRace(t, index);
   t.results[race.id] = outcome.results;
+  t.files.set(race.id, {
+    recording: outcome.recording,
+    resultsJson: outcome.resultsJson,
+    resultsCsv: outcome.resultsCsv,
+  });
   const standings = computeStandings(t.loaded.tournament, t.results);
   t.standings = standings;
   await writeStandings(t.outDir, standings);
@@ -368,6 +385,7 @@ export async function tournamentCommand(args: string[], version: string): Promis
     hostToken,
     ...hub,
     results: {},
+    files: new Map(),
     current: undefined,
     advance: undefined,
     standings: computeStandings(loaded.tournament, {}),

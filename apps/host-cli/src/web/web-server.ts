@@ -10,6 +10,9 @@ import {
   type HostTime,
   HTTP_API_PATHS,
   parseControlRequest,
+  parseRaceFilePath,
+  RACE_FILES_PATH,
+  type RaceFile,
   type Standings,
 } from '@gw2race/protocol';
 import { contentSecurityPolicy, isOwnHost } from './web-security';
@@ -19,6 +22,13 @@ export type WebInfo = HostInfo;
 
 /** An organizer command from the web app (`POST /api/control`, with the host token). */
 export type WebCommand = ControlRequest;
+
+/** Where one race's files are on disk (a file not written yet is absent). */
+export interface RaceFiles {
+  readonly recording?: string | undefined;
+  readonly resultsJson?: string | undefined;
+  readonly resultsCsv?: string | undefined;
+}
 
 /** Outcome of a command: done, or why not (HTTP 409). */
 export type WebCommandResult = { ok: true } | { ok: false; error: string };
@@ -43,6 +53,12 @@ export interface WebAppOptions {
    * that endpoint answers 404.
    */
   standings?: () => Standings | undefined;
+  /**
+   * The files of a race of the tournament by race id, served at `GET /api/races/{raceId}/…`
+   * (recording, results.json, results.csv). The id in the URL is only a key of this lookup,
+   * never part of a path; `undefined` (or no lookup): not a race of this host, 404.
+   */
+  raceFiles?: (raceId: string) => RaceFiles | undefined;
   /**
    * Where an unexpected failure's details go (the answer says only `internal error`); defaults
    * to one line on stderr.
@@ -75,6 +91,49 @@ function send(response: ServerResponse, status: number, body: unknown): void {
   response.end(text);
 }
 
+/** Streams a file (its size as it is now: a recording still being written grows). */
+async function sendFile(
+  response: ServerResponse,
+  file: string,
+  type: string,
+  download: string | undefined,
+): Promise<void> {
+  const size = (await stat(file)).size;
+  response.writeHead(200, {
+    'content-type': type,
+    'content-length': String(size),
+    'cache-control': 'no-store',
+    ...(download ? { 'content-disposition': `attachment; filename="${download}"` } : {}),
+  });
+  createReadStream(file, { start: 0, end: Math.max(0, size - 1) }).pipe(response);
+}
+
+/** A file's name, for a download. */
+const baseName = (file: string) => file.split(sep).pop() ?? 'race';
+
+const RACE_FILE_TYPES: Record<RaceFile, [keyof RaceFiles, string]> = {
+  recording: ['recording', 'application/gzip'],
+  'results.json': ['resultsJson', 'application/json; charset=utf-8'],
+  'results.csv': ['resultsCsv', 'text/csv; charset=utf-8'],
+};
+
+/** `GET /api/races/{raceId}/{file}`: a race's file, by a checked id looked up, never a path. */
+async function serveRaceFile(
+  response: ServerResponse,
+  path: string,
+  lookup: WebAppOptions['raceFiles'],
+): Promise<void> {
+  const parsed = parseRaceFilePath(path);
+  if (!parsed.ok) return send(response, 400, { error: parsed.error.message });
+  const { raceId, file } = parsed.value;
+  const files = lookup?.(raceId);
+  if (!files) return send(response, 404, { error: `no race ${raceId} on this host` });
+  const [key, type] = RACE_FILE_TYPES[file];
+  const found = files[key];
+  if (!found) return send(response, 404, { error: `race ${raceId} has no ${file} yet` });
+  return sendFile(response, found, type, file === 'results.json' ? undefined : baseName(found));
+}
+
 function tokenMatches(given: string | undefined, expected: string | undefined): boolean {
   if (!given || !expected) return false;
   const a = Buffer.from(given);
@@ -102,7 +161,7 @@ export function parseWebCommand(value: unknown): WebCommand | string {
 /**
  * Serves the race viewer on an HTTP server: the web app's files (any unknown path gets
  * `index.html`, so `/overlay` and `/replay` work), `GET /api/info`, `GET /api/time`,
- * `GET /api/recording`, and
+ * `GET /api/recording`, `GET /api/standings`, `GET /api/races/{raceId}/…`, and
  * `POST /api/control` for the organizer, which needs `Authorization: Bearer <host token>`.
  */
 export function attachWebApp(server: Server, options: WebAppOptions): void {
@@ -174,16 +233,10 @@ export function attachWebApp(server: Server, options: WebAppOptions): void {
     if (path === HTTP_API_PATHS.recording && request.method === 'GET') {
       const file = options.recordingPath();
       if (!file) return send(response, 404, { error: 'no recording yet' });
-      const size = (await stat(file)).size;
-      response.writeHead(200, {
-        'content-type': 'application/gzip',
-        'content-length': String(size),
-        'cache-control': 'no-store',
-        'content-disposition': `attachment; filename="${file.split(sep).pop() ?? 'race.replay.jsonl.gz'}"`,
-      });
-      createReadStream(file, { start: 0, end: Math.max(0, size - 1) }).pipe(response);
-      return;
+      return sendFile(response, file, 'application/gzip', baseName(file));
     }
+    if (path.startsWith(RACE_FILES_PATH) && request.method === 'GET')
+      return serveRaceFile(response, path, options.raceFiles);
     if (path === HTTP_API_PATHS.control) {
       if (request.method !== 'POST') return send(response, 405, { error: 'use POST' });
       const auth = request.headers.authorization ?? '';
