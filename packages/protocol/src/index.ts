@@ -26,8 +26,6 @@ export {
   parseHostTime,
 } from './http-api';
 export type { IdRole } from './ids';
-export type { RaceFile } from './race-file-path';
-export { parseRaceFilePath, RACE_FILES, RACE_FILES_PATH, raceFilePath } from './race-file-path';
 export { assertId, ID_PATTERN, idSchema, MAX_ID_LENGTH, parseId } from './ids';
 export type { Invitation } from './invitation';
 export {
@@ -124,6 +122,8 @@ export {
   trackCheckpointSchema,
   trackSchema,
 } from './messages/track';
+export type { RaceFile } from './race-file-path';
+export { parseRaceFilePath, RACE_FILES, RACE_FILES_PATH, raceFilePath } from './race-file-path';
 export type { Result } from './result';
 export { err, ok } from './result';
 export type { SequenceTracker, SequenceVerdict } from './sequence';
