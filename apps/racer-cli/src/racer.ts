@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import { AppError, connectHub, createColors, type Screen } from '@gw2race/app-shared';
 import { createOffsetEstimator } from '@gw2race/clock-sync';
@@ -290,7 +290,9 @@ async function connect(
   const { options, core } = session;
   const username = hubUsername(options);
   const client = await connectHub(options.broker, {
-    clientId: `gw2race-${options.mode}-${options.playerId}-${Math.random().toString(36).slice(2, 8)}`,
+    // A crypto-random tail: a client id is not a secret (the hub binds players to connections),
+    // but one that cannot be guessed cannot be taken over before it is seen.
+    clientId: `gw2race-${options.mode}-${options.playerId}-${randomBytes(6).toString('hex')}`,
     will: willOf(options, core),
     onRefused,
     // Only a closed race's credential needs the player id as user name; a hub with anonymous

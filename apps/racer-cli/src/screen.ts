@@ -7,6 +7,7 @@ import {
   formatTable,
 } from '@gw2race/app-shared';
 import type { MumbleLinkSample } from '@gw2race/mumblelink';
+import { toDisplayText } from '@gw2race/protocol';
 import { type RacerView, splitDelta } from '@gw2race/racer-core';
 import type { PersonalBest } from './personal-best';
 
@@ -59,8 +60,10 @@ function headerLines(view: RacerScreen, c: Colors): string[] {
   const { options, racer } = view;
   const { state } = racer;
   const lines: string[] = [];
+  // Everything the hub sent (the state, messages, the ranking) goes through toDisplayText: the
+  // schema refuses controls in names, but not in every field (track ids, error texts quoting input).
   const track = state
-    ? `${state.trackName ?? state.trackId} (${state.checkpoints.length} checkpoints, ${state.laps ?? 1} lap${(state.laps ?? 1) > 1 ? 's' : ''})`
+    ? `${toDisplayText(state.trackName ?? state.trackId, 200)} (${state.checkpoints.length} checkpoints, ${state.laps ?? 1} lap${(state.laps ?? 1) > 1 ? 's' : ''})`
     : 'waiting for the race…';
   lines.push(c.bold(`gw2race-racer · race ${options.raceId} · ${track}`));
   const hub = racer.hub === 'online' ? c.green('online') : c.yellow(racer.hub);
@@ -164,12 +167,13 @@ function messageLines({ messages }: RacerScreen, c: Colors): string[] {
   const lines = ['Messages:'];
   for (const message of messages) {
     const time = new Date(message.at).toLocaleTimeString();
+    const shown = toDisplayText(message.text, 600);
     const text =
       message.level === 'important'
-        ? c.bold(message.text)
+        ? c.bold(shown)
         : message.level === 'warning'
-          ? c.yellow(message.text)
-          : message.text;
+          ? c.yellow(shown)
+          : shown;
     lines.push(`  [${time}] ${text}`);
   }
   lines.push('');
@@ -185,7 +189,7 @@ function rankingLines({ options, racer }: RacerScreen, c: Colors): string[] {
       ['#', 'racer', 'status', 'lap', 'cp', 'time', 'gap'],
       entries.map((entry) => [
         entry.position,
-        `${entry.name ?? entry.playerId}${entry.playerId === options.playerId ? ' (you)' : ''}`,
+        `${toDisplayText(entry.name ?? entry.playerId, 64)}${entry.playerId === options.playerId ? ' (you)' : ''}`,
         entry.status,
         entry.lap,
         entry.checkpoints,

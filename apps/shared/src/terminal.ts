@@ -1,4 +1,5 @@
 import type { WriteStream } from 'node:tty';
+import { toDisplayText } from '@gw2race/protocol';
 
 /** Where an app writes its screen. */
 export interface Screen {
@@ -9,7 +10,11 @@ export interface Screen {
    * second); piped output prints it only when its text changed, so logs stay readable.
    */
   render(text: string): void;
-  /** Prints a line that stays (above the screen in a terminal). */
+  /**
+   * Prints a line that stays (above the screen in a terminal). Log lines quote the wire (topics,
+   * client ids, names, refusal reasons), so each goes through `toDisplayText` first: no control
+   * character, bidi override or line separator reaches the terminal, and none may be meant.
+   */
   log(line: string): void;
   /**
    * Stops drawing (a terminal screen only) while something else uses the terminal, such as a
@@ -23,6 +28,8 @@ export interface Screen {
 }
 
 const ESC = '\u001b[';
+/** The longest log line shown (characters); longer ones are cut with an ellipsis. */
+const MAX_LOG_LINE = 4000;
 
 /** Creates a {@link Screen} on a stream (default stdout). Works in Windows Terminal, cmd and any ANSI terminal. */
 export function createScreen(
@@ -90,7 +97,8 @@ export function createScreen(
         }, wait);
       }
     },
-    log(line) {
+    log(raw) {
+      const line = toDisplayText(raw, MAX_LOG_LINE);
       if (!interactive) {
         stream.write(`${line}\n`);
         return;

@@ -6,6 +6,7 @@ import {
   formatRaceTime,
   formatTable,
 } from '@gw2race/app-shared';
+import { toDisplayText } from '@gw2race/protocol';
 import {
   checkpointText,
   courseCounts,
@@ -104,7 +105,9 @@ export function refusedLine(session: HostSession): string {
   const counts = Object.entries(session.refusedBy()).sort((a, b) => b[1] - a[1]);
   const shown = counts
     .slice(0, 5)
-    .map(([playerId, n]) => `${playerId === '' ? 'nobody named' : playerId} ${n}`);
+    .map(
+      ([playerId, n]) => `${playerId === '' ? 'nobody named' : toDisplayText(playerId, 64)} ${n}`,
+    );
   const more = counts.length > 5 ? `, … ${counts.length - 5} more` : '';
   return `${session.counters.unverified} messages refused (unsigned, forged, moved or replayed): ${shown.join(', ')}${more}`;
 }
@@ -132,13 +135,14 @@ function clientLines(
         formatTable(
           ['player', 'name', 'mode', 'status', 'game', 'latency', 'clock ±'],
           clientRows.map((client) => [
-            client.playerId,
-            client.name ?? '',
+            // Names and statuses come from racers' presence: shown through toDisplayText.
+            toDisplayText(client.playerId, 64),
+            toDisplayText(client.name ?? '', 64),
             client.mode,
             client.connected
-              ? client.status
+              ? toDisplayText(client.status, 20)
               : c.yellow(client.status === 'silent' ? 'silent' : 'gone'),
-            client.game ?? '',
+            toDisplayText(client.game ?? '', 20),
             formatMs(client.rttMs),
             formatMs(client.offsetBoundMs),
           ]),
@@ -167,7 +171,7 @@ function rankingLines(session: HostSession, c: Colors): string[] {
           ['#', 'racer', 'status', 'lap', 'cp', 'last', 'time', 'gap', '±', 'flags'],
           ranking.entries.map((entry) => [
             ordered ? entry.position : '–',
-            session.nameOf(entry.playerId),
+            toDisplayText(session.nameOf(entry.playerId), 64),
             entry.status,
             lapText(entry, counts),
             entry.status === 'waiting' ? '–' : checkpointText(entry, counts),
@@ -195,7 +199,8 @@ function flagLines(session: HostSession, c: Colors): string[] {
   if (session.flags.length > 0) {
     lines.push(`Flags for review (${session.flags.length}):`);
     for (const flag of session.flags.slice(-5)) {
-      const line = `  ${flag.severity.padEnd(8)} ${flag.kind.padEnd(13)} ${session.nameOf(flag.playerId)}: ${flag.message}`;
+      const who = toDisplayText(session.nameOf(flag.playerId), 64);
+      const line = `  ${flag.severity.padEnd(8)} ${toDisplayText(flag.kind, 40).padEnd(13)} ${who}: ${toDisplayText(flag.message, 300)}`;
       lines.push(
         flag.severity === 'critical'
           ? c.red(line)

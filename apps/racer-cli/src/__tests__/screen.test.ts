@@ -75,3 +75,25 @@ describe("the racer's screen", () => {
     expect(renderRacerScreen(screen(solo), plain)).toMatch(/Split 2 {2}20\.100$/m);
   });
 });
+
+describe("the racer's screen under hostile input (issue 18)", () => {
+  it('shows no escape sequence from the track, the messages or the ranking', () => {
+    const hostile: RankingMessage = {
+      ...ranking,
+      entries: [
+        { ...(ranking.entries[0] as RankingMessage['entries'][number]), name: 'B\u001b[2Job' },
+      ],
+    };
+    const view = screen(hostile);
+    (view.racer.state as { trackId: string }).trackId = 'line\u001b]0;TITLE\u0007';
+    view.messages = [
+      { at: 0, text: 'ignored a bad message on race/r1/\u001b[31mx', level: 'warning' },
+    ];
+    const text = renderRacerScreen(view, plain);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters.
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(text).toContain('line\uFFFD]0;TITLE\uFFFD');
+    expect(text).toContain('B\uFFFD[2Job');
+    expect(text).toContain('race/r1/\uFFFD[31mx');
+  });
+});
