@@ -15,7 +15,9 @@ export type FlagSource = 'position' | 'report';
  * type lives apart from both.
  */
 export interface FlagMark {
-  /** Stream time of the flag. */
+  /** Stream time of the flag (host time for a report's). */
   readonly t: number;
   readonly severity: FlagSeverity;
+  /** Flags of this kind and source raised so far (absent in marks of older states: 1). */
+  readonly count?: number;
 }

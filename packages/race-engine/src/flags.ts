@@ -15,9 +15,18 @@ export interface FlagDetails {
 const SEVERITY_RANK: Readonly<Record<FlagSeverity, number>> = { info: 0, warning: 1, critical: 2 };
 
 /**
+ * The most flags of one kind from one source a racer gets raised (the rest are counted in
+ * `suppressed`): one client looping a malformed report must not make hundreds of flags, each
+ * published to everyone and recorded.
+ */
+export const MAX_FLAGS_PER_KIND = 50;
+
+/**
  * Raises a flag on `racer` (returning the updated racer) and emits it. With `cooldown`, a flag of
  * the same kind from the same source within `flagCooldown` seconds of the last one is counted
  * but not raised, unless it is more severe than that one (an escalation always gets through).
+ * A report's cooldown runs on the host's clock (`draft.now`): the time a report claims is the
+ * client's to choose. Past {@link MAX_FLAGS_PER_KIND} of one kind and source, flags are counted only.
  */
 export function raise(
   draft: Draft,
@@ -31,13 +40,14 @@ export function raise(
 ): RacerState {
   const key = `${source}:${kind}`;
   const last = racer.flagAt[key];
-  if (
+  const at = source === 'report' ? draft.now : t;
+  const cooling =
     cooldown &&
     last !== undefined &&
-    t - last.t < draft.config.flagCooldown &&
-    t >= last.t &&
-    SEVERITY_RANK[severity] <= SEVERITY_RANK[last.severity]
-  ) {
+    at - last.t < draft.config.flagCooldown &&
+    at >= last.t &&
+    SEVERITY_RANK[severity] <= SEVERITY_RANK[last.severity];
+  if (cooling || (last?.count ?? 0) >= MAX_FLAGS_PER_KIND) {
     return { ...racer, suppressed: racer.suppressed + 1 };
   }
   const flag: FlagMessage = {
@@ -53,7 +63,7 @@ export function raise(
     ...(details.data === undefined ? {} : { data: details.data }),
   };
   draft.emit({ type: 'flag', flag });
-  const mark: FlagMark = { t, severity };
+  const mark: FlagMark = { t: at, severity, count: (last?.count ?? 0) + 1 };
   return { ...racer, flags: [...racer.flags, flag], flagAt: { ...racer.flagAt, [key]: mark } };
 }
 
@@ -62,7 +72,8 @@ export function evidence(
   s: { t: number; x: number; y: number; z: number },
   v?: number,
 ): NonNullable<FlagMessage['samples']>[number] {
-  return v === undefined || !(v >= 0)
+  // A speed over no time is Infinity, which the flag schema (and its readers) refuse.
+  return v === undefined || !(v >= 0) || !Number.isFinite(v)
     ? { t: Math.max(0, s.t), x: s.x, y: s.y, z: s.z }
     : { t: Math.max(0, s.t), x: s.x, y: s.y, z: s.z, v };
 }

@@ -96,7 +96,7 @@ function refuse(
   data?: Record<string, unknown>,
 ): RacerState {
   const details = data === undefined ? { message, cp: msg.cp } : { message, cp: msg.cp, data };
-  return raise(draft, racer, kind, severity, t, details, 'report');
+  return raise(draft, racer, kind, severity, t, details, 'report', true);
 }
 
 /**

@@ -199,18 +199,24 @@ function onPresence(draft: Draft, msg: PresenceMessage, topicPlayer: string | un
   const before = draft.racer(i);
   const kind = presenceKind(msg);
   const connected = kind !== 'leave' && kind !== 'disconnected';
-  const becomesSpectator =
-    spectator && !before.spectator && before.samples === 0 && before.reported.length === 0;
+  // Only a client that has not raced yet (no positions, no reports) changes between racer and
+  // spectator: a host expiring a join that never got ready makes it a spectator, and the same
+  // id joining again as a racer takes a place again.
+  const untouched = before.samples === 0 && before.reported.length === 0;
+  const becomesSpectator = spectator && !before.spectator && untouched;
+  const becomesRacer = msg.mode === 'racer' && before.spectator && untouched;
   const name = msg.name ?? before.name;
-  if (connected === before.connected && name === before.name && !becomesSpectator) return;
+  if (connected === before.connected && name === before.name && !becomesSpectator && !becomesRacer)
+    return;
   const racer: RacerState = {
     ...before,
     connected,
     name,
-    spectator: before.spectator || becomesSpectator,
+    spectator: (before.spectator || becomesSpectator) && !becomesRacer,
   };
   draft.set(i, racer);
   if (becomesSpectator) draft.remove(i);
+  if (becomesRacer) draft.insert(i);
   draft.statusChange(before, racer);
 }
 

@@ -10,6 +10,7 @@ import {
 } from '@gw2race/protocol';
 import { describe, expect, it } from 'vitest';
 import { adjudicate } from '../adjudicate';
+import { evidence, MAX_FLAGS_PER_KIND } from '../flags';
 import { raceResults } from '../race-results';
 import { createRaceState, type EngineInput, type EngineOptions } from '../race-state';
 import { type EngineEvent, step } from '../step';
@@ -526,5 +527,54 @@ describe('speed checks use the stamps and their declared uncertainty', () => {
     expect(flags.length).toBeGreaterThan(0);
     expect(flags[0]?.message).toMatch(/stamps ±0\.040 s each counted in the racer's favour/);
     expect((flags[0]?.data as { slack?: number } | undefined)?.slack).toBeCloseTo(0.08, 6);
+  });
+});
+
+describe('a client looping malformed reports (issue 18)', () => {
+  it('gets one flag per cooldown on the host clock, at most MAX_FLAGS_PER_KIND, the rest counted', () => {
+    const honest = simulateRace(track, [{ playerId: 'fair', speed: 30 }], { seed: 5 });
+    // 600 reports of a checkpoint the track lacks, 10 a second for a minute, each claiming a
+    // time of its own (a cooldown on the claimed time would let every one through).
+    const loop: EngineInput[] = Array.from({ length: 600 }, (_, k) => ({
+      kind: 'checkpoint',
+      at: T0 + k / 10,
+      playerId: 'fuzz',
+      message: { playerId: 'fuzz', cp: 99, ts: T0 + ((k * 7919) % 600), seq: k },
+    }));
+    const inputs = [...honest, ...loop].sort((a, b) => a.at - b.at);
+    const { events, results } = run(inputs);
+    const flags = flagsOf(events, 'fuzz', 'malformed');
+    // 60 s of host time at one flag per 5 s cooldown.
+    expect(flags.length).toBeGreaterThanOrEqual(11);
+    expect(flags.length).toBeLessThanOrEqual(13);
+    const fuzz = results.racers.find((r) => r.playerId === 'fuzz');
+    expect(fuzz?.suppressedFlags).toBe(600 - flags.length);
+    // The honest racer's result is the one of a race without the fuzzer.
+    const alone = run(honest).results;
+    expect(results.ranking.find((r) => r.playerId === 'fair')).toEqual(alone.ranking[0]);
+  });
+
+  it('never raises more than MAX_FLAGS_PER_KIND of one kind, even one a second apart for hours', () => {
+    const loop: EngineInput[] = Array.from({ length: 400 }, (_, k) => ({
+      kind: 'checkpoint',
+      at: T0 + k * 10,
+      playerId: 'fuzz',
+      message: { playerId: 'fuzz', cp: 99, ts: T0 + k * 10, seq: k },
+    }));
+    const { events, results } = run(loop);
+    expect(flagsOf(events, 'fuzz', 'malformed')).toHaveLength(MAX_FLAGS_PER_KIND);
+    expect(results.racers[0]?.suppressedFlags).toBe(400 - MAX_FLAGS_PER_KIND);
+  });
+});
+
+describe('evidence a reader can read back (issue 18)', () => {
+  it('leaves out a speed over no time (Infinity) instead of recording v: Infinity', () => {
+    expect(evidence({ t: 1, x: 0, y: 0, z: 0 }, Number.POSITIVE_INFINITY)).toEqual({
+      t: 1,
+      x: 0,
+      y: 0,
+      z: 0,
+    });
+    expect(evidence({ t: 1, x: 0, y: 0, z: 0 }, 12)).toMatchObject({ v: 12 });
   });
 });
