@@ -14,6 +14,10 @@ export interface ClientInfo {
   readonly droppedAt: number | undefined;
   /** Host clock (epoch s) of the last message. */
   readonly lastSeen: number;
+  /** Host clock (epoch s) when the client joined (or joined again after its join expired). */
+  readonly joinedAt: number;
+  /** The client has said it is ready at least once. */
+  readonly everReady: boolean;
   readonly rttMs: number | undefined;
   readonly offsetBoundMs: number | undefined;
 }

@@ -64,6 +64,17 @@ export const DIRECTOR_DEFAULTS = {
   /** Default {@link DirectorConfig.maxPlayers}: the most participants and ranking entries a message may hold. */
   maxPlayers: 1000,
   /**
+   * In a full race, a racer that joined this long ago, never said it was ready and never sent a
+   * position or a report gives its place to a newcomer (the oldest first): a flood of made-up
+   * joins cannot keep real racers out.
+   */
+  joinExpiry: 30,
+  /**
+   * The most player ids a race hears of in all (this many times `maxPlayers`, racers, spectators
+   * and expired joins together): past it, new ids are refused, so memory stays bounded.
+   */
+  knownIdsFactor: 10,
+  /**
    * A change of the state before the start (a racer joins) is published at most this often;
    * changes that come sooner go out together, so a flood of joins makes one state a second, not
    * one per join.

@@ -42,6 +42,10 @@ export interface DirectorState {
   readonly stateDirty: boolean;
   /** Messages refused because the race had its {@link DirectorConfig.maxPlayers} already. */
   readonly fullRefusals: number;
+  /** Joins that expired to make room for a newcomer in a full race. */
+  readonly expiredJoins: number;
+  /** Messages the host authored but did not send: its clients would refuse them (schema, size). */
+  readonly unsent: number;
   /** Where the recording stands on its time grid. */
   readonly order: RecordedOrder;
   /** Something changed the ranking since it was last published. */
@@ -109,6 +113,8 @@ export function createDirector(config: DirectorConfig): DirectorState {
     stateWanted: false,
     stateDirty: false,
     fullRefusals: 0,
+    unsent: 0,
+    expiredJoins: 0,
     order: EMPTY_RECORDED_ORDER,
     rankingDirty: false,
     rankingAt: null,

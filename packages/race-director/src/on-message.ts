@@ -61,17 +61,24 @@ function onPresence(w: Work, message: PresenceMessage, at: number): void {
     connected: true,
     droppedAt: undefined,
     lastSeen: at,
+    joinedAt: at,
+    everReady: false,
     rttMs: undefined,
     offsetBoundMs: undefined,
   };
   const connected = kind !== 'leave' && kind !== 'disconnected';
+  const status = message.status ?? kind;
+  // A spectator (an expired join among them) that joins as a racer starts its wait again.
+  const rejoined = known !== undefined && before.mode === 'spectator' && message.mode === 'racer';
   const info: ClientInfo = {
     ...before,
     lastSeen: at,
+    ...(rejoined ? { joinedAt: at } : {}),
+    everReady: before.everReady || status === 'ready',
     name: message.name ?? before.name,
     mode: message.mode ?? before.mode,
     game: message.game ?? before.game,
-    status: message.status ?? kind,
+    status,
     connected,
     droppedAt:
       connected || kind === 'leave'
@@ -92,9 +99,13 @@ function onPresence(w: Work, message: PresenceMessage, at: number): void {
     if (info.mode === 'racer' && w.s.stage === 'pre') stateChanged(w);
     // A client that joins is sent the state even where the hub kept no retained one.
     else wantState(w);
-  } else if (before.connected && !connected) {
+  } else if (before.mode !== info.mode && w.s.stage === 'pre') {
+    // A racer turned spectator or back: the participants changed.
+    stateChanged(w);
+  }
+  if (known && before.connected && !connected) {
     log(w, `${shown} ${kind === 'leave' ? 'left' : 'disconnected'}`);
-  } else if (!before.connected && connected) {
+  } else if (known && !before.connected && connected) {
     log(w, `${shown} is back`);
     // Back, perhaps through another broker node: the state again, for it.
     wantState(w);

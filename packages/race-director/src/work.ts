@@ -2,6 +2,7 @@ import {
   buildTopic,
   CHANNEL_OF_KIND,
   type ControlMessage,
+  decodeMessage,
   encodeMessage,
   type MessageKind,
   type MessageOf,
@@ -65,28 +66,43 @@ export function publish<K extends Exclude<MessageKind, 'pos' | 'pong'>>(
   message: MessageOf<K>,
 ): void {
   if (w.replaying) return;
-  sendOut(w, kind, message);
+  if (!sendOut(w, kind, message)) return;
   ingest(w, { kind, at: w.at, message } as ReceivedMessage);
 }
 
-/** The publish effect alone: on the wire, not recorded. */
+/**
+ * The publish effect alone: on the wire, not recorded. What the host sends is checked as its
+ * clients will check it (the schema and the kind's size limit): a message they must refuse is
+ * not sent (nor recorded), and the log says why. False when it was not sent.
+ */
 function sendOut<K extends Exclude<MessageKind, 'pos' | 'pong'>>(
   w: Work,
   kind: K,
   message: MessageOf<K>,
-): void {
-  if (w.replaying) return;
+): boolean {
+  if (w.replaying) return false;
   const channel = CHANNEL_OF_KIND[kind] as Exclude<(typeof CHANNEL_OF_KIND)[K], 'pos' | 'pong'>;
   const settings = TOPIC_SETTINGS[channel];
+  const payload = encodeMessage(kind, message);
+  const checked = decodeMessage(kind, payload);
+  if (!checked.ok) {
+    w.s.unsent += 1;
+    log(
+      w,
+      `not sent: the ${kind} message would be refused by every client (${checked.error.message})`,
+    );
+    return false;
+  }
   w.effects.push({
     type: 'publish',
     topic: buildTopic(w.s.config.raceId, channel),
-    payload: encodeMessage(kind, message),
+    payload,
     qos: settings.qos,
     retain: settings.retain,
     kind,
     message,
   } as DirectorEffect);
+  return true;
 }
 
 /** @internal */

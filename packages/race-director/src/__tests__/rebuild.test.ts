@@ -57,7 +57,11 @@ function judged(state: DirectorState) {
     ...rest,
     firstFinishAt: ms(rest.firstFinishAt),
     stateMessage: { ...rest.stateMessage, serverClock: undefined },
-    clients: listClients(clients).map((c) => ({ ...c, lastSeen: ms(c.lastSeen) })),
+    clients: listClients(clients).map((c) => ({
+      ...c,
+      lastSeen: ms(c.lastSeen),
+      joinedAt: ms(c.joinedAt),
+    })),
   };
 }
 
