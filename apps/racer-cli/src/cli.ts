@@ -14,6 +14,9 @@ import { decodeInvitation, type Invitation, parseId, type Track } from '@gw2race
 import { parseTrack } from '@gw2race/race-engine';
 import { idFromName } from '@gw2race/racer-core';
 import type { BotMisbehaviour } from '@gw2race/simulator';
+import { expandHudFlag, hudOption } from './hud-options';
+import { type HudServer, startHudServer } from './hud-server';
+import type { EarlierStanding } from './hud-view';
 import {
   checkInviteFlags,
   invitedIdentity,
@@ -62,6 +65,11 @@ the organizer's, and sends positions and checkpoints to the race hub.
   --wait-for-race S    seconds to wait for the race to appear on the hub (default 15: where the
                        hub keeps no retained state, the racer asks the host for it)
   --stay               keep running after the race ends
+  --hud [PORT]         serve a HUD page for OBS or a window over the game (speed, next
+                       checkpoint, countdown, split deltas, position, standing) at
+                       http://127.0.0.1:PORT/ (default port 4790; 0 picks a free one)
+  --hud-listen ADDR    the HUD's address (default 127.0.0.1; 0.0.0.0 for a streaming PC on
+                       your network)
   --plain              no screen redraw: print updates as lines
   -h, --help, --version`;
 
@@ -91,6 +99,8 @@ const OPTIONS = {
   rate: { type: 'string' },
   'wait-for-race': { type: 'string' },
   stay: { type: 'boolean' },
+  hud: { type: 'string' },
+  'hud-listen': { type: 'string' },
   plain: { type: 'boolean' },
   version: { type: 'boolean' },
 } as const;
@@ -104,7 +114,7 @@ function passwordOption(values: Values): { password?: string } {
 }
 
 async function main(): Promise<number> {
-  const command = parseCommandLine(process.argv.slice(2), OPTIONS, USAGE);
+  const command = parseCommandLine(expandHudFlag(process.argv.slice(2)), OPTIONS, USAGE);
   if (!command) return 0;
   const { values } = command;
   if (values.version) {
@@ -113,6 +123,10 @@ async function main(): Promise<number> {
   }
   const interactive = canPrompt();
   if (values.invite !== undefined) checkInviteFlags(values);
+  // Bound before any question: a taken port is said at once; the page stays up race after race.
+  const hudAt = hudOption(values);
+  const hud = hudAt ? await startHudServer(hudAt) : undefined;
+  if (hud) process.stdout.write(`HUD: ${hud.url} (an OBS browser source, or any browser)\n`);
   const answer =
     values.invite !== undefined
       ? readInvitation(values.invite)
@@ -150,29 +164,45 @@ async function main(): Promise<number> {
     stay: values.stay ?? false,
     version: VERSION,
   };
-  // A tournament's races one after the other: NEXT_RACE ends a race's session with the next id.
-  const running = (async () => {
-    let race: string | undefined = raceId;
-    let code = 0;
-    while (race !== undefined) {
-      let next: string | undefined;
-      code = await runRacer({
-        ...options,
-        raceId: race,
-        screen: createScreen(process.stdout, { forcePlain: values.plain ?? false }),
-        onNextRace: (id) => {
-          next = id;
-        },
-      });
-      race = next;
-    }
-    return code;
-  })();
+  const running = raceOneAfterAnother(options, raceId, values.plain ?? false, hud).finally(() =>
+    hud?.close(),
+  );
   return typeof answer === 'string'
     ? running
     : running.catch((error: unknown) => {
         throw inviteRefusal(error);
       });
+}
+
+/**
+ * The races of a session: one, or a tournament's one after the other (NEXT_RACE ends a race's
+ * session with the next id and the standing earned so far).
+ */
+async function raceOneAfterAnother(
+  options: Omit<RacerOptions, 'raceId' | 'screen'>,
+  first: string,
+  plain: boolean,
+  hud: HudServer | undefined,
+): Promise<number> {
+  let race: string | undefined = first;
+  let earlier: EarlierStanding | undefined;
+  let code = 0;
+  while (race !== undefined) {
+    let next: string | undefined;
+    code = await runRacer({
+      ...options,
+      raceId: race,
+      screen: createScreen(process.stdout, { forcePlain: plain }),
+      earlier,
+      hud,
+      onNextRace: (id, standing) => {
+        next = id;
+        earlier = standing;
+      },
+    });
+    race = next;
+  }
+  return code;
 }
 
 /** Who joins an open race: racer or spectator, the name and the player id (flags or asked). */

@@ -17,9 +17,11 @@ import {
   type PublishEffect,
   type RacerCore,
   type RacerEffect,
+  racerProgress,
 } from '@gw2race/racer-core';
 import { type BotMisbehaviour, seedFrom } from '@gw2race/simulator';
 import type { MqttClient } from 'mqtt';
+import { type EarlierStanding, hudView } from './hud-view';
 import { keepPersonalBest, personalBestFile, readPersonalBest } from './personal-best';
 import { settingsFile } from './remembered-hub';
 import { type RacerScreen, renderRacerScreen, type ShownMessage } from './screen';
@@ -59,9 +61,14 @@ export interface RacerOptions {
   stay: boolean;
   /**
    * The tournament goes on in race `raceId` (control `NEXT_RACE`): this session ends (exit code
-   * 0) and the caller runs one for that race. Without it, the session ends as after a race.
+   * 0) and the caller runs one for that race, given the standing earned here (if the host sent
+   * one). Without it, the session ends as after a race.
    */
-  onNextRace?: (raceId: string) => void;
+  onNextRace?: (raceId: string, earlier: EarlierStanding | undefined) => void;
+  /** The standing after the tournament's previous race, shown until this race's comes. */
+  earlier?: EarlierStanding | undefined;
+  /** The HUD page (`--hud`): each redraw shows the same progress there. */
+  hud?: { readonly url: string; publish(view: ReturnType<typeof hudView>): void } | undefined;
   screen: Screen;
   version: string;
 }
@@ -163,6 +170,8 @@ function createSession(options: RacerOptions): { session: Session; finished: Pro
       utc: options.ntp === false ? 'off' : 'pending',
       mumbleWhere: '',
       messages,
+      earlier: options.earlier,
+      hudUrl: options.hud?.url,
     },
     cleanups: [],
     client: undefined,
@@ -172,11 +181,7 @@ function createSession(options: RacerOptions): { session: Session; finished: Pro
     endTimer: undefined,
     bestFile: undefined,
     finish: (code) => finish(code),
-    redraw() {
-      // The reader knows what it watches only once it has opened its source.
-      if (session.reader) session.screen.mumbleWhere = session.reader.description;
-      options.screen.render(renderRacerScreen(session.screen, colors));
-    },
+    redraw: () => draw(session, colors),
     note(text, level = 'info') {
       messages.push({ at: Date.now(), text, level });
       if (messages.length > MESSAGES_SHOWN) messages.shift();
@@ -185,6 +190,29 @@ function createSession(options: RacerOptions): { session: Session; finished: Pro
     run: (effects) => runEffects(session, effects),
   };
   return { session, finished };
+}
+
+/** Draws the screen and, with `--hud`, the HUD page: the same progress, read at this instant. */
+function draw(session: Session, colors: ReturnType<typeof createColors>): void {
+  const { options, core } = session;
+  // The reader knows what it watches only once it has opened its source.
+  if (session.reader) session.screen.mumbleWhere = session.reader.description;
+  const progress = racerProgress(core.view, {
+    playerId: options.playerId,
+    best: session.screen.best?.splits,
+    atMs: performance.now(),
+  });
+  session.screen.progress = progress;
+  options.screen.render(renderRacerScreen(session.screen, colors));
+  options.hud?.publish(
+    hudView(progress, {
+      name: options.name,
+      raceId: options.raceId,
+      mode: options.mode,
+      trackName: core.view.state?.trackName ?? core.view.state?.trackId,
+      earlier: options.earlier,
+    }),
+  );
 }
 
 /** The racer's best run on this course, to show split deltas against (racers only). */
@@ -230,7 +258,14 @@ function runEffects(session: Session, effects: readonly RacerEffect[]): void {
 function followNextRace(session: Session, raceId: string | undefined): void {
   const { onNextRace, stay } = session.options;
   if (raceId !== undefined && onNextRace) {
-    onNextRace(raceId);
+    const { standing, state } = session.core.view;
+    const tournament = state?.tournament;
+    onNextRace(
+      raceId,
+      standing && tournament
+        ? { standing, race: tournament.race, races: tournament.races }
+        : session.options.earlier,
+    );
     session.finish(0);
   } else if (!stay) session.endTimer = setTimeout(() => session.finish(0), 300);
 }

@@ -8,7 +8,8 @@ import {
 } from '@gw2race/app-shared';
 import type { MumbleLinkSample } from '@gw2race/mumblelink';
 import { toDisplayText } from '@gw2race/protocol';
-import { type RacerView, splitDelta } from '@gw2race/racer-core';
+import { type RacerProgress, type RacerView, splitDelta } from '@gw2race/racer-core';
+import { type EarlierStanding, standingText } from './hud-view';
 import type { PersonalBest } from './personal-best';
 
 type Colors = ReturnType<typeof createColors>;
@@ -41,6 +42,12 @@ export interface RacerScreen {
   messages: readonly ShownMessage[];
   /** The racer's best run on this course, to race against (kept between races). */
   best?: PersonalBest | undefined;
+  /** What racer-core's `racerProgress` read at this redraw: place, next checkpoint, lap. */
+  progress?: RacerProgress | undefined;
+  /** The standing after the tournament's previous race, until this race's. */
+  earlier?: EarlierStanding | undefined;
+  /** The HUD page's address, with `--hud`. */
+  hudUrl?: string | undefined;
 }
 
 /** The racer's screen as text: who and where, the clock, the countdown or race time, messages, ranking. */
@@ -83,6 +90,11 @@ function headerLines(view: RacerScreen, c: Colors): string[] {
     lines.push(`Game: ${game}${where}`);
   }
   lines.push(`Clock: organizer ${syncText(view, c)} · ${utcText(view)}`);
+  if (view.hudUrl) lines.push(`HUD: ${view.hudUrl} (an OBS browser source, or any browser)`);
+  if (view.earlier && !racer.standing)
+    lines.push(
+      `Tournament: ${standingText(view.earlier.standing)} after race ${view.earlier.race} of ${view.earlier.races}`,
+    );
   return lines;
 }
 
@@ -113,11 +125,8 @@ function raceLines(view: RacerScreen, c: Colors): string[] {
           `  TOURNAMENT: ${standing.tied ? '=' : ''}${standing.position} of ${standing.of} · ${standing.points} points (+${standing.racePoints} this race)`,
         ),
       );
-    const tournament = racer.state?.tournament;
-    if (tournament && tournament.race < tournament.races)
-      lines.push(
-        c.dim(`  race ${tournament.race} of ${tournament.races}: waiting for the next race…`),
-      );
+    const next = tournamentNext(view);
+    if (next) lines.push(c.dim(`  ${next}`));
   } else if (racer.paused) {
     lines.push(c.yellow('  PAUSED by the organizer'));
   } else if (racer.clock) {
@@ -140,10 +149,41 @@ function raceLines(view: RacerScreen, c: Colors): string[] {
     lines.push(
       `  Checkpoints ${racer.crossings}/${total}${racer.unconfirmed > 0 ? c.dim(` (${racer.unconfirmed} awaiting the host)`) : ''}`,
     );
+    const place = placeLine(view);
+    if (place) lines.push(place);
     const split = splitLine(view, c);
     if (split) lines.push(split);
   }
   return lines;
+}
+
+/** After a race of a tournament: the next race once the host names it, else that one is coming. */
+function tournamentNext({ racer }: RacerScreen): string | undefined {
+  const tournament = racer.state?.tournament;
+  if (!tournament) return undefined;
+  const next = racer.nextRace;
+  if (next)
+    return next.raceId === undefined
+      ? 'the tournament is over'
+      : `next race: ${next.name ? `${toDisplayText(next.name, 200)} (${next.raceId})` : next.raceId}`;
+  return tournament.race < tournament.races
+    ? `race ${tournament.race} of ${tournament.races}: waiting for the next race…`
+    : `that was the last race of ${tournament.races}: the standing above is final`;
+}
+
+/** Position in the race, the next checkpoint and how far it is, the lap. */
+function placeLine({ progress }: RacerScreen): string | undefined {
+  if (!progress) return undefined;
+  const parts: string[] = [];
+  if (progress.place) parts.push(`Position ${progress.place.position} of ${progress.place.of}`);
+  const next = progress.next;
+  if (next && progress.phase !== 'over' && progress.phase !== 'done')
+    parts.push(
+      `next checkpoint ${next.index + 1} of ${progress.courseLength ?? '?'}${next.distance === undefined ? '' : `, ${Math.round(next.distance)} m`}`,
+    );
+  if (progress.lap && progress.lap.of > 1)
+    parts.push(`lap ${progress.lap.lap} of ${progress.lap.of}`);
+  return parts.length > 0 ? `  ${parts.join(' · ')}` : undefined;
 }
 
 /** A signed delta in colour: green ahead (negative), red behind. */

@@ -74,6 +74,49 @@ describe("the racer's screen", () => {
     const solo: RankingMessage = { ...ranking, entries: ranking.entries.slice(1) };
     expect(renderRacerScreen(screen(solo), plain)).toMatch(/Split 2 {2}20\.100$/m);
   });
+
+  it('shows the place, the next checkpoint and its distance, the HUD and the earlier standing', () => {
+    const view = screen(ranking);
+    view.progress = {
+      phase: 'racing',
+      countdown: undefined,
+      raceTime: 21,
+      speed: 30,
+      crossings: 2,
+      courseLength: 4,
+      next: { index: 2, checkpointId: 3, distance: 41.6 },
+      lap: { lap: 1, of: 2 },
+      place: { position: 2, of: 2, status: 'racing', time: undefined, final: false },
+      split: undefined,
+      ended: undefined,
+      tournament: undefined,
+    };
+    view.hudUrl = 'http://127.0.0.1:4790/';
+    view.earlier = {
+      standing: { position: 1, of: 6, points: 25, racePoints: 25, tied: false },
+      race: 1,
+      races: 3,
+    };
+    const text = renderRacerScreen(view, plain);
+    expect(text).toContain('  Position 2 of 2 · next checkpoint 3 of 4, 42 m · lap 1 of 2');
+    expect(text).toContain('HUD: http://127.0.0.1:4790/');
+    expect(text).toContain('Tournament: 1st of 6 · 25 pts (+25) after race 1 of 3');
+  });
+
+  it('after a race of a tournament: the standing, then the next race once the host names it', () => {
+    const view = screen(ranking);
+    const racer = view.racer as unknown as Record<string, unknown>;
+    racer.state = { ...(racer.state as object), tournament: { race: 1, races: 3 } };
+    racer.ended = 'final results are in';
+    racer.standing = { position: 2, of: 6, points: 18, racePoints: 18, tied: false };
+    expect(renderRacerScreen(view, plain)).toMatch(
+      /TOURNAMENT: 2 of 6 · 18 points \(\+18 this race\)\n\s+race 1 of 3: waiting for the next race…/,
+    );
+    racer.nextRace = { raceId: 'final', name: 'Final' };
+    expect(renderRacerScreen(view, plain)).toContain('next race: Final (final)');
+    racer.nextRace = { raceId: undefined };
+    expect(renderRacerScreen(view, plain)).toContain('the tournament is over');
+  });
 });
 
 describe("the racer's screen under hostile input (issue 18)", () => {
