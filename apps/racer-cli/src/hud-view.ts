@@ -1,4 +1,5 @@
 import { formatCountdown, formatRaceTime } from '@gw2race/app-shared';
+import { toDisplayText } from '@gw2race/protocol';
 import { ordinal, type RacerProgress, type TournamentStanding } from '@gw2race/racer-core';
 
 /** How a line of the HUD is coloured: green ahead, red behind, amber for the organizer's word. */
@@ -61,7 +62,8 @@ const NONE: HudLine = { text: '' };
 
 /**
  * The HUD's lines from what the racer's client knows at an instant (racer-core's
- * `racerProgress`). Pure: the page only puts each text in its element.
+ * `racerProgress`). Pure: the page only puts each text in its element. Texts from the wire (the
+ * track's and the next race's names) go through the protocol's `toDisplayText`.
  *
  * @example
  * const view = hudView(racerProgress(core.view, { playerId, atMs }), { name, raceId, mode, trackName });
@@ -71,7 +73,7 @@ export function hudView(progress: RacerProgress, context: HudContext): HudView {
   const racer = context.mode === 'racer';
   return {
     title: {
-      text: `${context.name} · ${context.trackName ?? context.raceId}${racer ? '' : ' · spectating'}`,
+      text: `${context.name} · ${context.trackName === undefined ? context.raceId : toDisplayText(context.trackName, 200)}${racer ? '' : ' · spectating'}`,
     },
     phase: phaseLine(progress, context.raceId),
     clock: clockLine(progress),
@@ -170,7 +172,9 @@ export function upNextText(progress: RacerProgress): string {
   if (!tournament) return '';
   const next = tournament.nextRace;
   if (next)
-    return next.raceId === undefined ? 'TOURNAMENT OVER' : `NEXT: ${next.name ?? next.raceId}`;
+    return next.raceId === undefined
+      ? 'TOURNAMENT OVER'
+      : `NEXT: ${next.name === undefined ? next.raceId : toDisplayText(next.name, 200)}`;
   if (progress.phase !== 'over') return `RACE ${tournament.race} OF ${tournament.races}`;
   return tournament.race < tournament.races
     ? `RACE ${tournament.race} OF ${tournament.races} DONE · NEXT RACE SOON`
