@@ -68,10 +68,21 @@ export function runCommand(w: Work, command: OrganizerCommand): void {
         ...(reason ? { reason } : {}),
       });
       log(w, `ruling: ${ruling} ${nameIn(w, playerId)}${reason ? ` (${reason})` : ''}`);
-      w.s.rankingDirty = true;
+      if (w.s.stage === 'post') amendResults(w);
+      else w.s.rankingDirty = true;
       return;
     }
   }
+}
+
+/**
+ * A ruling after the end (the post-race stage, no ticks any more): the final ranking it changes
+ * goes out and into the recording at once, the recording is written out, and the results are
+ * to be written again.
+ */
+function amendResults(w: Work): void {
+  publishRanking(w, !w.s.aborted);
+  w.effects.push({ type: 'flush' }, { type: 'amended' });
 }
 
 /** t0 `delay` seconds from now, on the millisecond. */
@@ -126,7 +137,8 @@ export function endRace(w: Work, reason: string, aborted: boolean): void {
   publishControl(w, aborted ? { cmd: 'ABORT', reason } : { cmd: 'END', reason, at: w.at });
   publishRanking(w, !aborted);
   w.s.stage = 'post';
-  // The post-race state is the recording's last line.
+  // The post-race state closes the race: after it the recording takes only rulings and the
+  // final rankings they change.
   publishState(w);
   w.s.closed = true;
   w.effects.push({ type: 'log', line: `${aborted ? 'ABORT' : 'END'}: ${reason}` });

@@ -11,9 +11,9 @@ import { publishControl, publishState, type Work } from './work';
 
 /**
  * The race director's transition: takes the state and one input, returns the next state and the
- * effects to carry out (publish, record, flush, log, schedule, follow, reply, ended). Executes
- * nothing and reads no clock but the input's, so feeding the same inputs to a fresh director
- * gives the same states and effects.
+ * effects to carry out (publish, record, flush, log, schedule, follow, reply, ended, amended).
+ * Executes nothing and reads no clock but the input's, so feeding the same inputs to a fresh
+ * director gives the same states and effects.
  *
  * @example
  * let [state, effects] = direct(createDirector(config), { type: 'open', at: now() });

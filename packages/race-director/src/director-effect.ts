@@ -20,7 +20,10 @@ export type PublishEffect = {
  * - `schedule`: feed a `tick` at host clock `at` (epoch s); replaces any earlier request.
  * - `follow`: a new player is known; a caller that subscribes to positions per player does it now.
  * - `reply`: the answer to the command just given.
- * - `ended`: the race is over and its last line recorded: close the recording, write results.
+ * - `ended`: the race is over and its post-race state recorded: write the results. The
+ *   recording stays open for rulings until the host closes it.
+ * - `amended`: a ruling after the end changed the final ranking (recorded, and flushed just
+ *   before): write the results again.
  */
 export type DirectorEffect =
   | PublishEffect
@@ -30,4 +33,5 @@ export type DirectorEffect =
   | { readonly type: 'schedule'; readonly at: number }
   | { readonly type: 'follow'; readonly playerId: string; readonly topic: string }
   | { readonly type: 'reply'; readonly result: CommandResult }
-  | { readonly type: 'ended'; readonly reason: string; readonly aborted: boolean };
+  | { readonly type: 'ended'; readonly reason: string; readonly aborted: boolean }
+  | { readonly type: 'amended' };

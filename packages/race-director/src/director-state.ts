@@ -23,7 +23,10 @@ export interface DirectorState {
   /** Why the race ended, once it has. */
   readonly endReason: string | undefined;
   readonly aborted: boolean;
-  /** The recording has its last line (the post-race state): nothing more is recorded or judged. */
+  /**
+   * The post-race state is recorded: nothing a client says is recorded or judged any more; the
+   * organizer's rulings still are, each with the final ranking it changes.
+   */
   readonly closed: boolean;
   readonly clients: ClientTable;
   /** Every flag raised, in order. */

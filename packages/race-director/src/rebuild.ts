@@ -18,7 +18,7 @@ export function onRecorded(w: Work, entry: ReceivedMessage): void {
       w.s.stage = entry.message.stage ?? w.s.stage;
       w.s.stateAt = entry.at;
       ingest(w, entry);
-      // The post-race state is the recording's last line: the race is over.
+      // The post-race state: the race is over (rulings may follow it).
       if (w.s.stage === 'post') w.s.closed = true;
       return;
     case 'control': {

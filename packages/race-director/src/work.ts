@@ -45,8 +45,9 @@ export function nameIn(w: Work, playerId: string): string {
 
 /** @internal The single path of every entry: recorded, then (as the recording will give it back) judged. */
 export function ingest(w: Work, received: ReceivedMessage): void {
-  // Once the recording is closed the race is over: nothing more is judged.
-  if (w.s.closed) return;
+  // After the end nothing a client says is judged; the organizer's rulings (and the final
+  // ranking they change) still are, so that re-judging the recording gives the ranking shown.
+  if (w.s.closed && !isAfterEndEntry(received)) return;
   const placed = placeEntry(w.s.order, w.s.config.recording, received);
   w.s.order = placed.order;
   if (!w.replaying) w.effects.push({ type: 'record', entry: placed.entry });
@@ -57,6 +58,14 @@ export function ingest(w: Work, received: ReceivedMessage): void {
   const [engine, events] = step(w.s.engine, input);
   w.s.engine = engine;
   onEngineEvents(w, events);
+}
+
+/** @internal What the recording still takes after the end: rulings, and the rankings they change. */
+export function isAfterEndEntry(received: ReceivedMessage): boolean {
+  return (
+    received.kind === 'ranking' ||
+    (received.kind === 'control' && received.message.cmd === 'RULING')
+  );
 }
 
 /** @internal Publishes a message the director authors, records it and judges it when it is an input. */

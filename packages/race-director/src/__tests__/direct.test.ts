@@ -1,4 +1,5 @@
 import { decodeTopicMessage } from '@gw2race/protocol';
+import { findRacer } from '@gw2race/race-engine';
 import { describe, expect, it } from 'vitest';
 import { getClient } from '../client-table';
 import { checkCommand } from '../commands';
@@ -239,6 +240,44 @@ describe('organizer commands', () => {
       playerId: 'ann',
       status: 'dsq',
     });
+  });
+
+  it('a ruling after the end is published, recorded with the final ranking it changes, and amends the results', () => {
+    const race = fakeRace();
+    race.open();
+    race.join('ann');
+    race.join('bob');
+    race.command({ action: 'start' });
+    race.advance(10.5);
+    race.ride('ann');
+    race.ride('bob');
+    race.advance(3);
+    expect(race.state.stage).toBe('post');
+    expect(race.published('ranking').at(-1)?.entries[0]).toMatchObject({ playerId: 'ann' });
+    const effects = race.command({
+      action: 'ruling',
+      playerId: 'ann',
+      ruling: 'dsq',
+      reason: 'cut',
+    });
+    expect(race.replies().at(-1)).toEqual({ ok: true });
+    const recorded = effects.flatMap((e) => (e.type === 'record' ? [e.entry.kind] : []));
+    expect(recorded).toEqual(['control', 'ranking']);
+    expect(effects.filter((e) => e.type === 'flush' || e.type === 'amended')).toEqual([
+      { type: 'flush' },
+      { type: 'amended' },
+    ]);
+    const final = race.published('ranking').at(-1);
+    expect(final?.final).toBe(true);
+    expect(final?.entries.map((e) => [e.playerId, e.status])).toEqual([
+      ['bob', 'finished'],
+      ['ann', 'dsq'],
+    ]);
+    expect(findRacer(race.state.engine, 'ann')?.ruling).toBe('dsq');
+    // Still nothing a client says is recorded or judged, and no tick is asked for.
+    const late = race.send('presence', { playerId: 'late', event: 'join', mode: 'racer' });
+    expect(late.some((e) => e.type === 'record' || e.type === 'publish')).toBe(false);
+    expect(effects.some((e) => e.type === 'schedule')).toBe(false);
   });
 
   it('a message goes to every racer, or one', () => {

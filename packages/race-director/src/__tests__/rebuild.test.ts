@@ -156,6 +156,32 @@ describe('rebuilding a director from its recording', () => {
     expect(effects).toEqual([{ type: 'log', line: 'the race is over: nothing to resume' }]);
   });
 
+  it('judges the rulings recorded after the end: the rebuilt results are the amended ones', async () => {
+    const { race, bytes, header } = recordedRace();
+    race.open();
+    race.join('a');
+    race.join('b');
+    race.command({ action: 'start' });
+    race.advance(11);
+    race.ride('a');
+    race.ride('b');
+    race.advance(3);
+    expect(race.state.stage).toBe('post');
+    race.advance(20);
+    race.command({ action: 'ruling', playerId: 'a', ruling: 'dsq', reason: 'cut' });
+    const amended = raceResults(race.state.engine);
+    expect(amended.ranking.map((r) => [r.playerId, r.status])).toEqual([
+      ['b', 'finished'],
+      ['a', 'dsq'],
+    ]);
+    const entries = await entriesOf(await bytes());
+    expect(entries.at(-2)).toMatchObject({ kind: 'control', message: { cmd: 'RULING' } });
+    expect(entries.at(-1)).toMatchObject({ kind: 'ranking', message: { final: true } });
+    const rebuilt = rebuildDirector({ ...race.state.config, recording: header }, entries);
+    expect(rebuilt.stage).toBe('post');
+    expect(raceResults(rebuilt.engine)).toEqual(amended);
+  });
+
   it('names its host process in every state, the new one after a resume', async () => {
     const { race, bytes } = recordedRace();
     const first = { id: 'host-a', since: T };
