@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createColors } from '@gw2race/app-shared';
@@ -10,12 +10,14 @@ import {
   encodeMessage,
   type MessageKind,
   type MessageOf,
+  type RankingMessage,
   type StateMessage,
   type Track,
 } from '@gw2race/protocol';
 import { validateTrack } from '@gw2race/race-engine';
 import type { MqttClient } from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { rejudge } from '../commands/results';
 import { createHostSession, type HostSession, type HostSessionOptions } from '../host/session';
 import { renderHostScreen } from '../ui/host-screen';
 
@@ -51,6 +53,9 @@ class FakeHub extends EventEmitter {
   }
   controls(): ControlMessage[] {
     return this.decoded('control') as ControlMessage[];
+  }
+  decodedRankings(): RankingMessage[] {
+    return this.decoded('ranking') as RankingMessage[];
   }
   lastState(): StateMessage {
     return this.decoded('state').at(-1) as StateMessage;
@@ -167,7 +172,10 @@ beforeEach(() => {
   online.clear();
 });
 afterEach(async () => {
-  for (const session of sessions.splice(0)) await session.end('test over');
+  for (const session of sessions.splice(0)) {
+    await session.end('test over');
+    await session.close();
+  }
   vi.useRealTimers();
 });
 
@@ -264,6 +272,47 @@ describe('abort', () => {
     // A second end is the same outcome, not a second END.
     expect(await session.end('again')).toBe(outcome);
     expect(hub.controls().filter((c) => c.cmd === 'ABORT' || c.cmd === 'END')).toHaveLength(1);
+  });
+});
+
+describe('the post-race stage', () => {
+  it('a ruling after the end is recorded and written: re-judging the recording gives the final live ranking', async () => {
+    const lines: string[] = [];
+    const session = makeSession({ log: (line) => lines.push(line) });
+    await session.start();
+    join_('ann');
+    join_('bob');
+    session.startRace();
+    advance(10.5);
+    ride('ann');
+    ride('bob');
+    advance(0.5);
+    const outcome = await session.done;
+    expect(outcome.results.ranking.map((r) => r.playerId)).toEqual(['ann', 'bob']);
+    // Minutes later, the organizer rules on a flag from the viewer.
+    advance(120);
+    expect(
+      session.command({ action: 'ruling', playerId: 'ann', ruling: 'dsq', reason: 'cut' }),
+    ).toEqual({ ok: true });
+    const final = hub.decodedRankings().at(-1);
+    expect(final?.final).toBe(true);
+    expect(final?.entries.map((e) => [e.playerId, e.status])).toEqual([
+      ['bob', 'finished'],
+      ['ann', 'dsq'],
+    ]);
+    const closed = await session.close();
+    expect(lines).toContain(`results written again after the ruling: ${outcome.resultsJson}`);
+    expect(closed?.results.ranking.map((r) => [r.playerId, r.status])).toEqual([
+      ['bob', 'finished'],
+      ['ann', 'dsq'],
+    ]);
+    const written = JSON.parse(readFileSync(outcome.resultsJson, 'utf8'));
+    expect(written).toEqual(JSON.parse(JSON.stringify(closed?.results)));
+    const rejudged = await rejudge(outcome.recording);
+    expect(rejudged.warnings).toEqual([]);
+    expect(JSON.parse(JSON.stringify(rejudged.results))).toEqual(written);
+    // Closed is closed: a second close gives the same, and the recording takes nothing more.
+    expect(await session.close()).toBe(closed);
   });
 });
 

@@ -42,6 +42,7 @@ import {
 import { CONFIRM_LINE, createInterruptGuard } from '../host/interrupt-guard';
 import { formatJoinLines, invitationHubUrl, type JoinHub } from '../host/join-lines';
 import { BUNDLED_TRACKS, DEFAULT_TRACK } from '../host/load-track';
+import { postRaceLines } from '../host/post-race';
 import { checkRaceFlags, type RaceSetup, setupRace } from '../host/race-setup';
 import { openResumePoint, type ResumePoint } from '../host/resume-recording';
 import { createHostSession, type HostOutcome, type HostSession } from '../host/session';
@@ -78,6 +79,8 @@ Race:
   --out DIR            where the recording and results go (default ./results)
   --new                start the race afresh even when --out holds a recording of it (by default
                        an unfinished one is resumed: see "If the host crashes" in the README)
+  --exit-after-race    quit once the results are written (for scripts); by default the post-race
+                       stage stays open (viewer, replay, rulings on flags) until q, Ctrl-C or SIGTERM
 Who races (see "Closed races and invitations" in the README):
   --players "Ann,Bob"  a closed race: one invitation code per player (printed, and written to
                        {out}/race_{id}.invitations.json), plus a code for spectators; nobody else
@@ -126,6 +129,7 @@ const RUN_OPTIONS = {
   'invite-hub': { type: 'string' },
   open: { type: 'boolean' },
   new: { type: 'boolean' },
+  'exit-after-race': { type: 'boolean' },
   ...HUB_SCREEN_OPTIONS,
 } as const;
 
@@ -169,13 +173,22 @@ function keysLine(race: HostSession, setup: RaceSetup): string {
     const ready = race.readyRacers().length;
     return `${canPrompt() ? `keys: [s] start in ${startDelay} s  [m] message  [q] quit` : ''}${autoStart !== undefined ? `   auto-start when ${autoStart} racers are ready (${ready}/${autoStart})` : ''}`;
   }
-  return race.stage === 'active' && canPrompt()
-    ? `keys: [m] message  [p] ${race.paused ? 'resume' : 'pause'}  [e] end the race now  [a] abort  (Ctrl-C twice: end)`
-    : '';
+  if (!canPrompt()) return '';
+  if (race.stage === 'post')
+    return 'the race is over · keys: [q] or Ctrl-C close the race and quit';
+  return `keys: [m] message  [p] ${race.paused ? 'resume' : 'pause'}  [e] end the race now  [a] abort  (Ctrl-C twice: end)`;
 }
 
-/** The organizer's keys in a terminal: each becomes a director command. */
-function listenOrganizerKeys(race: HostSession, screen: Screen, redraw: () => void): KeyListener {
+/**
+ * The organizer's keys in a terminal: each becomes a director command; after the end `q` and
+ * Ctrl-C close the post-race stage (`quit`), with nothing left to confirm.
+ */
+function listenOrganizerKeys(
+  race: HostSession,
+  screen: Screen,
+  redraw: () => void,
+  quit: () => void,
+): KeyListener {
   const askMessage = async () => {
     screen.hold();
     try {
@@ -188,7 +201,11 @@ function listenOrganizerKeys(race: HostSession, screen: Screen, redraw: () => vo
   };
   const guard = createInterruptGuard(() => performance.now() / 1000);
   const interrupt = () => {
-    if (guard.press(race.stage === 'active') === 'end') void race.end('stopped by the organizer');
+    // Before the start nothing is lost: end and quit. Mid-race, ask first; after the end, quit.
+    if (race.stage !== 'active') {
+      if (race.stage === 'pre') void race.end('stopped by the organizer');
+      quit();
+    } else if (guard.press(true) === 'end') void race.end('stopped by the organizer');
     else screen.log(CONFIRM_LINE);
   };
   const onKey = (text: string | undefined, key: KeyPress | undefined) => {
@@ -199,7 +216,7 @@ function listenOrganizerKeys(race: HostSession, screen: Screen, redraw: () => vo
     const name = key?.name ?? text;
     if (name === 's' && race.stage === 'pre') race.startRace();
     else if (name === 'p') race.command({ action: race.paused ? 'resume' : 'pause' });
-    else if (name === 'q' && race.stage !== 'post') interrupt();
+    else if (name === 'q') interrupt();
     else if (name === 'e') void race.end('ended by the organizer');
     else if (name === 'a' && race.stage === 'active') void race.abort('aborted by the organizer');
     else if (name === 'm') {
@@ -518,14 +535,10 @@ async function hostRace(
   announceRace(screen, setup, wiring, shownHub, joinLines, access);
   if (resume) announceResume(screen, race, resume);
 
-  const keys = canPrompt() ? listenOrganizerKeys(race, screen, redraw) : undefined;
-  const onSignal = () => void race.end('stopped by the organizer');
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  const outcome = await Promise.race([race.done, anotherHost]);
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
-  keys?.stop();
+  const outcome = await raceAndStage(race, screen, redraw, anotherHost, {
+    stayOpen: !values['exit-after-race'],
+    webUrl: wiring.webUrl,
+  });
   if (outcome instanceof Error) {
     screen.release();
     screen.close();
@@ -533,10 +546,52 @@ async function hostRace(
     await closeWiring(wiring, 0);
     throw outcome;
   }
+  // What rulings after the end added is in the recording and the results as last written.
+  const final = (await race.close()) ?? outcome;
   screen.release();
   redraw();
   screen.close();
   await closeWiring(wiring);
-  printResults(race, setup, outcome);
+  printResults(race, setup, final);
   return 0;
+}
+
+/**
+ * The race until its results, then (unless `stayOpen` is false) the post-race stage until the
+ * organizer closes it: `q` or Ctrl-C on a terminal (mid-race Ctrl-C asks first and ends the
+ * race, leaving the stage open), or SIGINT or SIGTERM, which end a running race and quit.
+ * Resolves with the results, or the error of another host that took the race over.
+ */
+async function raceAndStage(
+  race: HostSession,
+  screen: Screen,
+  redraw: () => void,
+  anotherHost: Promise<Error>,
+  stage: { stayOpen: boolean; webUrl: string | undefined },
+): Promise<HostOutcome | Error> {
+  let closeStage: () => void = () => {};
+  const closed = new Promise<void>((resolve) => {
+    closeStage = resolve;
+  });
+  const keys = canPrompt() ? listenOrganizerKeys(race, screen, redraw, closeStage) : undefined;
+  const onSignal = () => {
+    closeStage();
+    if (race.stage !== 'post') void race.end('stopped by the organizer');
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const outcome = await Promise.race([race.done, anotherHost]);
+    if (outcome instanceof Error || !stage.stayOpen) return outcome;
+    const self = selfCommand('gw2race-host', 'host', ['demo']);
+    const info = { webUrl: stage.webUrl, keys: keys !== undefined, pid: process.pid, self };
+    for (const line of postRaceLines(outcome, info)) screen.log(line);
+    redraw();
+    const stoodDown = await Promise.race([closed, anotherHost]);
+    return stoodDown instanceof Error ? stoodDown : outcome;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    keys?.stop();
+  }
 }

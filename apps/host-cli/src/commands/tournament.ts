@@ -310,7 +310,11 @@ function listenTournamentKeys(t: Tournament): KeyListener {
     const race = t.current;
     if (key?.ctrl && name === 'c') {
       if (race && race.stage !== 'post') void race.end('stopped by the organizer');
-      else process.kill(process.pid, 'SIGINT');
+      // Between races: the last race's recording is closed first (it stays open for rulings).
+      else
+        void (race?.close() ?? Promise.resolve()).finally(() =>
+          process.kill(process.pid, 'SIGINT'),
+        );
       return;
     }
     if (name === 'n' && t.advance) t.advance();
@@ -321,12 +325,10 @@ function listenTournamentKeys(t: Tournament): KeyListener {
   });
 }
 
-/** One race, its results and standings, and the move to the next. */
-async function raceAndStandings(t: Tournament, index: number): Promise<Standings> {
-  const { races } = t.loaded.tournament;
-  const { race, client, positionClients, outcome } = await runRace(t, index);
-  t.results[race.id] = outcome.results;
-  t.files.set(race.id, {
+/** A race's results count: the standings are computed again and written. */
+async function countResults(t: Tournament, raceId: string, outcome: HostOutcome) {
+  t.results[raceId] = outcome.results;
+  t.files.set(raceId, {
     recording: outcome.recording,
     resultsJson: outcome.resultsJson,
     resultsCsv: outcome.resultsCsv,
@@ -337,9 +339,24 @@ async function raceAndStandings(t: Tournament, index: number): Promise<Standings
   for (const warning of standings.warnings) t.screen.log(`standings: ${warning}`);
   t.screen.log(`results: ${outcome.resultsJson}; standings: ${join(t.outDir, 'standings.json')}`);
   for (const line of formatStandingsTable(standings).trimEnd().split('\n')) t.screen.log(line);
+  return standings;
+}
+
+/** One race, its results and standings, and the move to the next. */
+async function raceAndStandings(t: Tournament, index: number): Promise<Standings> {
+  const { races } = t.loaded.tournament;
+  const { race, client, positionClients, outcome, session } = await runRace(t, index);
+  let standings = await countResults(t, race.id, outcome);
   await sendStandings(client, race.id, standings);
   const next = races[index + 1];
   await waitToAdvance(t, next);
+  // Rulings made between races (the viewer's Organizer tab) are in the recording and the
+  // results: the race's recording is closed, and the standings follow the amended results.
+  const closed = await session.close();
+  if (closed && closed.results !== outcome.results) {
+    t.screen.log(`${race.id}: a ruling after the end changed its results`);
+    standings = await countResults(t, race.id, closed);
+  }
   await sendControl(client, race.id, {
     cmd: 'NEXT_RACE',
     ...(next ? { next: next.id, ...(next.name ? { name: next.name } : {}) } : {}),

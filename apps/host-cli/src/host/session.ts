@@ -142,7 +142,10 @@ export class HostSession {
   recordingPath = '';
   /** Set when the race was resumed from its recording. */
   resumed: ResumeInfo | undefined;
-  /** Resolves when the race is over and the results are written. */
+  /**
+   * Resolves when the race is over and the results are written. The recording stays open for
+   * rulings after the end (each writes the results again) until {@link close}.
+   */
   readonly done: Promise<HostOutcome>;
   private director: DirectorState | undefined;
   /** Stood down for another host: nothing is published any more. */
@@ -151,6 +154,11 @@ export class HostSession {
   private timer: NodeJS.Timeout | undefined;
   private readonly pong;
   private resolveDone!: (outcome: HostOutcome) => void;
+  /** The results as last written (the final ones once a ruling after the end amended them). */
+  private outcome: HostOutcome | undefined;
+  /** Writes of the results files, one after the other. */
+  private writing: Promise<void> = Promise.resolve();
+  private closing: Promise<HostOutcome | undefined> | undefined;
 
   constructor(options: HostSessionOptions) {
     this.options = options;
@@ -311,7 +319,7 @@ export class HostSession {
     if (state.stage === 'post') {
       // It crashed while closing: the race was over; close the recording, write the results.
       this.options.log('the race had ended before the host stopped: writing its results');
-      void this.writeResults();
+      this.queueResults();
       return;
     }
     this.feed({ type: 'reopen', at });
@@ -360,7 +368,10 @@ export class HostSession {
       case 'ended':
         if (this.timer) clearTimeout(this.timer);
         this.timer = undefined;
-        void this.writeResults();
+        this.queueResults();
+        return;
+      case 'amended':
+        this.queueResults();
         return;
     }
   }
@@ -497,8 +508,36 @@ export class HostSession {
     return this.done;
   }
 
+  /**
+   * Closes the race for good: the recording is closed (what rulings after the end added is in
+   * it) and the results are as last written. Resolves with them (undefined when the race never
+   * ended); a second call gives the same.
+   */
+  close(): Promise<HostOutcome | undefined> {
+    this.closing ??= (async () => {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+      await this.writing;
+      await this.writer.close();
+      return this.outcome;
+    })();
+    return this.closing;
+  }
+
+  /** The results files are written after those before (an amendment waits for the first write). */
+  private queueResults(): void {
+    this.writing = this.writing
+      .then(() => this.writeResults())
+      .catch((error: unknown) =>
+        this.problem(
+          `writing the results: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      );
+  }
+
   private async writeResults(): Promise<void> {
-    await this.writer.close();
+    // Written out, not closed: rulings after the end still go into the recording.
+    await this.writer.flush();
     const results = raceResults(this.state.engine);
     const base = this.recordingPath.replace(/\.replay\.jsonl\.gz$/, '');
     const resultsJson = `${base}.results.json`;
@@ -507,13 +546,11 @@ export class HostSession {
     await writeFile(resultsJson, `${JSON.stringify(results, null, 2)}\n`);
     await writeFile(resultsCsv, encodeResultsCsv(results));
     await writeFile(splitsCsv, encodeSplitsCsv(results));
-    this.resolveDone({
-      recording: this.recordingPath,
-      resultsJson,
-      resultsCsv,
-      splitsCsv,
-      results,
-    });
+    const amended = this.outcome !== undefined;
+    this.outcome = { recording: this.recordingPath, resultsJson, resultsCsv, splitsCsv, results };
+    if (amended) this.options.log(`results written again after the ruling: ${resultsJson}`);
+    this.resolveDone(this.outcome);
+    this.options.changed();
   }
 }
 
