@@ -55,12 +55,22 @@ const racers = [
 console.log(
   `gw2race demo: a host and ${racers.length} simulated racers on the bundled Gendarran track.`,
 );
-console.log(`Racer logs go to ${join(out, 'logs')}; the race takes about a minute and a half.\n`);
+console.log(`Racer logs go to ${join(out, 'logs')}; the race takes about a minute and a half.`);
+// In a terminal the host keeps its post-race stage open (the viewer, the replay and rulings on
+// the cheater's flag) until you press q or Ctrl-C; run from a script (no terminal), it quits
+// once the results are written.
+const stayOpen = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+console.log(
+  stayOpen
+    ? 'After the race the host stays open for the results, the replay and rulings on flags: press q or Ctrl-C to quit.\n'
+    : 'Not run in a terminal: the host quits once the results are written.\n',
+);
 
 const hostProcess = spawn(
   process.execPath,
   [
     host,
+    ...(stayOpen ? [] : ['--exit-after-race']),
     '--yes',
     '--no-ntp',
     '--name',

@@ -53,6 +53,7 @@ async function openRace(
   const hostBroker = mosquitto && hostVia ? await hostVia(mosquitto.port) : mosquitto?.url;
   const hubArgs = mosquitto ? ['--broker', hostBroker as string] : ['--port', String(port)];
   const args = [
+    '--exit-after-race',
     '--yes',
     '--no-ntp',
     '--plain',

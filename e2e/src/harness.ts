@@ -144,12 +144,18 @@ export function tempDir(prefix = 'gw2race-e2e-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** Starts a host with the embedded hub on free ports; resolves once racers can join. */
+/**
+ * Starts a host with the embedded hub on free ports; resolves once racers can join. It quits
+ * once the results are written (`--exit-after-race`) unless `stage.stayOpen`: then its
+ * post-race stage stays open until it is sent SIGINT or SIGTERM.
+ */
 export async function startHost(
   args: string[],
   out = tempDir(),
+  stage: { stayOpen?: boolean } = {},
 ): Promise<{ host: Program; url: string; out: string }> {
   const host = start('host', HOST_CLI, [
+    ...(stage.stayOpen ? [] : ['--exit-after-race']),
     '--yes',
     '--no-ntp',
     '--plain',
@@ -315,6 +321,7 @@ export async function startHostOnBroker(
   out = tempDir(),
 ): Promise<{ host: Program; out: string }> {
   const host = start('host', HOST_CLI, [
+    '--exit-after-race',
     '--yes',
     '--no-ntp',
     '--plain',

@@ -46,6 +46,7 @@ describe('a closed race under attack', () => {
   it('refuses squatters and wrong codes at CONNECT, and forged, moved and replayed messages; the invited racers finish', async () => {
     const out = tempDir();
     const host = start('host', HOST_CLI, [
+      '--exit-after-race',
       '--yes',
       '--no-ntp',
       '--plain',

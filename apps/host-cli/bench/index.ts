@@ -74,7 +74,7 @@ function judgedBy(host: Program): number | undefined {
 
 /** The host's command line for one case: ends at the last finisher or 20 s after t0. */
 function hostArgs(raceId: string, racers: number, broker: string | undefined): string[] {
-  const args = ['--yes', '--no-ntp', '--plain', '--no-http', '--new'];
+  const args = ['--exit-after-race', '--yes', '--no-ntp', '--plain', '--no-http', '--new'];
   args.push('--out', tempDir('gw2race-bench-'), '--race', raceId, '--track', SHORT_TRACK);
   args.push('--auto-start', String(racers), '--start-delay', '2', '--time-limit', '20');
   args.push('--finish-timeout', '5', '--rejoin-grace', '3');

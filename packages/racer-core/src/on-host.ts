@@ -71,7 +71,10 @@ export function onHub(session: AnySession, status: HubStatus): void {
     sendPresence(session, 'join');
     session.outbox.reconnected();
     note(session, 'reconnected to the hub');
-  } else if (status === 'offline') note(session, 'lost the hub; reconnecting…', 'warning');
+  } else if (status === 'offline' && session.view.ended)
+    // After the end the host closing its hub is the end of the race, not a problem.
+    note(session, 'the race is over and the host has closed it: nothing more will come');
+  else if (status === 'offline') note(session, 'lost the hub; reconnecting…', 'warning');
 }
 
 /** From now on, ask for the state if none comes within a moment. */

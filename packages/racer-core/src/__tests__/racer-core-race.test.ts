@@ -144,6 +144,31 @@ describe('the racer core: the host’s word', () => {
     );
   });
 
+  it('after the end, the hub going away is the race being over, not a lost hub', () => {
+    const notes = (effects: readonly RacerEffect[]) => of(effects, 'note').map((n) => n.text);
+    const racing = started();
+    expect(notes(racing.take(racing.core.handle({ type: 'hub', status: 'offline' })))).toEqual([
+      'lost the hub; reconnecting…',
+    ]);
+    const over = started();
+    over.deliver('control', 'control', { cmd: 'END', reason: 'every racer finished' });
+    const closed = over.take(over.core.handle({ type: 'hub', status: 'offline' }));
+    expect(of(closed, 'note')).toEqual([
+      {
+        type: 'note',
+        text: 'the race is over and the host has closed it: nothing more will come',
+        level: 'info',
+      },
+    ]);
+    // A client that joined after the end knows it from the retained post-race state.
+    const late = createHarness();
+    late.connect();
+    late.deliver('state', 'state', { ...state, stage: 'post' });
+    expect(notes(late.take(late.core.handle({ type: 'hub', status: 'offline' })))).toEqual([
+      'the race is over and the host has closed it: nothing more will come',
+    ]);
+  });
+
   it('pauses, resumes, shows messages to everyone or to this racer, rulings and chat', () => {
     const h = started();
     const notes = (effects: readonly RacerEffect[]) => of(effects, 'note').map((n) => n.text);
