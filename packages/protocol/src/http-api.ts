@@ -69,6 +69,9 @@ export const hostInfoSchema = z.object({
     .catch(false)
     .describe('`GET /api/recording` serves the recording (replay mode; live once recording).'),
   version: z.string().catch('').describe('Version of gw2race-host.'),
+  replayCommand: optionalText.describe(
+    'Live mode: the command that opens this race’s recording on the host’s machine (`gw2race-host replay FILE`), for the viewer to show once the host has closed the race.',
+  ),
 });
 
 /** What the viewer learns from `GET /api/info`. */

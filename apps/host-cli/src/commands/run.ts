@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { networkInterfaces } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import {
   canPrompt,
   createColors,
@@ -321,6 +321,16 @@ async function openWiring(
   };
 }
 
+/**
+ * The command that opens a recording, as the viewer shows it once the host has closed the race:
+ * the path relative to the folder the host runs in when it is inside it (no home folder on show).
+ */
+export function replayCommand(recording: string, cwd = process.cwd()): string {
+  const inside = relative(cwd, recording);
+  const shown = inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside : recording;
+  return `${selfCommand('gw2race-host', 'host', ['demo'])} replay ${shown}`;
+}
+
 /** Serves the web app (live mode) on the viewer's server; organizer commands go to the director. */
 function serveWebApp(
   race: HostSession,
@@ -342,6 +352,7 @@ function serveWebApp(
       ...(wiring.viewerBroker !== undefined ? { mqttUrl: wiring.viewerBroker } : {}),
       recording: race.recordingPath !== '',
       version,
+      ...(race.recordingPath ? { replayCommand: replayCommand(race.recordingPath) } : {}),
     }),
     recordingPath: () => race.recordingPath || undefined,
     hostToken: wiring.hostToken,

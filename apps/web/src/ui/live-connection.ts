@@ -2,8 +2,11 @@ import { decodeTopicMessage, ROLE_TOPICS, topicFilter } from '@gw2race/protocol'
 import type { LiveRace } from '@gw2race/race-analysis';
 import { openGuardedWebSocket } from '../core/guarded-socket';
 
-/** Connection states shown to the user. */
-export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline';
+/**
+ * Connection states shown to the user; `closed`: the race was over and the host closed its hub
+ * (nothing more will come, so no reconnecting).
+ */
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'closed';
 
 /**
  * Joins the race's hub at `url` (see `hubUrlOf`) as a spectator over MQTT-over-WebSocket (mqtt.js's browser build, loaded
@@ -43,10 +46,10 @@ export async function connectSpectator(
   });
   client.on('reconnect', () => onState('reconnecting'));
   client.on('offline', () => {
-    // After END or ABORT the host shuts its hub down: nothing more will come.
+    // After END or ABORT the host shuts its hub down once the organizer closes the race.
     if (race.ended) {
       client.end(true);
-      onState('offline', 'the host closed the race');
+      onState('closed', 'the host closed the race');
     } else onState('offline');
   });
   client.on('error', (error) => onState('offline', error.message));

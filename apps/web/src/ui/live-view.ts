@@ -255,6 +255,26 @@ function publishHook(race: LiveRace, map: MapView, marks: RacerMark[], raceTime:
   hook.frames++;
 }
 
+/**
+ * The race is over and the host has closed it: this page shows the end as it was; the note says
+ * so, and how to open the recording (the host is gone, and "Replay so far" with it).
+ */
+function showClosed(info: HostInfo): void {
+  if (document.querySelector('[data-testid=closed]')) return;
+  const command = info.replayCommand ?? 'gw2race-host replay race_….replay.jsonl.gz';
+  const note = h(
+    'div',
+    { class: 'closed-note', role: 'status', 'data-testid': 'closed' },
+    h('strong', {}, 'The host closed the race.'),
+    ' What you see is its end. To watch it again, on the host’s machine run ',
+    h('code', {}, command),
+    info.replayCommand ? '' : ' (the recording is in the host’s results folder)',
+    h('button', { type: 'button', title: 'hide this note' }, '×'),
+  );
+  note.querySelector('button')?.addEventListener('click', () => note.remove());
+  document.body.append(note);
+}
+
 /** Joins the hub (when a browser can reach it) and shows the connection's state. */
 function connect(
   info: HostInfo,
@@ -275,6 +295,7 @@ function connect(
       hook.connection = state;
       conn.className = `conn ${state}`;
       conn.textContent = detail ? `${state}: ${detail}` : state;
+      if (state === 'closed') showClosed(info);
     },
     // Subscribed (again): what happened before comes from the recording so far.
     () => {
