@@ -17,7 +17,13 @@ async function start() {
   const app = document.getElementById('app') as HTMLElement;
   const route = routeOf(location.pathname, info);
   hook.raceId = info?.raceId;
-  if (route === 'overlay') {
+  if (route === 'standings') {
+    const { startStandingsPage } = await import('./ui/standings-page');
+    startStandingsPage(app, params);
+  } else if (route === 'overlay-standings' || route === 'overlay-grid') {
+    const { startStandingsOverlay } = await import('./ui/standings-overlay');
+    startStandingsOverlay(app, route === 'overlay-grid' ? 'grid' : 'standings', params);
+  } else if (route === 'overlay') {
     const { startOverlay } = await import('./ui/overlay-view');
     startOverlay(app, info, params);
   } else if (route === 'live' && info) {

@@ -132,6 +132,9 @@ describe('the host', () => {
     expect(routeOf('/', replay)).toBe('replay');
     expect(routeOf('/replay/', live)).toBe('replay');
     expect(routeOf('/overlay', live)).toBe('overlay');
+    expect(routeOf('/overlay/standings', live)).toBe('overlay-standings');
+    expect(routeOf('/overlay/grid/', replay)).toBe('overlay-grid');
+    expect(routeOf('/standings', undefined)).toBe('standings');
     expect(routeOf('/', undefined)).toBe('replay');
   });
 

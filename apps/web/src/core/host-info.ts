@@ -38,12 +38,24 @@ export function hubUrlOf(
 }
 
 /** Which page a path shows. */
-export type Route = 'live' | 'replay' | 'overlay';
+export type Route =
+  | 'live'
+  | 'replay'
+  | 'overlay'
+  | 'standings'
+  | 'overlay-standings'
+  | 'overlay-grid';
 
-/** The page for a path and the host's mode: `/overlay`, `/replay`, else live when a race runs. */
+/**
+ * The page for a path and the host's mode: `/overlay`, `/overlay/standings`, `/overlay/grid`,
+ * `/standings`, `/replay`, else live when a race runs.
+ */
 export function routeOf(pathname: string, info: HostInfo | undefined): Route {
   const path = pathname.replace(/\/+$/, '') || '/';
   if (path === '/overlay') return 'overlay';
+  if (path === '/overlay/standings') return 'overlay-standings';
+  if (path === '/overlay/grid') return 'overlay-grid';
+  if (path === '/standings') return 'standings';
   if (path === '/replay') return 'replay';
   return info?.mode === 'live' ? 'live' : 'replay';
 }

@@ -1,3 +1,4 @@
+import { HTTP_API_PATHS, parseApiError, parseId, raceFilePath } from '@gw2race/protocol';
 import {
   boundsOf,
   type CourseCounts,
@@ -115,7 +116,15 @@ export function startReplayView(
     h('p', {}, 'Drop a ', h('code', {}, 'race_*.replay.jsonl.gz'), ' file here, or pick one:'),
     fileInput,
     info?.recording
-      ? h('p', {}, h('button', { onclick: () => void loadFromHost() }, 'Load the host’s recording'))
+      ? h(
+          'p',
+          {},
+          h(
+            'button',
+            { onclick: () => void loadFromHost(HTTP_API_PATHS.recording, 'the host’s recording') },
+            'Load the host’s recording',
+          ),
+        )
       : null,
     dropMessage,
   );
@@ -192,19 +201,29 @@ export function startReplayView(
     }
     show(bytes, file.name);
   }
-  async function loadFromHost() {
-    dropMessage.textContent = 'loading the recording from the host…';
+  async function loadFromHost(path: string, label: string) {
+    dropMessage.textContent = `loading ${label} from the host…`;
     try {
-      const response = await fetch('/api/recording', { cache: 'no-store' });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      show(new Uint8Array(await response.arrayBuffer()), 'the host’s recording');
+      const response = await fetch(path, { cache: 'no-store' });
+      if (!response.ok)
+        throw new Error(
+          parseApiError(await response.json().catch(() => null)) ?? `HTTP ${response.status}`,
+        );
+      show(new Uint8Array(await response.arrayBuffer()), label);
     } catch (error) {
-      fail(`could not load the recording from the host: ${(error as Error).message}`);
+      fail(`could not load ${label} from the host: ${(error as Error).message}`);
     }
   }
   const params = new URLSearchParams(location.search);
-  if (info?.recording && (info.mode === 'replay' || params.get('src') === 'host'))
-    void loadFromHost();
+  // A race of the tournament (`?race=ID`, from the standings page): a valid id only.
+  const race = params.get('race');
+  if (race !== null) {
+    const id = parseId('race id', race);
+    if (id.ok)
+      void loadFromHost(raceFilePath(id.value, 'recording'), `the recording of ${id.value}`);
+    else fail(id.error.message);
+  } else if (info?.recording && (info.mode === 'replay' || params.get('src') === 'host'))
+    void loadFromHost(HTTP_API_PATHS.recording, 'the host’s recording');
 }
 
 interface SessionParts {

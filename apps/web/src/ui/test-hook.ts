@@ -3,7 +3,7 @@
  * the console: the state the views show, never a way to change it.
  */
 export interface ViewerHook {
-  view: 'live' | 'replay' | 'overlay' | 'loading';
+  view: 'live' | 'replay' | 'overlay' | 'standings' | 'loading';
   /** True once the view has drawn its first frame with data. */
   ready: boolean;
   raceId: string | undefined;
@@ -34,6 +34,11 @@ export interface ViewerHook {
   following?: boolean;
   /** Racers' name labels drawn on the map (those left out of a bunch are not). */
   labels: { playerId: string; x: number; y: number; w: number; h: number }[];
+  /**
+   * Standings page and overlays: how many times what they show changed, the races with results,
+   * whether the host has no tournament, and why the last poll failed.
+   */
+  standings?: { updates: number; done: string[]; none: boolean; error?: string };
   /** Frames drawn. */
   frames: number;
   /** Milliseconds the last seek (index lookup + frame) took. */
