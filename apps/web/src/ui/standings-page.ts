@@ -161,7 +161,10 @@ function raceResults(standings: Standings, race: StandingsRace): HTMLElement {
       h('a', { href: raceFilePath(race.id, 'results.csv') }, 'results CSV'),
       h(
         'a',
-        { href: `/replay?race=${encodeURIComponent(race.id)}${keep}`, 'data-testid': 'race-replay' },
+        {
+          href: `/replay?race=${encodeURIComponent(race.id)}${keep}`,
+          'data-testid': 'race-replay',
+        },
         'replay',
       ),
     ),
