@@ -1,6 +1,7 @@
 import { decodeTopicMessage, ROLE_TOPICS, topicFilter } from '@gw2race/protocol';
 import type { LiveRace } from '@gw2race/race-analysis';
 import { openGuardedWebSocket } from '../core/guarded-socket';
+import { askForState } from '../core/state-ask';
 
 /**
  * Connection states shown to the user; `closed`: the race was over and the host closed its hub
@@ -11,8 +12,9 @@ export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'off
 /**
  * Joins the race's hub at `url` (see `hubUrlOf`) as a spectator over MQTT-over-WebSocket (mqtt.js's browser build, loaded
  * only here), subscribes to the spectator's channels (protocol's `ROLE_TOPICS.spectator`) and
- * feeds every valid message to `race`. The viewer publishes nothing: it is invisible to racers
- * and to the host's ranking. `onSubscribed` runs each time the subscription is in place (after
+ * feeds every valid message to `race`. While it has no race state (a hub that keeps no retained
+ * messages) it asks for one on `race/{raceId}/request`, as racers do; that is all it publishes:
+ * it is invisible to racers and to the host's ranking. `onSubscribed` runs each time the subscription is in place (after
  * every reconnect too).
  */
 export async function connectSpectator(
@@ -23,8 +25,10 @@ export async function connectSpectator(
 ): Promise<{ close(): void }> {
   const { default: mqtt } = await import('mqtt');
   onState('connecting');
+  const id = `web-${Math.random().toString(36).slice(2, 10)}`;
+  let stopAsking = () => {};
   const client = mqtt.connect(url, {
-    clientId: `gw2race-web-${Math.random().toString(36).slice(2, 10)}`,
+    clientId: `gw2race-${id}`,
     protocolVersion: 4,
     clean: true,
     reconnectPeriod: 2000,
@@ -41,10 +45,23 @@ export async function connectSpectator(
     );
     client.subscribe(filters, { qos: 1 }, (error) => {
       if (error) onState('offline', `subscribe failed: ${error.message}`);
-      else onSubscribed?.();
+      else {
+        stopAsking();
+        stopAsking = askForState({
+          raceId: race.raceId,
+          playerId: id,
+          hasState: () => race.state !== null,
+          publish: (topic, payload) =>
+            client.publish(topic, new TextDecoder().decode(payload), { qos: 0 }),
+        });
+        onSubscribed?.();
+      }
     });
   });
-  client.on('reconnect', () => onState('reconnecting'));
+  client.on('reconnect', () => {
+    stopAsking();
+    onState('reconnecting');
+  });
   client.on('offline', () => {
     // After END or ABORT the host shuts its hub down once the organizer closes the race.
     if (race.ended) {
@@ -59,5 +76,10 @@ export async function connectSpectator(
     if (decoded.ok) race.receive(decoded.value, { retained: packet.retain === true });
     else race.rejected++;
   });
-  return { close: () => client.end(true) };
+  return {
+    close: () => {
+      stopAsking();
+      client.end(true);
+    },
+  };
 }
