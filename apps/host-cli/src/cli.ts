@@ -20,6 +20,9 @@ const USAGE = `Usage: gw2race-host <command> [options]
   gw2race-host replay FILE [--http-port N]
                                         watch a recording in the race viewer
   gw2race-host track record|show|export|import  make, check, convert tracks (see track --help)
+  gw2race-host hub-config --for mosquitto|emqx|aws-iot --race ID --players ... [--out DIR]
+                                        accounts and access rules of a closed race for an
+                                        external hub (see hub-config --help)
   gw2race-host --version | --help`;
 
 async function main(): Promise<number> {
@@ -38,6 +41,7 @@ async function main(): Promise<number> {
   if (first === 'replay') return replayCommand(rest, VERSION);
   if (first === 'run') return runCommand(rest, VERSION);
   if (first === 'track') return (await import('./commands/track')).trackCommand(rest);
+  if (first === 'hub-config') return (await import('./commands/hub-config')).hubConfigCommand(rest);
   if (first === undefined || first.startsWith('-'))
     return runCommand(process.argv.slice(2), VERSION);
   throw new AppError('USAGE', `unknown command "${first}"`, { hint: USAGE });

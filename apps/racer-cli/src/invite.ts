@@ -18,6 +18,8 @@ export interface InvitedIdentity {
   readonly password: string;
   /** The key every message is signed with. */
   readonly signingKey: Uint8Array;
+  /** The MQTT user name when it is not the player id (an external hub's spectator account). */
+  readonly username?: string;
 }
 
 /** Options an invitation code already answers: giving one beside `--invite` is an error. */
@@ -63,7 +65,13 @@ export async function invitedIdentity(
 ): Promise<InvitedIdentity> {
   const signingKey = invitationKey(invitation);
   const password = await connectCredential(signingKey);
-  const base = { raceId: invitation.raceId, broker: invitation.hub, password, signingKey };
+  const base = {
+    raceId: invitation.raceId,
+    broker: invitation.hub,
+    password,
+    signingKey,
+    ...(invitation.username !== undefined ? { username: invitation.username } : {}),
+  };
   if (invitation.role === 'spectator') {
     const name = spectatorName ?? 'spectator';
     return { ...base, mode: 'spectator', name, playerId: `watch-${idFromName(name)}`.slice(0, 64) };

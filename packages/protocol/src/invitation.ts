@@ -48,6 +48,14 @@ export const invitationSchema = z
       .describe(
         "The player's key (a spectator invitation: the race's spectator key) as 64 hexadecimal digits: signs every message; the hub password is derived from it (`connectCredential`).",
       ),
+    username: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe(
+        'The MQTT user name to log in with when it is not the player id: the shared spectator account of an external hub (`gw2race-host hub-config`).',
+      ),
     tlsSha256: z
       .string()
       .regex(HEX_KEY, '64 hexadecimal digits')

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError, parseHubUrl } from '@gw2race/app-shared';
-import { type CredentialCheck, secretEquals } from '@gw2race/hub';
+import { type CredentialCheck, SPECTATOR_USERNAME, secretEquals } from '@gw2race/hub';
 import {
   connectCredential,
   createMessageVerifier,
@@ -35,8 +35,11 @@ export interface RaceCodes {
 /** A closed race: its players' keys, the hub's check of their credentials, and their codes. */
 export interface ClosedRace {
   readonly players: readonly InvitedPlayer[];
-  /** The codes, for the hub as racers reach it. */
-  readonly codesFor: (hub: string) => RaceCodes;
+  /**
+   * The codes, for the hub as racers reach it; on an external hub spectators log in with its
+   * shared account (`spectatorUsername`).
+   */
+  readonly codesFor: (hub: string, options?: { spectatorUsername?: string }) => RaceCodes;
   /** For the embedded hub: a player's own credential, or the spectators' one for any other id. */
   readonly checkCredential: CredentialCheck;
   /** The key each player signs with (and the spectators', for any other id). */
@@ -147,7 +150,7 @@ export async function createClosedRace(options: {
   for (const [playerId, key] of keys) credentials.set(playerId, await connectCredential(key));
   const spectatorKey = await deriveSpectatorKey(raceKey);
   const spectatorCredential = await connectCredential(spectatorKey);
-  const codesFor = (hub: string): RaceCodes => ({
+  const codesFor = (hub: string, options: { spectatorUsername?: string } = {}): RaceCodes => ({
     invitations: players.map((player) => ({
       ...player,
       code: encodeInvitation({
@@ -166,6 +169,7 @@ export async function createClosedRace(options: {
       raceId,
       role: 'spectator',
       key: keyToHex(spectatorKey),
+      ...(options.spectatorUsername !== undefined ? { username: options.spectatorUsername } : {}),
     }),
   });
   return {
@@ -214,25 +218,53 @@ export async function closeRace(
   return createClosedRace({ raceKey: key, raceId: setup.raceId, players });
 }
 
+/** The codes of a race as written to `--out`, and where. */
+export interface WrittenCodes extends RaceCodes {
+  readonly hub: string;
+  readonly path: string;
+  readonly spectatorPath: string;
+}
+
 /**
- * Writes the invitations (and the spectators' code beside them) for the hub racers reach, and
- * returns the organizer's lines: the codes themselves on a terminal, only where they are on
- * piped output (which ends up in logs; a code is a player's key).
+ * Writes the invitations and the spectators' code beside them (owner only) for the hub racers
+ * reach. On an external hub (`embedded: false`) spectators log in with its shared account.
+ */
+export async function writeRaceCodes(
+  closed: ClosedRace,
+  setup: { outDir: string; raceId: string },
+  options: { hub: string; embedded: boolean },
+): Promise<WrittenCodes> {
+  const hub = parseHubUrl(options.hub).href.replace(/\/$/, '');
+  const codes = closed.codesFor(
+    hub,
+    options.embedded ? {} : { spectatorUsername: SPECTATOR_USERNAME },
+  );
+  const path = await writeInvitations(setup.outDir, setup.raceId, codes.invitations);
+  const spectatorPath = join(setup.outDir, `race_${setup.raceId}.spectator-code.txt`);
+  try {
+    await writeFile(spectatorPath, `${codes.spectatorCode}\n`, { mode: 0o600 });
+    await chmod(spectatorPath, 0o600);
+  } catch (cause) {
+    throw new AppError('BAD_FILE', `cannot write ${spectatorPath}`, { cause });
+  }
+  return { ...codes, hub, path, spectatorPath };
+}
+
+/**
+ * Writes the codes ({@link writeRaceCodes}) and returns the organizer's lines: the codes
+ * themselves on a terminal, only where they are on piped output (which ends up in logs; a code
+ * is a player's key).
  */
 export async function inviteLines(
   closed: ClosedRace,
   setup: { outDir: string; raceId: string },
   options: { hub: string; embedded: boolean; interactive: boolean },
 ): Promise<string[]> {
-  const hub = parseHubUrl(options.hub).href.replace(/\/$/, '');
-  const { invitations, spectatorCode } = closed.codesFor(hub);
-  const path = await writeInvitations(setup.outDir, setup.raceId, invitations);
-  const spectatorPath = join(setup.outDir, `race_${setup.raceId}.spectator-code.txt`);
-  try {
-    await writeFile(spectatorPath, `${spectatorCode}\n`, { mode: 0o600 });
-  } catch (cause) {
-    throw new AppError('BAD_FILE', `cannot write ${spectatorPath}`, { cause });
-  }
+  const { hub, invitations, spectatorCode, path, spectatorPath } = await writeRaceCodes(
+    closed,
+    setup,
+    options,
+  );
   const lines = [
     `race ${setup.raceId} is closed: only the ${invitations.length} invited player${invitations.length === 1 ? '' : 's'} race, on ${hub}; each joins with gw2race-racer --invite CODE`,
   ];
@@ -249,7 +281,7 @@ export async function inviteLines(
   }
   if (!options.embedded)
     lines.push(
-      "on --broker the hub does not check the codes (its own accounts decide who connects); the host still refuses every racer message not signed with an invited player's key",
+      "on --broker the hub's own accounts decide who connects (gw2race-host hub-config writes them for Mosquitto, EMQX or AWS IoT); the host still refuses every racer message not signed with an invited player's key",
     );
   return lines;
 }

@@ -42,6 +42,20 @@ describe('joining with an invitation code', () => {
     const spectator = { v: 1, hub: racer.hub, raceId: 'k7m2qp', role: 'spectator', key } as const;
     const who = await invitedIdentity(spectator, 'Carl C');
     expect(who).toMatchObject({ mode: 'spectator', name: 'Carl C', playerId: 'watch-carl-c' });
+    expect(who.username).toBeUndefined();
+  });
+
+  it("logs a spectator in under an external hub's shared account when the code names one", async () => {
+    const code = encodeInvitation({
+      v: 1,
+      hub: racer.hub,
+      raceId: 'k7m2qp',
+      role: 'spectator',
+      key,
+      username: 'gw2race-spectator',
+    });
+    const who = await invitedIdentity(readInvitation(code), 'Carl C');
+    expect(who).toMatchObject({ username: 'gw2race-spectator', playerId: 'watch-carl-c' });
   });
 
   it('refuses the flags a code decides, naming them, and a damaged code', () => {
