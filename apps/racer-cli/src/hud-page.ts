@@ -97,5 +97,9 @@ function hudScript(): void {
   };
 }
 
-/** The script's source, as served at `/hud.js`. */
-export const HUD_JS = `(${hudScript.toString()})();\n`;
+/**
+ * The script's source, as served at `/hud.js`. A transpiler that keeps function names (esbuild's
+ * `keepNames`, which tsx turns on) wraps inner functions in a `__name` helper defined outside
+ * the function: the stand-in makes the source run either way.
+ */
+export const HUD_JS = `(() => {\n  const __name = (target) => target;\n  (${hudScript.toString()})();\n})();\n`;
