@@ -18,6 +18,7 @@ import { validateTrack } from '@gw2race/race-engine';
 import type { MqttClient } from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { rejudge } from '../commands/results';
+import { closeStageLine, postRaceLines } from '../host/post-race';
 import { createHostSession, type HostSession, type HostSessionOptions } from '../host/session';
 import { renderHostScreen } from '../ui/host-screen';
 
@@ -421,6 +422,38 @@ describe('the host screen', () => {
     // Piped output leaves the organizer address out of the repeated screen.
     expect(renderHostScreen(session, { ...info, organizerUrl: undefined }, colors)).not.toContain(
       'token=',
+    );
+  });
+
+  it('keeps the post-race lines in sight after the end (never before it), above the keys', async () => {
+    const session = makeSession();
+    await session.start();
+    join_('ann');
+    session.startRace();
+    advance(10.5);
+    ride('ann');
+    advance(0.5);
+    const outcome = await session.done;
+    const postRace = postRaceLines(outcome, {
+      webUrl: 'http://127.0.0.1:8080/',
+      keys: true,
+      pid: 4242,
+      self: 'gw2race-host',
+    });
+    expect(postRace).toEqual([
+      'the race is over; the viewer stays open at http://127.0.0.1:8080/ for the results, "Replay so far" and rulings on flags (Organizer tab)',
+      `results: ${outcome.resultsJson} (written again after each ruling); recording: ${outcome.recording}`,
+      `afterwards: gw2race-host replay ${outcome.recording}   (or: gw2race-host results ${outcome.recording})`,
+      'press q or Ctrl-C to close the race and quit (--exit-after-race: quit right after the results)',
+    ]);
+    const keys = 'the race is over · keys: [q] or Ctrl-C close the race and quit';
+    const screen = renderHostScreen(session, { ...info, postRace, keys }, colors).split('\n');
+    const at = screen.indexOf(postRace[0] as string);
+    expect(at).toBeGreaterThan(0);
+    expect(screen.slice(at, at + 4)).toEqual(postRace);
+    expect(screen.at(-1)).toBe(keys);
+    expect(closeStageLine({ keys: false, pid: 4242 })).toBe(
+      'Ctrl-C (SIGINT) or SIGTERM closes the race and quits: kill -INT 4242',
     );
   });
 

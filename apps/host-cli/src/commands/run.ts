@@ -549,6 +549,11 @@ async function hostRace(
   const outcome = await raceAndStage(race, screen, redraw, anotherHost, {
     stayOpen: !values['exit-after-race'],
     webUrl: wiring.webUrl,
+    // A redrawn screen keeps them in sight (log lines scroll away); piped output prints them.
+    show: (lines) => {
+      if (screen.interactive) info.postRace = lines;
+      else for (const line of lines) screen.log(line);
+    },
   });
   if (outcome instanceof Error) {
     screen.release();
@@ -578,7 +583,7 @@ async function raceAndStage(
   screen: Screen,
   redraw: () => void,
   anotherHost: Promise<Error>,
-  stage: { stayOpen: boolean; webUrl: string | undefined },
+  stage: { stayOpen: boolean; webUrl: string | undefined; show: (lines: string[]) => void },
 ): Promise<HostOutcome | Error> {
   let closeStage: () => void = () => {};
   const closed = new Promise<void>((resolve) => {
@@ -596,7 +601,7 @@ async function raceAndStage(
     if (outcome instanceof Error || !stage.stayOpen) return outcome;
     const self = selfCommand('gw2race-host', 'host', ['demo']);
     const info = { webUrl: stage.webUrl, keys: keys !== undefined, pid: process.pid, self };
-    for (const line of postRaceLines(outcome, info)) screen.log(line);
+    stage.show(postRaceLines(outcome, info));
     redraw();
     const stoodDown = await Promise.race([closed, anotherHost]);
     return stoodDown instanceof Error ? stoodDown : outcome;

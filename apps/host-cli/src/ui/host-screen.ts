@@ -33,6 +33,8 @@ export interface HostScreenInfo {
   keys: string;
   /** How racers join, one line per address (`formatJoinLines`); shown while nobody is there. */
   join?: readonly string[];
+  /** After the end, with the stage kept open: what is still served, the files, how to close. */
+  postRace?: readonly string[];
 }
 
 const STAGE_NAMES = { pre: 'PRE-RACE', active: 'RACE', post: 'RESULTS' } as const;
@@ -96,6 +98,8 @@ export function renderHostScreen(session: HostSession, info: HostScreenInfo, c: 
     ...rankingLines(session, c),
     ...flagLines(session, c),
   );
+  if (session.stage === 'post' && info.postRace?.length)
+    lines.push(...info.postRace.map((line) => c.bold(line)), '');
   if (info.keys) lines.push(c.dim(info.keys));
   return lines.join('\n');
 }
