@@ -121,6 +121,15 @@ describe.skipIf(!needs('chromium'))('the tournament on the viewer', () => {
         `Heat 1 grid: ${ANN}, Bob, Cat`,
       );
 
+      // The live page of the race running now links to the standings.
+      const live = await browser.context.newPage();
+      await live.goto(`${viewer}?tiles=off`);
+      await waitForHook(live, "h.view === 'live' && h.raceId === 'wt-heat'");
+      await live.click('[data-testid=standings-link]');
+      await waitForHook(live, "h.view === 'standings' && h.standings && h.standings.updates > 0");
+      await expect(live.textContent('[data-testid=tournament]')).resolves.toBe('Viewer Cup');
+      await live.close();
+
       const grid = await browser.context.newPage();
       const gridProblems = watchProblems(grid);
       await grid.goto(`${viewer}overlay/grid`);

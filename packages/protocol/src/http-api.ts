@@ -72,6 +72,13 @@ export const hostInfoSchema = z.object({
   replayCommand: optionalText.describe(
     'Live mode: the command that opens this race’s recording on the host’s machine (`gw2race-host replay FILE`), for the viewer to show once the host has closed the race.',
   ),
+  tournament: z
+    .boolean()
+    .optional()
+    .catch(undefined)
+    .describe(
+      'True while `gw2race-host tournament` runs: `GET /api/standings` and the viewer’s `/standings` show it.',
+    ),
 });
 
 /** What the viewer learns from `GET /api/info`. */

@@ -156,6 +156,7 @@ function serveViewer(t: Tournament): void {
       mqttPath: t.broker ? MQTT_WS_PATH : undefined,
       recording: (t.current?.recordingPath ?? '') !== '',
       version: t.version,
+      tournament: true,
     }),
     recordingPath: () => t.current?.recordingPath || undefined,
     hostToken: t.hostToken,

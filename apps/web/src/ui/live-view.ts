@@ -87,6 +87,12 @@ function liveHeader(info: HostInfo, raceId: string) {
     },
     'Replay so far',
   );
+  const standingsLink = h(
+    'a',
+    // In a tournament the standings are a click away; a race on its own has none.
+    { href: '/standings', hidden: info.tournament !== true, 'data-testid': 'standings-link' },
+    'Standings',
+  );
   const element = h(
     'header',
     { class: 'top' },
@@ -110,8 +116,10 @@ function liveHeader(info: HostInfo, raceId: string) {
       {},
       replayLink,
       h('a', { href: '/overlay', target: '_blank', rel: 'noopener' }, 'Overlay'),
+      standingsLink,
     ),
   );
+
   return { element, clock, stage, conn, course };
 }
 

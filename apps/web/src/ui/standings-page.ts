@@ -18,7 +18,10 @@ const STATUS_TEXT: Record<RaceColumn['status'], string> = {
   later: '',
 };
 
-/** `&tiles=off` when the page was opened with it: the replay it links to asks no map server either. */
+/**
+ * `&tiles=off` when the page was opened with it (the replay it links to asks no map server
+ * either); set once, when the page starts.
+ */
 let keep = '';
 
 /** The link to a race's results on this page. */
