@@ -20,6 +20,8 @@ export interface InvitedIdentity {
   readonly signingKey: Uint8Array;
   /** The MQTT user name when it is not the player id (an external hub's spectator account). */
   readonly username?: string;
+  /** The SHA-256 of the hub's self-made TLS certificate, to trust it and no other. */
+  readonly tlsSha256?: string;
 }
 
 /** Options an invitation code already answers: giving one beside `--invite` is an error. */
@@ -71,6 +73,7 @@ export async function invitedIdentity(
     password,
     signingKey,
     ...(invitation.username !== undefined ? { username: invitation.username } : {}),
+    ...(invitation.tlsSha256 !== undefined ? { tlsSha256: invitation.tlsSha256 } : {}),
   };
   if (invitation.role === 'spectator') {
     const name = spectatorName ?? 'spectator';

@@ -35,6 +35,8 @@ export interface RacerOptions {
   mode: 'racer' | 'spectator';
   broker: string;
   username?: string;
+  /** The SHA-256 of the hub's self-made TLS certificate (an invitation's `tlsSha256`). */
+  tlsSha256?: string;
   password?: string;
   caFile?: string;
   /** A closed race (an invitation): the player key every published message is signed with. */
@@ -335,6 +337,7 @@ async function connect(
     ...(username !== undefined ? { username } : {}),
     ...(options.password !== undefined ? { password: options.password } : {}),
     ...(options.caFile !== undefined ? { caFile: options.caFile } : {}),
+    ...(options.tlsSha256 !== undefined ? { tlsSha256: options.tlsSha256 } : {}),
     onStatus: (status) => {
       session.run(core.handle({ type: 'hub', status }));
       session.redraw();

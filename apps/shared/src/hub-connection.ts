@@ -33,7 +33,7 @@ const HUB_CLIENT_ADVICE: Record<HubClientErrorCode, { code: AppErrorCode; hint?:
   },
   TLS_FAILED: {
     code: 'HUB_UNREACHABLE',
-    hint: 'a private hub with its own certificate authority needs --ca FILE',
+    hint: 'a private hub with its own certificate authority needs --ca FILE; a hub whose certificate is not the one in your invitation may be an impostor: ask the organizer for a new code',
   },
   BAD_CREDENTIALS: {
     code: 'HUB_AUTH',

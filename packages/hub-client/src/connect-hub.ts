@@ -4,6 +4,7 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { describeFailure } from './describe-failure';
 import { HubClientError } from './errors';
 import { parseHubUrl, redactUrl } from './hub-url';
+import { fetchPinnedCertificate } from './pinned-certificate';
 
 /** The state of a connection once it has been up, as {@link ConnectHubOptions.onStatus} gets it. */
 export type HubStatus = 'offline' | 'reconnecting' | 'online';
@@ -24,6 +25,12 @@ export interface ConnectHubOptions {
   password?: string;
   /** A PEM file of certificate authorities to trust (private hubs with their own CA). */
   caFile?: string;
+  /**
+   * The SHA-256 of the hub's TLS certificate (64 hex digits, an invitation's `tlsSha256`), for a
+   * hub with a self-made certificate: the client trusts that certificate and no other, without a
+   * certificate authority (its host name is not checked: the fingerprint is the identity).
+   */
+  tlsSha256?: string;
   /** Give up on the first connection after this long. Default 10 s. */
   timeoutMs?: number;
   /** Pause between reconnection attempts once connected. Default 1 s. */
@@ -89,6 +96,23 @@ async function readCa(caFile: string): Promise<Buffer> {
   }
 }
 
+/** The authorities to trust: `caFile`, or the hub's own certificate when it is pinned. */
+async function trustedCa(url: URL, options: ConnectHubOptions): Promise<Buffer | undefined> {
+  const secure = url.protocol === 'mqtts:' || url.protocol === 'wss:';
+  if (options.tlsSha256 !== undefined && secure) {
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const port = Number(url.port || (url.protocol === 'wss:' ? 443 : 8883));
+    const pem = await fetchPinnedCertificate(
+      host,
+      port,
+      options.tlsSha256,
+      options.timeoutMs ?? 10_000,
+    );
+    return Buffer.from(pem);
+  }
+  return options.caFile ? readCa(options.caFile) : undefined;
+}
+
 function clientOptionsOf(options: ConnectHubOptions, ca: Buffer | undefined): IClientOptions {
   const timeoutMs = options.timeoutMs ?? 10_000;
   return {
@@ -114,6 +138,8 @@ function clientOptionsOf(options: ConnectHubOptions, ca: Buffer | undefined): IC
     ...(options.username !== undefined ? { username: options.username } : {}),
     ...(options.password !== undefined ? { password: options.password } : {}),
     ...(ca ? { ca } : {}),
+    // A pinned certificate is trusted for what it is, whatever name the invitation reached it by.
+    ...(options.tlsSha256 !== undefined ? { checkServerIdentity: () => undefined } : {}),
   };
 }
 
@@ -179,7 +205,7 @@ function firstConnection(
 export async function connectHub(urlText: string, options: ConnectHubOptions): Promise<MqttClient> {
   const url = parseHubUrl(urlText);
   const shown = redactUrl(url);
-  const ca = options.caFile ? await readCa(options.caFile) : undefined;
+  const ca = await trustedCa(url, options);
   const playerId = options.playerId ?? playerOfWill(options.will);
   // A user name alone is a player id (gw2race-racer always sends one): only a password is a
   // credential the hub can have refused; without one, 'not authorized' means a closed race wants it.

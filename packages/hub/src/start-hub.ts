@@ -2,6 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
+import { createServer as createTlsServer } from 'node:tls';
 import { Aedes, type AedesOptions, type Client } from 'aedes';
 import { type AddressCounter, createAddressCounter } from './address-counter';
 import { HubError } from './errors';
@@ -22,6 +23,11 @@ export interface HubOptions {
   httpServer?: HttpServer;
   /** Origins besides the HTTP server's own that may open the WebSocket (`https://viewer.example`). */
   allowedOrigins?: readonly string[];
+  /**
+   * Serve MQTT over TLS (mqtts) on `port` instead of plain TCP, with this certificate and key
+   * (PEM). A client that pins the certificate's SHA-256 needs no certificate authority.
+   */
+  tls?: { readonly cert: string | Buffer; readonly key: string | Buffer };
   /** Who may connect, publish and subscribe. Default {@link createOpenAccess} (everything but `$SYS`). */
   access?: HubAccess;
   /** Limits; each field defaults to {@link DEFAULT_HUB_LIMITS}. */
@@ -201,22 +207,23 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
     if (hardened) guardPackets(client, limits, stats, options.onLimit);
     stream.once('close', () => addresses.close(address));
   };
-  const tcp = createServer(
-    hardened ? { highWaterMark: limits.maxBufferedBytes } : {},
-    (socket: Socket) => {
-      if (!addresses.open(socket.remoteAddress)) {
-        stats.addressCapped++;
-        options.onLimit?.({
-          kind: 'address-cap',
-          ...(socket.remoteAddress ? { address: socket.remoteAddress } : {}),
-          detail: `more than ${limits.maxConnectionsPerAddress} connections from one address: refused`,
-        });
-        socket.destroy();
-        return;
-      }
-      handle(socket, socket.remoteAddress);
-    },
-  );
+  const serverOptions = hardened ? { highWaterMark: limits.maxBufferedBytes } : {};
+  const accept = (socket: Socket) => {
+    if (!addresses.open(socket.remoteAddress)) {
+      stats.addressCapped++;
+      options.onLimit?.({
+        kind: 'address-cap',
+        ...(socket.remoteAddress ? { address: socket.remoteAddress } : {}),
+        detail: `more than ${limits.maxConnectionsPerAddress} connections from one address: refused`,
+      });
+      socket.destroy();
+      return;
+    }
+    handle(socket, socket.remoteAddress);
+  };
+  const tcp: Server = options.tls
+    ? createTlsServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key }, accept)
+    : createServer(serverOptions, accept);
   const wantedPort = options.port ?? 1883;
   const port = await listenTcp(tcp, host, wantedPort);
   const ws = options.httpServer
@@ -232,7 +239,7 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
     : undefined;
 
   return {
-    url: `mqtt://${clientAddressOf(host)}:${port}`,
+    url: `${options.tls ? 'mqtts' : 'mqtt'}://${clientAddressOf(host)}:${port}`,
     port,
     host,
     clients: () => aedes.connectedClients,
