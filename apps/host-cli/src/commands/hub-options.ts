@@ -14,6 +14,7 @@ export const HUB_SCREEN_OPTIONS = {
   'http-port': { type: 'string' },
   'no-http': { type: 'boolean' },
   'hub-connections': { type: 'string' },
+  'max-connections-per-address': { type: 'string' },
   ntp: { type: 'string' },
   'no-ntp': { type: 'boolean' },
   yes: { type: 'boolean', short: 'y' },

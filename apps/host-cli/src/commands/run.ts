@@ -102,6 +102,10 @@ Hub:
                        (default 8080; 0 picks a free port)
   --hub-connections N  spread racers' position streams over N more connections (hubs that cap one
                        connection's incoming messages; see the README)
+  --max-connections-per-address N
+                       the embedded hub refuses more open connections than N from one address
+                       (default 50; 127.0.0.1 and ::1 are never counted, so local bots and
+                       benches are not capped; behind a reverse proxy raise it)
   --no-http            no viewer (and no WebSocket for the embedded hub)
 Other:
   --ntp SERVERS        SNTP servers for the organizer clock (default ${DEFAULT_SNTP_SERVERS.join(',')})

@@ -17,6 +17,7 @@ import {
   type CredentialCheck,
   clientAddressOf,
   createRaceAccess,
+  DEFAULT_HUB_LIMITS,
   HOST_USERNAME,
   type HubAccess,
 } from '@gw2race/hub';
@@ -37,6 +38,7 @@ export interface HubFlags {
   'http-port'?: string | undefined;
   'no-http'?: boolean | undefined;
   'hub-connections'?: string | undefined;
+  'max-connections-per-address'?: string | undefined;
 }
 
 /**
@@ -158,6 +160,14 @@ export function startRaceHub(flags: HubFlags, options: RaceHubOptions): Promise<
         hostToken: options.hostToken,
         ...(options.checkCredential ? { checkCredential: options.checkCredential } : {}),
       }),
+    limits: {
+      maxConnectionsPerAddress: numberOption(
+        flags['max-connections-per-address'],
+        'max-connections-per-address',
+        DEFAULT_HUB_LIMITS.maxConnectionsPerAddress,
+        { min: 1, max: 100_000, integer: true },
+      ),
+    },
     onRefused: options.onRefused,
     onRefusedClient: (clientId, reason) =>
       options.log(`hub: refused the connection of ${clientId}: ${reason}`),
