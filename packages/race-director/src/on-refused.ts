@@ -10,13 +10,17 @@ const REPLAY_REASONS = new Set(['replayed']);
 /**
  * @internal A message the gate refused: counted for its player; the first of each reason for a
  * player raises a flag (published and recorded) and a log line, the rest are only counted, so a
- * flood of forgeries is one flag, not thousands.
+ * flood of forgeries is one flag, not thousands. Messages in the name of an id that is not
+ * invited (`unknown-sender`) are counted under `''` and raise no flag.
  */
 export function onRefused(w: Work, refusal: Refusal): void {
-  const who = refusal.playerId ?? '';
+  // A message in the name of someone not invited names nobody of the race: counted with those
+  // naming nobody, never flagged, so a flood of made-up ids is neither a flag nor a key each.
+  const stranger = refusal.reason === 'unknown-sender';
+  const who = stranger ? '' : (refusal.playerId ?? '');
   const before = w.s.refused[who] ?? 0;
   w.s.refused = { ...w.s.refused, [who]: before + 1 };
-  if (refusal.playerId === undefined) return;
+  if (refusal.playerId === undefined || stranger) return;
   const kind = REPLAY_REASONS.has(refusal.reason) ? 'replay' : 'signature';
   const id = `refused-${refusal.reason}-${refusal.playerId}`;
   if (w.s.flags.some((flag) => flag.id === id) || w.s.closed) return;

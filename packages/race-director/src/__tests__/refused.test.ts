@@ -42,4 +42,13 @@ describe('messages the gate refused', () => {
       first.some((e) => e.type === 'log' && e.line.startsWith('FLAG warning signature ann')),
     ).toBe(true);
   });
+
+  it('neither flags nor keys each made-up id of a flood in the name of players not invited', () => {
+    const race = fakeRace();
+    race.open();
+    for (let n = 0; n < 300; n++) race.feed(refusal(`bot${n}`, 'unknown-sender', T + 1 + n / 100));
+    expect(race.state.refused).toEqual({ '': 300 });
+    expect(race.state.flags).toEqual([]);
+    expect(race.published('flag')).toEqual([]);
+  });
 });
