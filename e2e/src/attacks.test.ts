@@ -14,7 +14,6 @@ import {
   decodeInvitation,
   encodeMessage,
   invitationKey,
-  splitSignature,
 } from '@gw2race/protocol';
 import mqtt from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
