@@ -288,7 +288,7 @@ describe('attacks on a closed race (embedded hub)', () => {
         reconnectPeriod: 0,
         clientId: `mallory-${mb}mb`,
       });
-      const closed = new Promise((resolve) => big.once('close', resolve));
+      const closed = new Promise((resolve) => big.once('close', () => resolve(undefined)));
       big.publish(`race/${RACE}/chat`, Buffer.alloc(mb * 1024 * 1024, 0x41), { qos: 0 });
       await closed;
       big.end(true);
