@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
 import {
+  AppError,
   canPrompt,
   createColors,
   createScreen,
@@ -32,6 +33,7 @@ import {
   inviteLines,
   readInvitedPlayers,
 } from '../host/closed-race';
+import { type HubTls, loadHubTls } from '../host/hub-tls';
 import {
   checkHubFlags,
   checkHubPort,
@@ -89,6 +91,10 @@ Who races (see "Closed races and invitations" in the README):
   --invite-hub URL     the hub address the codes carry (default: this machine's first LAN address
                        on --listen 0.0.0.0, else the --listen address, or --broker)
   --open               anyone who has the server code joins (the default without --players)
+  --tls                the embedded hub serves mqtts, with a self-signed certificate made on first
+                       use ({out}/race_{id}.tls-cert.pem, key mode 0600, reused on restart); the
+                       codes carry its SHA-256, so racers trust it without a certificate authority
+  --tls-cert FILE, --tls-key FILE   mqtts with your own certificate and key (PEM)
 Hub:
   --broker URL         use an external hub (mqtt://, mqtts://, ws://, wss://) instead of the embedded one
   --username U, --password P, --ca FILE   credentials and certificate authority for --broker
@@ -131,6 +137,9 @@ const RUN_OPTIONS = {
   players: { type: 'string' },
   'players-file': { type: 'string' },
   'invite-hub': { type: 'string' },
+  tls: { type: 'boolean' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
   open: { type: 'boolean' },
   new: { type: 'boolean' },
   'exit-after-race': { type: 'boolean' },
@@ -262,6 +271,8 @@ interface RaceWiring {
   viewerBroker: string | undefined;
   httpNote: string | undefined;
   hostToken: string;
+  /** The embedded hub's TLS, if it serves mqtts. */
+  tls: HubTls | undefined;
   client: Awaited<ReturnType<typeof connectHost>>['client'];
   positionClients: Awaited<ReturnType<typeof connectHost>>['positionClients'];
   /** Where the hub's refusals go: kept until the session exists, then handed to it. */
@@ -281,6 +292,7 @@ async function openWiring(
   raceId: string,
   screen: Screen,
   checkCredential: CredentialCheck | undefined,
+  tls: HubTls | undefined,
 ): Promise<RaceWiring> {
   const hostToken = randomBytes(12).toString('base64url');
   const { viewerBroker } = checkHubFlags(values);
@@ -302,12 +314,19 @@ async function openWiring(
           },
           log: (line) => screen.log(line),
           checkCredential,
+          tls,
         })
       : undefined;
   const hubUrl = broker?.url ?? (values.broker as string);
   const { client, positionClients } = await connectHost(
     values,
-    { url: hubUrl, embedded: broker !== undefined, raceId, hostToken },
+    {
+      url: hubUrl,
+      embedded: broker !== undefined,
+      raceId,
+      hostToken,
+      ...(tls && broker ? { tlsSha256: tls.sha256 } : {}),
+    },
     (line) => screen.log(line),
   );
   return {
@@ -315,6 +334,7 @@ async function openWiring(
     listen,
     http,
     hubUrl,
+    tls: broker ? tls : undefined,
     webUrl: viewer?.webUrl,
     viewerBroker,
     httpNote: viewer?.note,
@@ -385,7 +405,12 @@ function organizerLink(screen: Screen, setup: RaceSetup, url: string): string {
 /** Where racers reach the race's hub, for {@link formatJoinLines}. */
 function joinHub(wiring: RaceWiring, shownHub: string): JoinHub {
   return wiring.broker
-    ? { embedded: true, listen: wiring.listen, port: wiring.broker.port }
+    ? {
+        embedded: true,
+        listen: wiring.listen,
+        port: wiring.broker.port,
+        tls: wiring.tls !== undefined,
+      }
     : { embedded: false, url: shownHub };
 }
 
@@ -485,7 +510,10 @@ async function hostRace(
   const resume = values.new ? undefined : await openResumePoint(setup.outDir, setup);
   const screen = createScreen(process.stdout, { forcePlain: values.plain ?? false });
   const colors = createColors();
-  const wiring = await openWiring(values, setup.raceId, screen, closed?.checkCredential);
+  if (values.broker !== undefined && (values.tls || values['tls-cert'] !== undefined))
+    throw new AppError('USAGE', '--tls is for the embedded hub; an external hub has its own TLS');
+  const tls = await loadHubTls(values, setup.outDir, setup.raceId);
+  const wiring = await openWiring(values, setup.raceId, screen, closed?.checkCredential, tls);
   // On an external hub another host may be directing the race already: listen before publishing.
   if (!wiring.broker) {
     try {
@@ -524,6 +552,7 @@ async function hostRace(
           values['invite-hub'] ?? invitationHubUrl(joinHub(wiring, shownHub), networkInterfaces()),
         embedded: wiring.broker !== undefined,
         interactive: screen.interactive,
+        tlsSha256: wiring.tls?.sha256,
       })
     : undefined;
   const organizerUrl = wiring.webUrl ? `${wiring.webUrl}?token=${wiring.hostToken}` : undefined;

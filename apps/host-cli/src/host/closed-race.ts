@@ -39,7 +39,10 @@ export interface ClosedRace {
    * The codes, for the hub as racers reach it; on an external hub spectators log in with its
    * shared account (`spectatorUsername`).
    */
-  readonly codesFor: (hub: string, options?: { spectatorUsername?: string }) => RaceCodes;
+  readonly codesFor: (
+    hub: string,
+    options?: { spectatorUsername?: string; tlsSha256?: string },
+  ) => RaceCodes;
   /** For the embedded hub: a player's own credential, or the spectators' one for any other id. */
   readonly checkCredential: CredentialCheck;
   /** The key each player signs with (and the spectators', for any other id). */
@@ -150,7 +153,10 @@ export async function createClosedRace(options: {
   for (const [playerId, key] of keys) credentials.set(playerId, await connectCredential(key));
   const spectatorKey = await deriveSpectatorKey(raceKey);
   const spectatorCredential = await connectCredential(spectatorKey);
-  const codesFor = (hub: string, options: { spectatorUsername?: string } = {}): RaceCodes => ({
+  const codesFor = (
+    hub: string,
+    options: { spectatorUsername?: string; tlsSha256?: string } = {},
+  ): RaceCodes => ({
     invitations: players.map((player) => ({
       ...player,
       code: encodeInvitation({
@@ -161,6 +167,7 @@ export async function createClosedRace(options: {
         playerId: player.playerId,
         name: player.name,
         key: keyToHex(keys.get(player.playerId) as Uint8Array),
+        ...(options.tlsSha256 !== undefined ? { tlsSha256: options.tlsSha256 } : {}),
       }),
     })),
     spectatorCode: encodeInvitation({
@@ -170,6 +177,7 @@ export async function createClosedRace(options: {
       role: 'spectator',
       key: keyToHex(spectatorKey),
       ...(options.spectatorUsername !== undefined ? { username: options.spectatorUsername } : {}),
+      ...(options.tlsSha256 !== undefined ? { tlsSha256: options.tlsSha256 } : {}),
     }),
   });
   return {
@@ -232,13 +240,13 @@ export interface WrittenCodes extends RaceCodes {
 export async function writeRaceCodes(
   closed: ClosedRace,
   setup: { outDir: string; raceId: string },
-  options: { hub: string; embedded: boolean },
+  options: { hub: string; embedded: boolean; tlsSha256?: string | undefined },
 ): Promise<WrittenCodes> {
   const hub = parseHubUrl(options.hub).href.replace(/\/$/, '');
-  const codes = closed.codesFor(
-    hub,
-    options.embedded ? {} : { spectatorUsername: SPECTATOR_USERNAME },
-  );
+  const codes = closed.codesFor(hub, {
+    ...(options.embedded ? {} : { spectatorUsername: SPECTATOR_USERNAME }),
+    ...(options.tlsSha256 !== undefined ? { tlsSha256: options.tlsSha256 } : {}),
+  });
   const path = await writeInvitations(setup.outDir, setup.raceId, codes.invitations);
   const spectatorPath = join(setup.outDir, `race_${setup.raceId}.spectator-code.txt`);
   try {
@@ -258,7 +266,7 @@ export async function writeRaceCodes(
 export async function inviteLines(
   closed: ClosedRace,
   setup: { outDir: string; raceId: string },
-  options: { hub: string; embedded: boolean; interactive: boolean },
+  options: { hub: string; embedded: boolean; interactive: boolean; tlsSha256?: string | undefined },
 ): Promise<string[]> {
   const { hub, invitations, spectatorCode, path, spectatorPath } = await writeRaceCodes(
     closed,

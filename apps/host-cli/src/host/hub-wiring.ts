@@ -133,6 +133,8 @@ export interface RaceHubOptions {
   checkCredential?: CredentialCheck | undefined;
   /** Access rules other than the race's (a tournament's, which move from race to race). */
   access?: HubAccess;
+  /** Serve mqtts with this certificate and key (PEM). */
+  tls?: { cert: string; key: string } | undefined;
 }
 
 /**
@@ -153,6 +155,7 @@ export function startRaceHub(flags: HubFlags, options: RaceHubOptions): Promise<
     host: options.listen,
     port: numberOption(flags.port, 'port', 1883, PORT_RANGE),
     ...(options.http ? { httpServer: options.http } : {}),
+    ...(options.tls ? { tls: { cert: options.tls.cert, key: options.tls.key } } : {}),
     access:
       options.access ??
       createRaceAccess({
@@ -180,12 +183,16 @@ export function startRaceHub(flags: HubFlags, options: RaceHubOptions): Promise<
  */
 export async function connectHost(
   flags: HubFlags,
-  hub: { url: string; embedded: boolean; raceId: string; hostToken: string },
+  hub: { url: string; embedded: boolean; raceId: string; hostToken: string; tlsSha256?: string },
   log: (line: string) => void,
 ): Promise<{ client: MqttClient; positionClients: MqttClient[] }> {
   const password = hub.embedded ? undefined : resolvePassword(flags);
   const credentials = hub.embedded
-    ? { username: HOST_USERNAME, password: hub.hostToken }
+    ? {
+        username: HOST_USERNAME,
+        password: hub.hostToken,
+        ...(hub.tlsSha256 !== undefined ? { tlsSha256: hub.tlsSha256 } : {}),
+      }
     : {
         ...(flags.username !== undefined ? { username: flags.username } : {}),
         ...(password !== undefined ? { password } : {}),

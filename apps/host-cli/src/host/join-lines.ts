@@ -6,7 +6,13 @@ export const RACER_DEFAULT_BROKER = 'mqtt://127.0.0.1:1883';
 
 /** Where racers reach the race: the embedded hub's interface and port, or an external hub. */
 export type JoinHub =
-  | { readonly embedded: true; readonly listen: string; readonly port: number }
+  | {
+      readonly embedded: true;
+      readonly listen: string;
+      readonly port: number;
+      /** The hub serves MQTT over TLS. */
+      readonly tls?: boolean;
+    }
   | { readonly embedded: false; readonly url: string };
 
 /** One way to join: who it is for and the command to type. */
@@ -30,8 +36,8 @@ function racerCommand(raceId: string, url: string): string {
 }
 
 /** The hub URL for an address (IPv6 in brackets). */
-function hubUrl(address: string, port: number): string {
-  return `mqtt://${address === 'localhost' ? '127.0.0.1' : clientAddressOf(address)}:${port}`;
+function hubUrl(address: string, port: number, tls = false): string {
+  return `${tls ? 'mqtts' : 'mqtt'}://${address === 'localhost' ? '127.0.0.1' : clientAddressOf(address)}:${port}`;
 }
 
 /** Every non-internal IPv4 address, with its interface's name, in the list's order. */
@@ -54,16 +60,18 @@ export function joinLines(raceId: string, hub: JoinHub, interfaces: InterfaceLis
     return [{ where: 'hub', command: `gw2race-racer --race ${raceId} --broker ${hub.url}` }];
   const local = {
     where: 'this machine',
-    command: racerCommand(raceId, hubUrl('127.0.0.1', hub.port)),
+    command: racerCommand(raceId, hubUrl('127.0.0.1', hub.port, hub.tls)),
   };
   if (LOOPBACK.has(hub.listen)) return [local];
   if (!ANY_ADDRESS.has(hub.listen))
-    return [{ where: hub.listen, command: racerCommand(raceId, hubUrl(hub.listen, hub.port)) }];
+    return [
+      { where: hub.listen, command: racerCommand(raceId, hubUrl(hub.listen, hub.port, hub.tls)) },
+    ];
   return [
     local,
     ...lanAddresses(interfaces).map(({ name, address }) => ({
       where: `LAN ${name}`,
-      command: racerCommand(raceId, hubUrl(address, hub.port)),
+      command: racerCommand(raceId, hubUrl(address, hub.port, hub.tls)),
     })),
   ];
 }
@@ -90,8 +98,8 @@ export function invitationHubUrl(hub: JoinHub, interfaces: InterfaceList): strin
     url.password = '';
     return url.href.replace(/\/$/, '');
   }
-  if (LOOPBACK.has(hub.listen)) return hubUrl('127.0.0.1', hub.port);
-  if (!ANY_ADDRESS.has(hub.listen)) return hubUrl(hub.listen, hub.port);
+  if (LOOPBACK.has(hub.listen)) return hubUrl('127.0.0.1', hub.port, hub.tls);
+  if (!ANY_ADDRESS.has(hub.listen)) return hubUrl(hub.listen, hub.port, hub.tls);
   const lan = lanAddresses(interfaces)[0];
-  return hubUrl(lan?.address ?? '127.0.0.1', hub.port);
+  return hubUrl(lan?.address ?? '127.0.0.1', hub.port, hub.tls);
 }
