@@ -25,6 +25,10 @@ import { openFleet } from './fleet';
 import { cpuSeconds, createCrossingClock, peakRssMb, quantile } from './measure';
 
 const sizes = (process.env.BENCH_RACERS ?? '100,500').split(',').map(Number);
+/** Which hubs to run (`embedded,mosquitto,rabbitmq`); default all. */
+const hubs = new Set((process.env.BENCH_HUBS ?? 'embedded,mosquitto,rabbitmq').split(','));
+/** A directory for the host's CPU profiles (`--cpu-prof`), one per case; none by default. */
+const profileDir = process.env.BENCH_PROFILE;
 const JOIN_SECONDS = 20;
 const CASE_SECONDS = 30;
 const track = trackSchema.parse(JSON.parse(readFileSync(SHORT_TRACK, 'utf8')));
@@ -89,7 +93,14 @@ function hostArgs(raceId: string, racers: number, broker: string | undefined): s
 async function hostCase(hub: string, racers: number, brokers?: readonly string[]): Promise<Row> {
   const broker = brokers?.[0];
   const raceId = `bench-${hub.toLowerCase().replace(/\W+/g, '')}-${racers}`;
-  const host = start('host', HOST_CLI, hostArgs(raceId, racers, broker));
+  const host = profileDir
+    ? start('host', process.execPath, [
+        '--cpu-prof',
+        `--cpu-prof-dir=${profileDir}`,
+        HOST_CLI,
+        ...hostArgs(raceId, racers, broker),
+      ])
+    : start('host', HOST_CLI, hostArgs(raceId, racers, broker));
   const pid = host.child.pid as number;
   const open = await host.waitFor(/is open on (mqtt:\/\/[\d.]+:\d+)/, 15_000);
   const url = broker ?? (open[1] as string);
@@ -101,7 +112,14 @@ async function hostCase(hub: string, racers: number, brokers?: readonly string[]
   let cpu0 = 0;
   let wall0 = 0;
   let rss: number | undefined;
-  const rssTimer = setInterval(() => (rss = peakRssMb(pid) ?? rss), 250);
+  // The last CPU reading and when: the host may have exited by the time the case ends.
+  let cpuNow = { cpu: 0, at: 0 };
+  const sample = () => {
+    rss = peakRssMb(pid) ?? rss;
+    const cpu = cpuSeconds(pid);
+    if (cpu !== undefined) cpuNow = { cpu, at: performance.now() };
+  };
+  const rssTimer = setInterval(sample, 250);
   let started: () => void = () => {};
   const startSeen = new Promise<void>((resolve) => (started = resolve));
   const final = new Promise<void>((resolve) => {
@@ -109,7 +127,7 @@ async function hostCase(hub: string, racers: number, brokers?: readonly string[]
       const message = JSON.parse(payload.toString());
       if (topic.endsWith('/control') && message.cmd === 'START') {
         fleet.start(message.t0);
-        cpu0 = cpuSeconds(pid);
+        cpu0 = cpuSeconds(pid) ?? 0;
         wall0 = performance.now();
         started();
       } else if (topic.endsWith('/ranking')) {
@@ -123,9 +141,14 @@ async function hostCase(hub: string, racers: number, brokers?: readonly string[]
     .then(() => within(final, CASE_SECONDS * 1000, 'final ranking'))
     .then(() => '')
     .catch((error: Error) => error.message)
-    .finally(() => clearInterval(rssTimer));
+    .finally(() => {
+      sample();
+      clearInterval(rssTimer);
+    });
   const cpu =
-    wall0 > 0 ? ((cpuSeconds(pid) - cpu0) / ((performance.now() - wall0) / 1000)) * 100 : undefined;
+    wall0 > 0 && cpuNow.at > wall0
+      ? ((cpuNow.cpu - cpu0) / ((cpuNow.at - wall0) / 1000)) * 100
+      : undefined;
   const offered = fleet.offered();
   fleet.stop();
   host.kill('SIGTERM'); // it has ended by itself unless the case ran out of time
@@ -213,7 +236,8 @@ console.log(
 );
 /** A RabbitMQ node, then a two-node cluster (racers over both, host on the first): 100 and 500. */
 async function rabbitmqCases(racerCounts: readonly number[]): Promise<void> {
-  if (racerCounts.length === 0 || process.env.BENCH_RABBITMQ === '0') return;
+  if (racerCounts.length === 0 || !hubs.has('rabbitmq') || process.env.BENCH_RABBITMQ === '0')
+    return;
   if (!haveRabbitmq()) {
     console.log('(rabbitmq-server is not installed: its rows are skipped)');
     return;
@@ -233,13 +257,13 @@ async function rabbitmqCases(racerCounts: readonly number[]): Promise<void> {
   }
 }
 
-const mosquitto = which('mosquitto') ? await startMosquitto() : undefined;
-if (!mosquitto)
+const mosquitto = hubs.has('mosquitto') && which('mosquitto') ? await startMosquitto() : undefined;
+if (!mosquitto && hubs.has('mosquitto'))
   console.log('(Mosquitto is not installed: its rows are skipped; apt-get install mosquitto)');
 try {
   for (const racers of sizes) {
     if (mosquitto) print(await relayCase('Mosquitto', [mosquitto.url], racers));
-    print(await hostCase('host, embedded hub', racers));
+    if (hubs.has('embedded')) print(await hostCase('host, embedded hub', racers));
     if (mosquitto) print(await hostCase('host on Mosquitto', racers, [mosquitto.url]));
   }
   await rabbitmqCases(sizes.filter((n) => n <= 500));

@@ -205,7 +205,8 @@ function draw(session: Session, colors: ReturnType<typeof createColors>): void {
     atMs: performance.now(),
   });
   session.screen.progress = progress;
-  options.screen.render(renderRacerScreen(session.screen, colors));
+  // Made only when drawn (at most 4 a second), however often the race says it changed.
+  options.screen.render(() => renderRacerScreen(session.screen, colors));
   options.hud?.publish(
     hudView(progress, {
       name: options.name,

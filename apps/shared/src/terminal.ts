@@ -7,9 +7,11 @@ export interface Screen {
   readonly interactive: boolean;
   /**
    * Shows the current screen. In a terminal the whole screen is redrawn (at most `maxHz` times a
-   * second); piped output prints it only when its text changed, so logs stay readable.
+   * second); piped output prints it only when its text changed, so logs stay readable. Given a
+   * function, the screen is made only when it is drawn: a caller that says "changed" on every
+   * message pays for at most `maxHz` screens a second, not one per message.
    */
-  render(text: string): void;
+  render(text: string | (() => string)): void;
   /**
    * Prints a line that stays (above the screen in a terminal). Log lines quote the wire (topics,
    * client ids, names, refusal reasons), so each goes through `toDisplayText` first: no control
@@ -38,14 +40,35 @@ export function createScreen(
 ): Screen {
   const interactive =
     !options.forcePlain && Boolean((stream as WriteStream).isTTY) && process.env.TERM !== 'dumb';
-  const minGapMs = 1000 / (options.maxHz ?? 10);
+  const minGapMs = 1000 / (options.maxHz ?? 4);
   const plainEveryMs = options.plainEveryMs ?? 3000;
   let lastText = '';
-  let pending: string | undefined;
+  let pending: string | (() => string) | undefined;
   let timer: NodeJS.Timeout | undefined;
   let lastDraw = 0;
   let held = false;
   const logs: string[] = [];
+
+  const made = (text: string | (() => string)) => (typeof text === 'string' ? text : text());
+
+  /** Prints the piped screen when its text changed. */
+  function printPlain(text: string | (() => string)) {
+    lastDraw = performance.now();
+    pending = undefined;
+    const now = made(text);
+    if (now === lastText) return;
+    stream.write(`${now}\n\n`);
+    lastText = now;
+  }
+
+  /** The latest screen: a pending one is made now. */
+  function latest(): string {
+    if (pending !== undefined) {
+      lastText = made(pending);
+      pending = undefined;
+    }
+    return lastText;
+  }
 
   function draw(text: string) {
     // Held: render() and log() keep lastText and the logs, release() draws them.
@@ -66,34 +89,23 @@ export function createScreen(
         if (text === lastText) return;
         pending = text;
         const wait = plainEveryMs - (performance.now() - lastDraw);
-        if (wait <= 0) {
-          lastDraw = performance.now();
-          stream.write(`${text}\n\n`);
-          lastText = text;
-          pending = undefined;
-        } else {
+        if (wait <= 0) printPlain(text);
+        else {
           timer ??= setTimeout(() => {
             timer = undefined;
-            if (pending !== undefined) {
-              lastDraw = performance.now();
-              stream.write(`${pending}\n\n`);
-              lastText = pending;
-              pending = undefined;
-            }
+            if (pending !== undefined) printPlain(pending);
           }, wait);
           timer.unref();
         }
         return;
       }
-      lastText = text;
+      pending = text;
       const wait = minGapMs - (performance.now() - lastDraw);
-      if (wait <= 0) draw(text);
+      if (wait <= 0) draw(latest());
       else {
-        pending = text;
         timer ??= setTimeout(() => {
           timer = undefined;
-          if (pending !== undefined) draw(pending);
-          pending = undefined;
+          if (pending !== undefined) draw(latest());
         }, wait);
       }
     },
@@ -105,7 +117,7 @@ export function createScreen(
       }
       logs.push(line);
       if (logs.length > 100) logs.shift();
-      draw(lastText);
+      draw(latest());
     },
     hold() {
       if (interactive) held = true;
@@ -113,15 +125,15 @@ export function createScreen(
     release() {
       if (!held) return;
       held = false;
-      draw(lastText);
+      draw(latest());
     },
     close() {
       held = false;
       if (timer) clearTimeout(timer);
       timer = undefined;
       if (pending === undefined) return;
-      if (interactive) draw(pending);
-      else stream.write(`${pending}\n\n`);
+      if (interactive) draw(latest());
+      else printPlain(pending);
       pending = undefined;
     },
   };

@@ -6,6 +6,7 @@ import { createServer as createTlsServer } from 'node:tls';
 import { Aedes, type AedesOptions, type Client } from 'aedes';
 import { type AddressCounter, createAddressCounter } from './address-counter';
 import { HubError } from './errors';
+import { useFifoQueues } from './fifo';
 import { createHooks } from './hooks';
 import { createOpenAccess, type HubAccess } from './hub-access';
 import { emptyHubStats, type HubLimitEvent, type HubStats } from './hub-stats';
@@ -184,6 +185,8 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
   const aedes = await Aedes.createBroker(aedesOptions);
   aedes.on('clientDisconnect', (client: Client) => hooks.disconnected(client));
   if (hardened) {
+    // O(1) queues: mqemitter's Array#shift copied its whole queue per message under load.
+    useFifoQueues((aedes as unknown as { mq?: unknown }).mq);
     // mqemitter finishes a message nobody listens to (or only synchronous listeners: aedes'
     // own $SYS handlers) synchronously, then starts the next queued one from inside that call:
     // with its queue full (100 messages in flight by default), a run of such messages recurses

@@ -570,9 +570,13 @@ async function hostRace(
       ? ["gw2race-racer --invite CODE (each player's code is above and in the invitations file)"]
       : joinLines,
   };
-  function redraw() {
+  // Made only when drawn (at most 4 a second), however many messages say the race changed.
+  const makeScreen = () => {
     info.keys = keysLine(race, setup);
-    screen.render(renderHostScreen(race, info, colors));
+    return renderHostScreen(race, info, colors);
+  };
+  function redraw() {
+    screen.render(makeScreen);
   }
   serveWebApp(race, setup, wiring, version, (line) => screen.log(line));
   await race.start();

@@ -129,8 +129,9 @@ async function setup(hub: { access?: EmbeddedBrokerOptions['access']; retained?:
   const screen: Screen = {
     ...plain,
     render: (text) => {
-      screens.push(text);
-      plain.render(text);
+      const made = typeof text === 'string' ? text : text();
+      screens.push(made);
+      plain.render(made);
     },
   };
   const options: RacerOptions = {
