@@ -22,18 +22,23 @@ describe('Fifo', () => {
 describe('useFifoQueues on a real aedes', () => {
   it('fits the emitter of the aedes we ship, and every message still arrives, in order', async () => {
     const aedes = await Aedes.createBroker({ concurrency: 4 });
-    const mq = (aedes as unknown as { mq: { _messageQueue: unknown } }).mq;
+    type Emitter = {
+      _messageQueue: unknown;
+      on(topic: string, listener: (packet: { payload: Buffer }, done: () => void) => void): void;
+      emit(packet: { topic: string; payload: Buffer }): void;
+    };
+    const mq = (aedes as unknown as { mq: Emitter }).mq;
     expect(useFifoQueues(mq)).toBe(true);
     expect(mq._messageQueue).toBeInstanceOf(Fifo);
     const seen: number[] = [];
     // A slow listener keeps the emitter at its concurrency, so messages wait in the queue.
-    aedes.mq.on('t/#', (packet: { payload: Buffer }, done: () => void) => {
+    mq.on('t/#', (packet, done) => {
       seen.push(Number(packet.payload.toString()));
       setImmediate(done);
     });
     await new Promise((resolve) => setImmediate(resolve));
     for (let i = 0; i < 2000; i++) {
-      aedes.mq.emit({ topic: 't/x', payload: Buffer.from(String(i)) });
+      mq.emit({ topic: 't/x', payload: Buffer.from(String(i)) });
     }
     for (let i = 0; i < 1000 && seen.length < 2000; i++) {
       await new Promise((resolve) => setTimeout(resolve, 10));
