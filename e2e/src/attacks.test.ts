@@ -364,5 +364,5 @@ describe('attacks on a closed race (embedded hub)', () => {
       return `${id} ${t.toFixed(3)} s (without the attacker ${b.toFixed(3)} s)`;
     });
     console.log(`attacks on the embedded hub: ${figures.join('; ')}; ${times.join('; ')}`);
-  }, 240_000);
+  }, 600_000);
 });

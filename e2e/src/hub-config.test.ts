@@ -152,5 +152,5 @@ describe.skipIf(!haveMosquitto)('gw2race-host hub-config on a real Mosquitto', (
       ['bob', 'finished'],
     ]);
     expect(host.output()).not.toMatch(/Signatures: [1-9]/);
-  });
+  }, 480_000);
 });
