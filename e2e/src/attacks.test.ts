@@ -17,6 +17,7 @@ import {
 } from '@gw2race/protocol';
 import mqtt from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
+import { connackOf, until } from './checks';
 import { HOST_CLI, type Program, RACER_CLI, raceOptions, start, stopAll, tempDir } from './harness';
 import { type Results, raceFiles, readResults } from './results';
 
@@ -42,28 +43,6 @@ function rssMb(program: Program): number {
   }
   const kb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN);
   return Math.round(kb / 102.4) / 10;
-}
-
-/** The CONNACK return code a CONNECT gets (0: accepted). */
-async function connackOf(url: string, options: mqtt.IClientOptions): Promise<number> {
-  const client = mqtt.connect(url, { protocolVersion: 4, reconnectPeriod: 0, ...options });
-  try {
-    return await new Promise<number>((resolve) => {
-      client.once('connect', () => resolve(0));
-      client.once('error', (error) => resolve(Number((error as { code?: number }).code ?? -1)));
-    });
-  } finally {
-    client.end(true);
-  }
-}
-
-/** Waits until `check` holds (no fixed sleeps). */
-async function until(check: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 /** A closed race of Ann, Bob and Mallory (invited, dishonest); Ann and Bob are simulated bots. */

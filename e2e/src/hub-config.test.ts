@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { connectCredential, decodeInvitation, invitationKey } from '@gw2race/protocol';
 import mqtt from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
+import { connackOf, until } from './checks';
 import {
   freePort,
   HOST_CLI,
@@ -20,28 +21,6 @@ afterAll(stopAll);
 
 const RACE = 'e2e-hubcfg';
 const haveMosquitto = needs('mosquitto');
-
-/** Waits until `check` holds (no fixed sleeps). */
-async function until(check: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** The CONNACK return code a CONNECT gets (0: accepted). */
-async function connackOf(url: string, options: mqtt.IClientOptions): Promise<number> {
-  const client = mqtt.connect(url, { protocolVersion: 4, reconnectPeriod: 0, ...options });
-  try {
-    return await new Promise<number>((resolve) => {
-      client.once('connect', () => resolve(0));
-      client.once('error', (error) => resolve(Number((error as { code?: number }).code ?? -1)));
-    });
-  } finally {
-    client.end(true);
-  }
-}
 
 describe.skipIf(!haveMosquitto)('gw2race-host hub-config on a real Mosquitto', () => {
   it('its accounts and ACL keep each racer to its own topics, and an invited race runs to the finish', async () => {

@@ -13,34 +13,13 @@ import {
 } from '@gw2race/protocol';
 import mqtt from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
+import { connackOf, until } from './checks';
 import { HOST_CLI, RACER_CLI, raceOptions, start, stopAll, tempDir } from './harness';
 import { raceFiles, readResults } from './results';
 
 afterAll(stopAll);
 
 const RACE = 'e2e-trust';
-
-/** The CONNACK return code a CONNECT gets (0: accepted). */
-async function connackOf(url: string, options: mqtt.IClientOptions): Promise<number> {
-  const client = mqtt.connect(url, { protocolVersion: 4, reconnectPeriod: 0, ...options });
-  try {
-    return await new Promise<number>((resolve) => {
-      client.once('connect', () => resolve(0));
-      client.once('error', (error) => resolve(Number((error as { code?: number }).code ?? -1)));
-    });
-  } finally {
-    client.end(true);
-  }
-}
-
-/** Waits until `check` holds (no fixed sleeps). */
-async function until(check: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('a closed race under attack', () => {
   it('refuses squatters and wrong codes at CONNECT, and forged, moved and replayed messages; the invited racers finish', async () => {
