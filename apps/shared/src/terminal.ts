@@ -40,8 +40,7 @@ export function createScreen(
 ): Screen {
   const interactive =
     !options.forcePlain && Boolean((stream as WriteStream).isTTY) && process.env.TERM !== 'dumb';
-  const minGapMs = 1000 / (options.maxHz ?? 4);
-  const plainEveryMs = options.plainEveryMs ?? 3000;
+  const gapMs = interactive ? 1000 / (options.maxHz ?? 4) : (options.plainEveryMs ?? 3000);
   let lastText = '';
   let pending: string | (() => string) | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -51,16 +50,6 @@ export function createScreen(
 
   const made = (text: string | (() => string)) => (typeof text === 'string' ? text : text());
 
-  /** Prints the piped screen when its text changed. */
-  function printPlain(text: string | (() => string)) {
-    lastDraw = performance.now();
-    pending = undefined;
-    const now = made(text);
-    if (now === lastText) return;
-    stream.write(`${now}\n\n`);
-    lastText = now;
-  }
-
   /** The latest screen: a pending one is made now. */
   function latest(): string {
     if (pending !== undefined) {
@@ -69,6 +58,16 @@ export function createScreen(
     }
     return lastText;
   }
+
+  /** Prints the piped screen when the latest text differs from what was printed. */
+  function printPlain() {
+    lastDraw = performance.now();
+    const printed = lastText;
+    const text = latest();
+    if (text !== printed) stream.write(`${text}\n\n`);
+  }
+
+  const flush = () => (interactive ? draw(latest()) : printPlain());
 
   function draw(text: string) {
     // Held: render() and log() keep lastText and the logs, release() draws them.
@@ -83,30 +82,18 @@ export function createScreen(
   return {
     interactive,
     render(text) {
-      if (!interactive) {
-        // Piped output: print the screen when it changed, at most every few seconds, so a log
-        // stays readable; close() prints the last one.
-        if (text === lastText) return;
-        pending = text;
-        const wait = plainEveryMs - (performance.now() - lastDraw);
-        if (wait <= 0) printPlain(text);
-        else {
-          timer ??= setTimeout(() => {
-            timer = undefined;
-            if (pending !== undefined) printPlain(pending);
-          }, wait);
-          timer.unref();
-        }
-        return;
-      }
+      // Piped output prints the screen only when it changed, at most every few seconds, so a log
+      // stays readable; a terminal redraws it at most maxHz times a second. close() shows the last.
+      if (!interactive && text === lastText) return;
       pending = text;
-      const wait = minGapMs - (performance.now() - lastDraw);
-      if (wait <= 0) draw(latest());
-      else {
-        timer ??= setTimeout(() => {
+      const wait = gapMs - (performance.now() - lastDraw);
+      if (wait <= 0) flush();
+      else if (!timer) {
+        timer = setTimeout(() => {
           timer = undefined;
-          if (pending !== undefined) draw(latest());
+          if (pending !== undefined) flush();
         }, wait);
+        if (!interactive) timer.unref();
       }
     },
     log(raw) {
@@ -132,9 +119,7 @@ export function createScreen(
       if (timer) clearTimeout(timer);
       timer = undefined;
       if (pending === undefined) return;
-      if (interactive) draw(latest());
-      else printPlain(pending);
-      pending = undefined;
+      flush();
     },
   };
 }
